@@ -1,0 +1,1 @@
+//! Portable backend (mio + socket2 + libc).

@@ -1,0 +1,1 @@
+//! Deterministic in-memory backend with fault injection.

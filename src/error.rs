@@ -1,0 +1,167 @@
+//! `WsaError`: every Winsock error code by name and number, with Windows' wording, and the
+//! one table that maps host `errno` values onto Winsock codes.
+
+use core::fmt;
+
+/// A Winsock error code (`WSAGetLastError()` value).
+///
+/// A newtype over the numeric code with one associated constant per Windows name, so that
+/// unknown codes from foreign providers survive a round trip. `Debug` prints the name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("{} ({})", self.message(), self.0)]
+pub struct WsaError(pub i32);
+
+macro_rules! wsa_errors {
+    ($($name:ident = $code:expr, $msg:expr;)*) => {
+        impl WsaError {
+            $(
+                #[doc = $msg]
+                pub const $name: WsaError = WsaError($code);
+            )*
+
+            /// Every code this crate knows, with its name and Windows' message text.
+            pub const ALL: &'static [(WsaError, &'static str, &'static str)] = &[
+                $((WsaError($code), stringify!($name), $msg),)*
+            ];
+        }
+    };
+}
+
+wsa_errors! {
+    WSA_INVALID_HANDLE = 6, "Specified event object handle is invalid.";
+    WSA_NOT_ENOUGH_MEMORY = 8, "Insufficient memory available.";
+    WSA_INVALID_PARAMETER = 87, "One or more parameters are invalid.";
+    WSA_OPERATION_ABORTED = 995, "Overlapped operation aborted.";
+    WSA_IO_INCOMPLETE = 996, "Overlapped I/O event object not in signaled state.";
+    WSA_IO_PENDING = 997, "Overlapped operations will complete later.";
+    WSAEINTR = 10004, "A blocking operation was interrupted by a call to WSACancelBlockingCall.";
+    WSAEBADF = 10009, "The file handle supplied is not valid.";
+    WSAEACCES = 10013, "An attempt was made to access a socket in a way forbidden by its access permissions.";
+    WSAEFAULT = 10014, "The system detected an invalid pointer address in attempting to use a pointer argument in a call.";
+    WSAEINVAL = 10022, "An invalid argument was supplied.";
+    WSAEMFILE = 10024, "Too many open sockets.";
+    WSAEWOULDBLOCK = 10035, "A non-blocking socket operation could not be completed immediately.";
+    WSAEINPROGRESS = 10036, "A blocking operation is currently executing.";
+    WSAEALREADY = 10037, "An operation was attempted on a non-blocking socket that already had an operation in progress.";
+    WSAENOTSOCK = 10038, "An operation was attempted on something that is not a socket.";
+    WSAEDESTADDRREQ = 10039, "A required address was omitted from an operation on a socket.";
+    WSAEMSGSIZE = 10040, "A message sent on a datagram socket was larger than the internal message buffer or some other network limit, or the buffer used to receive a datagram into was smaller than the datagram itself.";
+    WSAEPROTOTYPE = 10041, "A protocol was specified in the socket function call that does not support the semantics of the socket type requested.";
+    WSAENOPROTOOPT = 10042, "An unknown, invalid, or unsupported option or level was specified in a getsockopt or setsockopt call.";
+    WSAEPROTONOSUPPORT = 10043, "The requested protocol has not been configured into the system, or no implementation for it exists.";
+    WSAESOCKTNOSUPPORT = 10044, "The support for the specified socket type does not exist in this address family.";
+    WSAEOPNOTSUPP = 10045, "The attempted operation is not supported for the type of object referenced.";
+    WSAEPFNOSUPPORT = 10046, "The protocol family has not been configured into the system or no implementation for it exists.";
+    WSAEAFNOSUPPORT = 10047, "An address incompatible with the requested protocol was used.";
+    WSAEADDRINUSE = 10048, "Only one usage of each socket address (protocol/network address/port) is normally permitted.";
+    WSAEADDRNOTAVAIL = 10049, "The requested address is not valid in its context.";
+    WSAENETDOWN = 10050, "A socket operation encountered a dead network.";
+    WSAENETUNREACH = 10051, "A socket operation was attempted to an unreachable network.";
+    WSAENETRESET = 10052, "The connection has been broken due to keep-alive activity detecting a failure while the operation was in progress.";
+    WSAECONNABORTED = 10053, "An established connection was aborted by the software in your host machine.";
+    WSAECONNRESET = 10054, "An existing connection was forcibly closed by the remote host.";
+    WSAENOBUFS = 10055, "An operation on a socket could not be performed because the system lacked sufficient buffer space or because a queue was full.";
+    WSAEISCONN = 10056, "A connect request was made on an already connected socket.";
+    WSAENOTCONN = 10057, "A request to send or receive data was disallowed because the socket is not connected and (when sending on a datagram socket using a sendto call) no address was supplied.";
+    WSAESHUTDOWN = 10058, "A request to send or receive data was disallowed because the socket had already been shut down in that direction with a previous shutdown call.";
+    WSAETOOMANYREFS = 10059, "Too many references to some kernel object.";
+    WSAETIMEDOUT = 10060, "A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.";
+    WSAECONNREFUSED = 10061, "No connection could be made because the target machine actively refused it.";
+    WSAELOOP = 10062, "Cannot translate name.";
+    WSAENAMETOOLONG = 10063, "Name component or name was too long.";
+    WSAEHOSTDOWN = 10064, "A socket operation failed because the destination host was down.";
+    WSAEHOSTUNREACH = 10065, "A socket operation was attempted to an unreachable host.";
+    WSAENOTEMPTY = 10066, "Cannot remove a directory that is not empty.";
+    WSAEPROCLIM = 10067, "A Windows Sockets implementation may have a limit on the number of applications that may use it simultaneously.";
+    WSAEUSERS = 10068, "Ran out of quota.";
+    WSAEDQUOT = 10069, "Ran out of disk quota.";
+    WSAESTALE = 10070, "File handle reference is no longer available.";
+    WSAEREMOTE = 10071, "Item is not available locally.";
+    WSASYSNOTREADY = 10091, "WSAStartup cannot function at this time because the underlying system it uses to provide network services is currently unavailable.";
+    WSAVERNOTSUPPORTED = 10092, "The Windows Sockets version requested is not supported.";
+    WSANOTINITIALISED = 10093, "Either the application has not called WSAStartup, or WSAStartup failed.";
+    WSAEDISCON = 10101, "Returned by WSARecv or WSARecvFrom to indicate the remote party has initiated a graceful shutdown sequence.";
+    WSAENOMORE = 10102, "No more results can be returned by WSALookupServiceNext.";
+    WSAECANCELLED = 10103, "A call to WSALookupServiceEnd was made while this call was still processing. The call has been canceled.";
+    WSAEINVALIDPROCTABLE = 10104, "The procedure call table is invalid.";
+    WSAEINVALIDPROVIDER = 10105, "The requested service provider is invalid.";
+    WSAEPROVIDERFAILEDINIT = 10106, "The requested service provider could not be loaded or initialized.";
+    WSASYSCALLFAILURE = 10107, "A system call that should never fail has failed.";
+    WSASERVICE_NOT_FOUND = 10108, "No such service is known. The service cannot be found in the specified name space.";
+    WSATYPE_NOT_FOUND = 10109, "The specified class was not found.";
+    WSA_E_NO_MORE = 10110, "No more results can be returned by WSALookupServiceNext.";
+    WSA_E_CANCELLED = 10111, "A call to WSALookupServiceEnd was made while this call was still processing. The call has been canceled.";
+    WSAEREFUSED = 10112, "A database query failed because it was actively refused.";
+    WSAHOST_NOT_FOUND = 11001, "No such host is known.";
+    WSATRY_AGAIN = 11002, "This is usually a temporary error during hostname resolution and means that the local server did not receive a response from an authoritative server.";
+    WSANO_RECOVERY = 11003, "A non-recoverable error occurred during a database lookup.";
+    WSANO_DATA = 11004, "The requested name is valid, but no data of the requested type was found.";
+    WSA_QOS_RECEIVERS = 11005, "At least one reserve has arrived.";
+    WSA_QOS_SENDERS = 11006, "At least one path has arrived.";
+    WSA_QOS_NO_SENDERS = 11007, "There are no senders.";
+    WSA_QOS_NO_RECEIVERS = 11008, "There are no receivers.";
+    WSA_QOS_REQUEST_CONFIRMED = 11009, "Reserve has been confirmed.";
+    WSA_QOS_ADMISSION_FAILURE = 11010, "Error due to lack of resources.";
+    WSA_QOS_POLICY_FAILURE = 11011, "Rejected for administrative reasons - bad credentials.";
+    WSA_QOS_BAD_STYLE = 11012, "Unknown or conflicting style.";
+    WSA_QOS_BAD_OBJECT = 11013, "Problem with some part of the filterspec or providerspecific buffer in general.";
+    WSA_QOS_TRAFFIC_CTRL_ERROR = 11014, "Problem with some part of the flowspec.";
+    WSA_QOS_GENERIC_ERROR = 11015, "General QOS error.";
+    WSA_QOS_ESERVICETYPE = 11016, "An invalid or unrecognized service type was found in the flowspec.";
+    WSA_QOS_EFLOWSPEC = 11017, "An invalid or inconsistent flowspec was found in the QOS structure.";
+    WSA_QOS_EPROVSPECBUF = 11018, "Invalid QOS provider-specific buffer.";
+    WSA_QOS_EFILTERSTYLE = 11019, "An invalid QOS filter style was used.";
+    WSA_QOS_EFILTERTYPE = 11020, "An invalid QOS filter type was used.";
+    WSA_QOS_EFILTERCOUNT = 11021, "An incorrect number of QOS FILTERSPECs were specified in the FLOWDESCRIPTOR.";
+    WSA_QOS_EOBJLENGTH = 11022, "An object with an invalid ObjectLength field was specified in the QOS provider-specific buffer.";
+    WSA_QOS_EFLOWCOUNT = 11023, "An incorrect number of flow descriptors was specified in the QOS structure.";
+    WSA_QOS_EUNKOWNPSOBJ = 11024, "An unrecognized object was found in the QOS provider-specific buffer.";
+    WSA_QOS_EPOLICYOBJ = 11025, "An invalid policy object was found in the QOS provider-specific buffer.";
+    WSA_QOS_EFLOWDESC = 11026, "An invalid QOS flow descriptor was found in the flow descriptor list.";
+    WSA_QOS_EPSFLOWSPEC = 11027, "An invalid or inconsistent flowspec was found in the QOS provider specific buffer.";
+    WSA_QOS_EPSFILTERSPEC = 11028, "An invalid FILTERSPEC was found in the QOS provider-specific buffer.";
+    WSA_QOS_ESDMODEOBJ = 11029, "An invalid shape discard mode object was found in the QOS provider specific buffer.";
+    WSA_QOS_ESHAPERATEOBJ = 11030, "An invalid shaping rate object was found in the QOS provider-specific buffer.";
+    WSA_QOS_RESERVED_PETYPE = 11031, "A reserved policy element was found in the QOS provider-specific buffer.";
+}
+
+impl WsaError {
+    /// The numeric code.
+    pub const fn code(self) -> i32 {
+        self.0
+    }
+
+    /// Windows' name for the code (`"WSAEWOULDBLOCK"`), if it is a known one.
+    pub fn name(self) -> Option<&'static str> {
+        Self::ALL
+            .iter()
+            .find(|(e, _, _)| *e == self)
+            .map(|(_, n, _)| *n)
+    }
+
+    /// Windows' message text for the code, or a generic text for unknown codes.
+    pub fn message(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(e, _, _)| *e == self)
+            .map(|(_, _, m)| *m)
+            .unwrap_or("Unknown Winsock error.")
+    }
+
+    /// Whether this is a code Windows defines for Winsock (used by invariant checks).
+    pub fn is_known(self) -> bool {
+        self.name().is_some()
+    }
+}
+
+impl fmt::Debug for WsaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(n) => f.write_str(n),
+            None => write!(f, "WsaError({})", self.0),
+        }
+    }
+}
+
+/// Result alias used throughout the crate.
+pub type WsaResult<T> = Result<T, WsaError>;

@@ -1,0 +1,25 @@
+//! # wsp — the Winsock 2 service provider interface in Rust
+//!
+//! The layers, top down:
+//!
+//! * [`Wsp`] — the SPI as a Rust trait: one method per `WSP*` entry point.
+//! * [`Engine`] — implements it: handles, socket state, Winsock's rules.
+//! * [`net::Net`] — the seam the engine runs on; the backends (`wsp-portable` over mio and
+//!   socket2, `wsp-sim` in memory) implement it.
+//!
+//! Types and constants keep Windows' names and numbering ([`types`]); errors are
+//! [`WsaError`] values with Windows' codes.
+
+pub mod addr;
+pub mod catalog;
+pub mod engine;
+pub mod error;
+pub mod net;
+pub mod sync;
+pub mod types;
+pub mod wsp;
+
+pub use addr::SockAddr;
+pub use engine::Engine;
+pub use error::{WsaError, WsaResult};
+pub use wsp::{FdSet, Wsp};

@@ -1,0 +1,369 @@
+//! The `Net` seam: what the engine runs on.
+//!
+//! The engine does no I/O and reads no clock of its own. Everything that touches a network
+//! goes through an implementation of [`Net`]. A backend supplies:
+//!
+//! * **Host sockets** identified by a [`HostSocket`] id of the backend's choosing:
+//!   `open`, `bind`, `listen`, `accept`, `connect`, `send`, `recv`, `shutdown`, `close`,
+//!   addresses, and host-level options ([`HostOpt`]). Every operation is **non-blocking**:
+//!   where the host would block it returns `Err(WsaError::WSAEWOULDBLOCK)`, and a
+//!   connect in progress returns `Err(WsaError::WSAEWOULDBLOCK)` once and completes later
+//!   (its result read with [`Net::take_error`]). Host errors are already translated to
+//!   Winsock codes with [`WsaError::from_errno`](crate::WsaError::from_errno) or the
+//!   backend's own equivalent.
+//! * **Readiness**, edge-style: after [`Net::register`] the backend calls
+//!   [`ReadinessSink::ready`] with the socket's token whenever new readiness arrives
+//!   (data arrived, buffer space freed, connection completed or failed, peer closed).
+//!   Spurious reports are allowed; missed ones are not: once an operation has returned
+//!   `WSAEWOULDBLOCK`, a later change in that direction must be reported.
+//!   The sink may be called from any thread, including from inside a `Net` method the
+//!   engine called (the engine never holds its own locks across a `Net` call).
+//! * **Waiting and time**: [`Net::now`] is the backend's monotonic clock (virtual on the
+//!   sim backend) and [`Net::block_until`] parks a calling thread until a condition holds,
+//!   a [`Gate`] is notified, or a deadline passes. The real backend simply waits on the
+//!   gate; a simulated one runs its network forward while it waits.
+//!
+//! Backends: `wsp-portable` (mio + socket2 + libc) and `wsp-sim` (in-memory, seeded,
+//! fault-injecting).
+
+use crate::error::WsaError;
+use std::net::SocketAddr;
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+/// Result of a backend call.
+pub type NetResult<T> = Result<T, WsaError>;
+
+/// A backend's socket identifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HostSocket(pub u64);
+
+/// Kind of host socket to open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HostKind {
+    /// TCP stream.
+    Stream,
+    /// UDP datagram.
+    Datagram,
+}
+
+/// Address family of a host socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HostFamily {
+    /// IPv4.
+    V4,
+    /// IPv6.
+    V6,
+}
+
+/// Readiness bits reported by a backend.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Readiness(pub u8);
+
+impl Readiness {
+    /// Nothing.
+    pub const EMPTY: Readiness = Readiness(0);
+    /// Data (or a pending connection, or EOF) can be read.
+    pub const READABLE: Readiness = Readiness(0x01);
+    /// Data can be written (or a connect finished).
+    pub const WRITABLE: Readiness = Readiness(0x02);
+    /// The peer closed its sending side (EOF after the buffered data).
+    pub const READ_CLOSED: Readiness = Readiness(0x04);
+    /// Our sending side is closed (reset, or shut down).
+    pub const WRITE_CLOSED: Readiness = Readiness(0x08);
+    /// A socket error is pending (read it with `take_error`).
+    pub const ERROR: Readiness = Readiness(0x10);
+    /// Out-of-band (urgent) data is pending.
+    pub const PRIORITY: Readiness = Readiness(0x20);
+
+    /// Whether every bit of `other` is set.
+    pub fn contains(self, other: Readiness) -> bool {
+        self.0 & other.0 == other.0
+    }
+    /// Whether any bit of `other` is set.
+    pub fn intersects(self, other: Readiness) -> bool {
+        self.0 & other.0 != 0
+    }
+    /// Set the bits of `other`.
+    pub fn insert(&mut self, other: Readiness) {
+        self.0 |= other.0;
+    }
+    /// Clear the bits of `other`.
+    pub fn remove(&mut self, other: Readiness) {
+        self.0 &= !other.0;
+    }
+    /// Whether no bit is set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl core::ops::BitOr for Readiness {
+    type Output = Readiness;
+    fn bitor(self, rhs: Readiness) -> Readiness {
+        Readiness(self.0 | rhs.0)
+    }
+}
+
+impl core::fmt::Debug for Readiness {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        const NAMES: [(Readiness, &str); 6] = [
+            (Readiness::READABLE, "READABLE"),
+            (Readiness::WRITABLE, "WRITABLE"),
+            (Readiness::READ_CLOSED, "READ_CLOSED"),
+            (Readiness::WRITE_CLOSED, "WRITE_CLOSED"),
+            (Readiness::ERROR, "ERROR"),
+            (Readiness::PRIORITY, "PRIORITY"),
+        ];
+        let mut first = true;
+        for (bit, name) in NAMES {
+            if self.intersects(bit) {
+                if !first {
+                    f.write_str("|")?;
+                }
+                f.write_str(name)?;
+                first = false;
+            }
+        }
+        if first {
+            f.write_str("EMPTY")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a backend reports readiness. Implemented by the engine.
+pub trait ReadinessSink: Send + Sync {
+    /// New readiness `r` arrived for the socket registered with `token`.
+    fn ready(&self, token: u64, r: Readiness);
+}
+
+/// Flags for host sends and receives (a subset of `MSG_*`, already validated).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IoFlags {
+    /// `MSG_PEEK`.
+    pub peek: bool,
+    /// `MSG_OOB`.
+    pub oob: bool,
+    /// `MSG_DONTROUTE`.
+    pub dontroute: bool,
+}
+
+/// What a host receive produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Received {
+    /// Bytes copied into the buffers.
+    pub bytes: usize,
+    /// The datagram was longer than the buffers; the rest was discarded (unless peeking).
+    pub truncated: bool,
+    /// Source address (datagram sockets; also filled for streams where known).
+    pub from: Option<SocketAddr>,
+}
+
+/// Host-level socket options the engine translates Windows options into.
+///
+/// `#[non_exhaustive]`: the options issue adds more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HostOpt {
+    /// `SO_REUSEADDR` as the host means it.
+    ReuseAddr(bool),
+    /// `IPV6_V6ONLY`.
+    V6Only(bool),
+    /// `TCP_NODELAY`.
+    NoDelay(bool),
+    /// `SO_KEEPALIVE`.
+    KeepAlive(bool),
+    /// `SO_BROADCAST`.
+    Broadcast(bool),
+    /// `SO_OOBINLINE`.
+    OobInline(bool),
+    /// `SO_RCVBUF` in bytes.
+    RecvBuffer(u32),
+    /// `SO_SNDBUF` in bytes.
+    SendBuffer(u32),
+    /// `SO_LINGER`: `None` = off, `Some(secs)` = on with that timeout.
+    Linger(Option<u16>),
+    /// `IP_TTL` / `IPV6_UNICAST_HOPS`.
+    Ttl(u32),
+}
+
+/// Names of [`HostOpt`] values, for reading them back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HostOptName {
+    /// See [`HostOpt::ReuseAddr`].
+    ReuseAddr,
+    /// See [`HostOpt::V6Only`].
+    V6Only,
+    /// See [`HostOpt::NoDelay`].
+    NoDelay,
+    /// See [`HostOpt::KeepAlive`].
+    KeepAlive,
+    /// See [`HostOpt::Broadcast`].
+    Broadcast,
+    /// See [`HostOpt::OobInline`].
+    OobInline,
+    /// See [`HostOpt::RecvBuffer`].
+    RecvBuffer,
+    /// See [`HostOpt::SendBuffer`].
+    SendBuffer,
+    /// See [`HostOpt::Linger`].
+    Linger,
+    /// See [`HostOpt::Ttl`].
+    Ttl,
+}
+
+/// An eventcount: a blocked thread sleeps on it until someone calls [`Gate::notify`].
+///
+/// The protocol avoids lost wake-ups: read [`Gate::epoch`], check your condition, then
+/// [`Gate::wait`] with the epoch you read; a notify in between makes the wait return at
+/// once.
+#[derive(Debug, Default)]
+pub struct Gate {
+    epoch: Mutex<u64>,
+    cv: Condvar,
+}
+
+impl Gate {
+    /// A new gate.
+    pub fn new() -> Gate {
+        Gate::default()
+    }
+
+    /// Current epoch.
+    pub fn epoch(&self) -> u64 {
+        *self.epoch.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Wake every thread waiting on this gate.
+    pub fn notify(&self) {
+        let mut e = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
+        *e = e.wrapping_add(1);
+        drop(e);
+        self.cv.notify_all();
+    }
+
+    /// Sleep until the epoch differs from `seen` or `timeout` passes (real time).
+    /// Returns whether the epoch changed.
+    pub fn wait(&self, seen: u64, timeout: Option<Duration>) -> bool {
+        let mut e = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
+        match timeout {
+            None => {
+                while *e == seen {
+                    e = self.cv.wait(e).unwrap_or_else(|p| p.into_inner());
+                }
+                true
+            }
+            Some(t) => {
+                let (e, _) = self
+                    .cv
+                    .wait_timeout_while(e, t, |e| *e == seen)
+                    .unwrap_or_else(|p| p.into_inner());
+                *e != seen
+            }
+        }
+    }
+}
+
+/// The network a provider runs on. See the module documentation for the contract.
+pub trait Net: Send + Sync + 'static {
+    /// Short name for reports ("portable", "sim").
+    fn name(&self) -> &'static str;
+
+    /// Give the backend the sink to report readiness to. Called once, before any socket
+    /// is registered.
+    fn attach(&self, sink: std::sync::Weak<dyn ReadinessSink>);
+
+    /// Monotonic time since the backend started (virtual time on a simulated backend).
+    fn now(&self) -> Duration;
+
+    /// Park the calling thread until `cond()` returns true (returns `true`), or the backend
+    /// clock reaches `deadline` (returns `false`). `gate` is notified by the engine whenever
+    /// something `cond` looks at may have changed. The default implementation waits on the
+    /// gate in real time; a simulated backend overrides it to run its network forward.
+    fn block_until(
+        &self,
+        gate: &Gate,
+        deadline: Option<Duration>,
+        cond: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        loop {
+            let seen = gate.epoch();
+            if cond() {
+                return true;
+            }
+            let timeout = match deadline {
+                None => None,
+                Some(d) => {
+                    let now = self.now();
+                    if now >= d {
+                        return false;
+                    }
+                    Some(d - now)
+                }
+            };
+            gate.wait(seen, timeout);
+        }
+    }
+
+    /// Open a non-blocking host socket. Not yet registered for readiness.
+    fn open(&self, family: HostFamily, kind: HostKind) -> NetResult<HostSocket>;
+
+    /// Register `s` for readiness reports carrying `token`. Called once per socket.
+    fn register(&self, s: HostSocket, token: u64) -> NetResult<()>;
+
+    /// Close `s` (deregistering it). Never fails from the engine's point of view.
+    fn close(&self, s: HostSocket);
+
+    /// Bind to `addr`.
+    fn bind(&self, s: HostSocket, addr: SocketAddr) -> NetResult<()>;
+
+    /// Listen with `backlog` (already clamped by the engine).
+    fn listen(&self, s: HostSocket, backlog: i32) -> NetResult<()>;
+
+    /// Accept one pending connection: a new non-blocking, unregistered host socket.
+    fn accept(&self, s: HostSocket) -> NetResult<(HostSocket, SocketAddr)>;
+
+    /// Start a connect. `Ok` if it completed at once, `Err(WSAEWOULDBLOCK)` if in progress.
+    /// For datagram sockets this sets the default peer.
+    fn connect(&self, s: HostSocket, addr: SocketAddr) -> NetResult<()>;
+
+    /// Read and clear the socket's pending error (`SO_ERROR`).
+    fn take_error(&self, s: HostSocket) -> NetResult<Option<WsaError>>;
+
+    /// Send the concatenation of `bufs` (to `to`, for datagram sockets). Returns bytes
+    /// accepted, which for streams may be fewer than offered.
+    fn send(
+        &self,
+        s: HostSocket,
+        bufs: &[&[u8]],
+        to: Option<SocketAddr>,
+        flags: IoFlags,
+    ) -> NetResult<usize>;
+
+    /// Receive into `bufs` in order. `Ok(bytes == 0)` on a stream means end of stream.
+    fn recv(&self, s: HostSocket, bufs: &mut [&mut [u8]], flags: IoFlags) -> NetResult<Received>;
+
+    /// Shut down one or both directions (`SD_*` meaning: 0 receive, 1 send, 2 both).
+    fn shutdown(&self, s: HostSocket, how: i32) -> NetResult<()>;
+
+    /// Local address.
+    fn local_addr(&self, s: HostSocket) -> NetResult<SocketAddr>;
+
+    /// Peer address.
+    fn peer_addr(&self, s: HostSocket) -> NetResult<SocketAddr>;
+
+    /// Set a host option.
+    fn set_opt(&self, s: HostSocket, opt: HostOpt) -> NetResult<()>;
+
+    /// Read a host option.
+    fn get_opt(&self, s: HostSocket, name: HostOptName) -> NetResult<HostOpt>;
+
+    /// Bytes that a receive would return now (stream: all buffered bytes; datagram: size
+    /// of the next datagram, as Linux's `FIONREAD` gives).
+    fn pending_bytes(&self, s: HostSocket) -> NetResult<usize>;
+
+    /// Whether the read position is at the out-of-band mark (`SIOCATMARK`).
+    fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool>;
+}

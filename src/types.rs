@@ -1,0 +1,540 @@
+//! Winsock types and constants, with Windows' numbering and (where C sees them) Windows'
+//! x64 layout.
+//!
+//! Names keep Windows' spelling so that code reads like the specification. Structures that
+//! cross the C boundary are `#[repr(C)]` and checked against the Windows SDK's sizes and
+//! offsets in the tests at the bottom of this file.
+
+#![allow(non_camel_case_types, non_snake_case)]
+
+/// A socket handle (`SOCKET`, a `UINT_PTR` on Windows).
+pub type SOCKET = usize;
+/// The invalid socket handle, `(SOCKET)(~0)`.
+pub const INVALID_SOCKET: SOCKET = !0;
+/// The return value of a failed Winsock call that returns `int`.
+pub const SOCKET_ERROR: i32 = -1;
+
+/// A Windows `GROUP` (socket group identifier).
+pub type GROUP = u32;
+
+// ---- address families -------------------------------------------------------------------
+/// Unspecified address family.
+pub const AF_UNSPEC: i32 = 0;
+/// Unix domain (not offered by this provider's catalog).
+pub const AF_UNIX: i32 = 1;
+/// IPv4.
+pub const AF_INET: i32 = 2;
+/// IPv6 (Windows' value; Linux uses 10).
+pub const AF_INET6: i32 = 23;
+/// Highest address family Windows defines in `ws2def.h` (used for range checks).
+pub const AF_MAX: i32 = 35;
+
+// ---- socket types -----------------------------------------------------------------------
+/// Stream socket.
+pub const SOCK_STREAM: i32 = 1;
+/// Datagram socket.
+pub const SOCK_DGRAM: i32 = 2;
+/// Raw socket.
+pub const SOCK_RAW: i32 = 3;
+/// Reliably delivered message socket.
+pub const SOCK_RDM: i32 = 4;
+/// Sequenced packet socket.
+pub const SOCK_SEQPACKET: i32 = 5;
+
+// ---- protocols --------------------------------------------------------------------------
+/// Dummy protocol / IP option level.
+pub const IPPROTO_IP: i32 = 0;
+/// ICMP.
+pub const IPPROTO_ICMP: i32 = 1;
+/// TCP.
+pub const IPPROTO_TCP: i32 = 6;
+/// UDP.
+pub const IPPROTO_UDP: i32 = 17;
+/// IPv6 option level.
+pub const IPPROTO_IPV6: i32 = 41;
+/// ICMPv6.
+pub const IPPROTO_ICMPV6: i32 = 58;
+/// Raw IP.
+pub const IPPROTO_RAW: i32 = 255;
+
+// ---- send/recv flags --------------------------------------------------------------------
+/// Out-of-band data.
+pub const MSG_OOB: u32 = 0x1;
+/// Peek at incoming data without removing it.
+pub const MSG_PEEK: u32 = 0x2;
+/// Send without routing.
+pub const MSG_DONTROUTE: u32 = 0x4;
+/// Wait until the request is complete.
+pub const MSG_WAITALL: u32 = 0x8;
+/// The receive was interrupted (Windows CE).
+pub const MSG_INTERRUPT: u32 = 0x10;
+/// Deliver immediately (stream sockets).
+pub const MSG_PUSH_IMMEDIATE: u32 = 0x20;
+/// Datagram was truncated.
+pub const MSG_TRUNC: u32 = 0x0100;
+/// Control data was truncated.
+pub const MSG_CTRUNC: u32 = 0x0200;
+/// Datagram was received as a link-layer broadcast.
+pub const MSG_BCAST: u32 = 0x0400;
+/// Datagram was received as a link-layer multicast.
+pub const MSG_MCAST: u32 = 0x0800;
+/// Only part of a message was received.
+pub const MSG_PARTIAL: u32 = 0x8000;
+
+// ---- shutdown ---------------------------------------------------------------------------
+/// Shut down receives.
+pub const SD_RECEIVE: i32 = 0;
+/// Shut down sends.
+pub const SD_SEND: i32 = 1;
+/// Shut down both directions.
+pub const SD_BOTH: i32 = 2;
+
+// ---- network events ---------------------------------------------------------------------
+/// Bit number of `FD_READ` in `WSANETWORKEVENTS::iErrorCode`.
+pub const FD_READ_BIT: usize = 0;
+/// Bit number of `FD_WRITE`.
+pub const FD_WRITE_BIT: usize = 1;
+/// Bit number of `FD_OOB`.
+pub const FD_OOB_BIT: usize = 2;
+/// Bit number of `FD_ACCEPT`.
+pub const FD_ACCEPT_BIT: usize = 3;
+/// Bit number of `FD_CONNECT`.
+pub const FD_CONNECT_BIT: usize = 4;
+/// Bit number of `FD_CLOSE`.
+pub const FD_CLOSE_BIT: usize = 5;
+/// Bit number of `FD_QOS`.
+pub const FD_QOS_BIT: usize = 6;
+/// Bit number of `FD_GROUP_QOS`.
+pub const FD_GROUP_QOS_BIT: usize = 7;
+/// Bit number of `FD_ROUTING_INTERFACE_CHANGE`.
+pub const FD_ROUTING_INTERFACE_CHANGE_BIT: usize = 8;
+/// Bit number of `FD_ADDRESS_LIST_CHANGE`.
+pub const FD_ADDRESS_LIST_CHANGE_BIT: usize = 9;
+/// Number of network events.
+pub const FD_MAX_EVENTS: usize = 10;
+/// Data is ready to read.
+pub const FD_READ: i32 = 1 << FD_READ_BIT;
+/// Data can be sent.
+pub const FD_WRITE: i32 = 1 << FD_WRITE_BIT;
+/// Out-of-band data is ready.
+pub const FD_OOB: i32 = 1 << FD_OOB_BIT;
+/// A connection is waiting to be accepted.
+pub const FD_ACCEPT: i32 = 1 << FD_ACCEPT_BIT;
+/// A connect completed.
+pub const FD_CONNECT: i32 = 1 << FD_CONNECT_BIT;
+/// The connection closed.
+pub const FD_CLOSE: i32 = 1 << FD_CLOSE_BIT;
+/// QoS changed.
+pub const FD_QOS: i32 = 1 << FD_QOS_BIT;
+/// Group QoS changed (reserved).
+pub const FD_GROUP_QOS: i32 = 1 << FD_GROUP_QOS_BIT;
+/// The routing interface for the destination changed.
+pub const FD_ROUTING_INTERFACE_CHANGE: i32 = 1 << FD_ROUTING_INTERFACE_CHANGE_BIT;
+/// The local address list changed.
+pub const FD_ADDRESS_LIST_CHANGE: i32 = 1 << FD_ADDRESS_LIST_CHANGE_BIT;
+/// All network events.
+pub const FD_ALL_EVENTS: i32 = (1 << FD_MAX_EVENTS) - 1;
+
+// ---- service flags (dwServiceFlags1) ------------------------------------------------------
+/// Connectionless (datagram) service.
+pub const XP1_CONNECTIONLESS: u32 = 0x0000_0001;
+/// Guaranteed delivery.
+pub const XP1_GUARANTEED_DELIVERY: u32 = 0x0000_0002;
+/// Guaranteed order.
+pub const XP1_GUARANTEED_ORDER: u32 = 0x0000_0004;
+/// Message boundaries are honoured.
+pub const XP1_MESSAGE_ORIENTED: u32 = 0x0000_0008;
+/// Message-oriented protocol that may ignore boundaries on receive.
+pub const XP1_PSEUDO_STREAM: u32 = 0x0000_0010;
+/// Two-phase (graceful) close.
+pub const XP1_GRACEFUL_CLOSE: u32 = 0x0000_0020;
+/// Urgent (out-of-band) data.
+pub const XP1_EXPEDITED_DATA: u32 = 0x0000_0040;
+/// Connect data.
+pub const XP1_CONNECT_DATA: u32 = 0x0000_0080;
+/// Disconnect data.
+pub const XP1_DISCONNECT_DATA: u32 = 0x0000_0100;
+/// Broadcast.
+pub const XP1_SUPPORT_BROADCAST: u32 = 0x0000_0200;
+/// Multipoint.
+pub const XP1_SUPPORT_MULTIPOINT: u32 = 0x0000_0400;
+/// Rooted control plane (clear = non-rooted).
+pub const XP1_MULTIPOINT_CONTROL_PLANE: u32 = 0x0000_0800;
+/// Rooted data plane (clear = non-rooted).
+pub const XP1_MULTIPOINT_DATA_PLANE: u32 = 0x0000_1000;
+/// QoS.
+pub const XP1_QOS_SUPPORTED: u32 = 0x0000_2000;
+/// Reserved.
+pub const XP1_INTERRUPT: u32 = 0x0000_4000;
+/// Unidirectional send.
+pub const XP1_UNI_SEND: u32 = 0x0000_8000;
+/// Unidirectional receive.
+pub const XP1_UNI_RECV: u32 = 0x0001_0000;
+/// Handles are installable file system handles.
+pub const XP1_IFS_HANDLES: u32 = 0x0002_0000;
+/// `MSG_PARTIAL` is supported.
+pub const XP1_PARTIAL_MESSAGE: u32 = 0x0004_0000;
+/// Sockets Direct Protocol.
+pub const XP1_SAN_SUPPORT_SDP: u32 = 0x0008_0000;
+
+// ---- provider flags ---------------------------------------------------------------------
+/// One of several entries for one protocol.
+pub const PFL_MULTIPLE_PROTO_ENTRIES: u32 = 0x1;
+/// The recommended entry among several.
+pub const PFL_RECOMMENDED_PROTO_ENTRY: u32 = 0x2;
+/// Hidden from `WSAEnumProtocols`.
+pub const PFL_HIDDEN: u32 = 0x4;
+/// Protocol zero in `socket` matches this entry.
+pub const PFL_MATCHES_PROTOCOL_ZERO: u32 = 0x8;
+/// NetworkDirect provider.
+pub const PFL_NETWORKDIRECT_PROVIDER: u32 = 0x10;
+
+// ---- WSPSocket flags --------------------------------------------------------------------
+/// Overlapped I/O is allowed on the socket.
+pub const WSA_FLAG_OVERLAPPED: u32 = 0x01;
+/// Multipoint c_root.
+pub const WSA_FLAG_MULTIPOINT_C_ROOT: u32 = 0x02;
+/// Multipoint c_leaf.
+pub const WSA_FLAG_MULTIPOINT_C_LEAF: u32 = 0x04;
+/// Multipoint d_root.
+pub const WSA_FLAG_MULTIPOINT_D_ROOT: u32 = 0x08;
+/// Multipoint d_leaf.
+pub const WSA_FLAG_MULTIPOINT_D_LEAF: u32 = 0x10;
+/// Access system security.
+pub const WSA_FLAG_ACCESS_SYSTEM_SECURITY: u32 = 0x40;
+/// Not inheritable.
+pub const WSA_FLAG_NO_HANDLE_INHERIT: u32 = 0x80;
+/// Registered I/O.
+pub const WSA_FLAG_REGISTERED_IO: u32 = 0x100;
+
+// ---- protocol info ----------------------------------------------------------------------
+/// Length of `szProtocol` (without the terminator).
+pub const WSAPROTOCOL_LEN: usize = 255;
+/// Maximum protocol chain length.
+pub const MAX_PROTOCOL_CHAIN: usize = 7;
+/// `ChainLen` of a base protocol.
+pub const BASE_PROTOCOL: i32 = 1;
+/// `ChainLen` of a layered protocol.
+pub const LAYERED_PROTOCOL: i32 = 0;
+/// `iProtocolMaxOffset`/`iSecurityScheme` value for "none".
+pub const SECURITY_PROTOCOL_NONE: i32 = 0;
+/// Big-endian network byte order.
+pub const BIGENDIAN: i32 = 0;
+/// Little-endian network byte order.
+pub const LITTLEENDIAN: i32 = 1;
+/// `FROM_PROTOCOL_INFO`: take the value from the protocol info structure.
+pub const FROM_PROTOCOL_INFO: i32 = -1;
+
+// ---- ioctls -----------------------------------------------------------------------------
+/// Set/clear non-blocking mode.
+pub const FIONBIO: u32 = 0x8004_667e;
+/// Bytes available to read.
+pub const FIONREAD: u32 = 0x4004_667f;
+/// Whether all out-of-band data has been read.
+pub const SIOCATMARK: u32 = 0x4004_7307;
+
+// ---- options ----------------------------------------------------------------------------
+/// Socket-level options.
+pub const SOL_SOCKET: i32 = 0xffff;
+/// Maximum listen backlog ("reasonable maximum").
+pub const SOMAXCONN: i32 = 0x7fff_ffff;
+
+// ---- versions ---------------------------------------------------------------------------
+/// Make a Winsock version word (`MAKEWORD(low, high)`).
+pub const fn make_word(low: u8, high: u8) -> u16 {
+    (low as u16) | ((high as u16) << 8)
+}
+/// Low byte of a version word (the major version).
+pub const fn lo_byte(w: u16) -> u8 {
+    (w & 0xff) as u8
+}
+/// High byte of a version word (the minor version).
+pub const fn hi_byte(w: u16) -> u8 {
+    (w >> 8) as u8
+}
+/// `WSADESCRIPTION_LEN`.
+pub const WSADESCRIPTION_LEN: usize = 256;
+
+/// A GUID, laid out as Windows lays it out.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct GUID {
+    /// First 32 bits.
+    pub Data1: u32,
+    /// Next 16 bits.
+    pub Data2: u16,
+    /// Next 16 bits.
+    pub Data3: u16,
+    /// Last 64 bits.
+    pub Data4: [u8; 8],
+}
+
+/// `WSAPROTOCOLCHAIN`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct WSAPROTOCOLCHAIN {
+    /// 0 = layered, 1 = base, >1 = chain.
+    pub ChainLen: i32,
+    /// Catalog entry ids of the chain.
+    pub ChainEntries: [u32; MAX_PROTOCOL_CHAIN],
+}
+
+/// `WSAPROTOCOL_INFOW` (628 bytes on Windows).
+#[repr(C)]
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct WSAPROTOCOL_INFOW {
+    /// `XP1_*` flags.
+    pub dwServiceFlags1: u32,
+    /// Reserved.
+    pub dwServiceFlags2: u32,
+    /// Reserved.
+    pub dwServiceFlags3: u32,
+    /// Reserved.
+    pub dwServiceFlags4: u32,
+    /// `PFL_*` flags.
+    pub dwProviderFlags: u32,
+    /// Provider GUID.
+    pub ProviderId: GUID,
+    /// Catalog entry id.
+    pub dwCatalogEntryId: u32,
+    /// Protocol chain.
+    pub ProtocolChain: WSAPROTOCOLCHAIN,
+    /// Protocol version.
+    pub iVersion: i32,
+    /// Address family.
+    pub iAddressFamily: i32,
+    /// Maximum address length.
+    pub iMaxSockAddr: i32,
+    /// Minimum address length.
+    pub iMinSockAddr: i32,
+    /// Socket type.
+    pub iSocketType: i32,
+    /// Protocol.
+    pub iProtocol: i32,
+    /// Maximum protocol offset (raw sockets).
+    pub iProtocolMaxOffset: i32,
+    /// `BIGENDIAN` or `LITTLEENDIAN`.
+    pub iNetworkByteOrder: i32,
+    /// Security scheme.
+    pub iSecurityScheme: i32,
+    /// Maximum message size (0 = stream, 0xFFFFFFFF = depends on MTU... see docs).
+    pub dwMessageSize: u32,
+    /// Reserved for the provider.
+    pub dwProviderReserved: u32,
+    /// Human-readable name, NUL-terminated UTF-16.
+    pub szProtocol: [u16; WSAPROTOCOL_LEN + 1],
+}
+
+impl Default for WSAPROTOCOL_INFOW {
+    fn default() -> Self {
+        WSAPROTOCOL_INFOW {
+            dwServiceFlags1: 0,
+            dwServiceFlags2: 0,
+            dwServiceFlags3: 0,
+            dwServiceFlags4: 0,
+            dwProviderFlags: 0,
+            ProviderId: GUID::default(),
+            dwCatalogEntryId: 0,
+            ProtocolChain: WSAPROTOCOLCHAIN::default(),
+            iVersion: 0,
+            iAddressFamily: 0,
+            iMaxSockAddr: 0,
+            iMinSockAddr: 0,
+            iSocketType: 0,
+            iProtocol: 0,
+            iProtocolMaxOffset: 0,
+            iNetworkByteOrder: 0,
+            iSecurityScheme: 0,
+            dwMessageSize: 0,
+            dwProviderReserved: 0,
+            szProtocol: [0; WSAPROTOCOL_LEN + 1],
+        }
+    }
+}
+
+impl WSAPROTOCOL_INFOW {
+    /// The protocol name as a Rust string (up to the first NUL).
+    pub fn protocol_name(&self) -> String {
+        let end = self
+            .szProtocol
+            .iter()
+            .position(|&c| c == 0)
+            .unwrap_or(self.szProtocol.len());
+        String::from_utf16_lossy(&self.szProtocol[..end])
+    }
+
+    /// Store `name` into `szProtocol`, truncated to `WSAPROTOCOL_LEN` code units.
+    pub fn set_protocol_name(&mut self, name: &str) {
+        self.szProtocol = [0; WSAPROTOCOL_LEN + 1];
+        for (slot, unit) in self
+            .szProtocol
+            .iter_mut()
+            .take(WSAPROTOCOL_LEN)
+            .zip(name.encode_utf16())
+        {
+            *slot = unit;
+        }
+    }
+}
+
+impl core::fmt::Debug for WSAPROTOCOL_INFOW {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WSAPROTOCOL_INFOW")
+            .field("szProtocol", &self.protocol_name())
+            .field("dwCatalogEntryId", &self.dwCatalogEntryId)
+            .field(
+                "dwServiceFlags1",
+                &format_args!("{:#x}", self.dwServiceFlags1),
+            )
+            .field(
+                "dwProviderFlags",
+                &format_args!("{:#x}", self.dwProviderFlags),
+            )
+            .field("iAddressFamily", &self.iAddressFamily)
+            .field("iSocketType", &self.iSocketType)
+            .field("iProtocol", &self.iProtocol)
+            .field("ProtocolChain", &self.ProtocolChain)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `WSPDATA`, filled by `WSPStartup`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct WSPDATA {
+    /// Version the caller is expected to use.
+    pub wVersion: u16,
+    /// Highest version this provider supports.
+    pub wHighVersion: u16,
+    /// Description, NUL-terminated UTF-16.
+    pub szDescription: [u16; WSADESCRIPTION_LEN + 1],
+}
+
+impl WSPDATA {
+    /// The description as a Rust string.
+    pub fn description(&self) -> String {
+        let end = self
+            .szDescription
+            .iter()
+            .position(|&c| c == 0)
+            .unwrap_or(self.szDescription.len());
+        String::from_utf16_lossy(&self.szDescription[..end])
+    }
+}
+
+impl core::fmt::Debug for WSPDATA {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WSPDATA")
+            .field("wVersion", &format_args!("{:#06x}", self.wVersion))
+            .field("wHighVersion", &format_args!("{:#06x}", self.wHighVersion))
+            .field("szDescription", &self.description())
+            .finish()
+    }
+}
+
+/// `FLOWSPEC` (QoS flow specification).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FLOWSPEC {
+    /// Bytes per second.
+    pub TokenRate: u32,
+    /// Bytes.
+    pub TokenBucketSize: u32,
+    /// Bytes per second.
+    pub PeakBandwidth: u32,
+    /// Microseconds.
+    pub Latency: u32,
+    /// Microseconds.
+    pub DelayVariation: u32,
+    /// `SERVICETYPE_*`.
+    pub ServiceType: u32,
+    /// Bytes.
+    pub MaxSduSize: u32,
+    /// Bytes.
+    pub MinimumPolicedSize: u32,
+}
+
+/// `QOS` without its provider-specific buffer (which the ABI layers carry separately).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Qos {
+    /// Sending flow.
+    pub sending: FLOWSPEC,
+    /// Receiving flow.
+    pub receiving: FLOWSPEC,
+    /// Provider-specific bytes.
+    pub provider_specific: Vec<u8>,
+}
+
+/// `timeval` as Winsock declares it (two `long`s, 32-bit on Windows).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TIMEVAL {
+    /// Seconds.
+    pub tv_sec: i32,
+    /// Microseconds.
+    pub tv_usec: i32,
+}
+
+/// `WSANETWORKEVENTS`, returned by `WSPEnumNetworkEvents`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WSANETWORKEVENTS {
+    /// The `FD_*` events that occurred.
+    pub lNetworkEvents: i32,
+    /// Error code for each event, indexed by `FD_*_BIT`.
+    pub iErrorCode: [i32; FD_MAX_EVENTS],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::{align_of, offset_of, size_of};
+
+    // Sizes and offsets from the Windows SDK headers for x64 (ws2spi.h, winsock2.h).
+    #[test]
+    fn protocol_info_layout_matches_windows_x64() {
+        assert_eq!(size_of::<GUID>(), 16);
+        assert_eq!(size_of::<WSAPROTOCOLCHAIN>(), 32);
+        assert_eq!(size_of::<WSAPROTOCOL_INFOW>(), 628);
+        assert_eq!(align_of::<WSAPROTOCOL_INFOW>(), 4);
+        assert_eq!(offset_of!(WSAPROTOCOL_INFOW, ProviderId), 20);
+        assert_eq!(offset_of!(WSAPROTOCOL_INFOW, dwCatalogEntryId), 36);
+        assert_eq!(offset_of!(WSAPROTOCOL_INFOW, ProtocolChain), 40);
+        assert_eq!(offset_of!(WSAPROTOCOL_INFOW, iVersion), 72);
+        assert_eq!(offset_of!(WSAPROTOCOL_INFOW, iAddressFamily), 76);
+        assert_eq!(offset_of!(WSAPROTOCOL_INFOW, dwMessageSize), 108);
+        assert_eq!(offset_of!(WSAPROTOCOL_INFOW, szProtocol), 116);
+    }
+
+    #[test]
+    fn wspdata_and_small_structs_match_windows_x64() {
+        assert_eq!(size_of::<WSPDATA>(), 2 + 2 + 2 * 257);
+        assert_eq!(offset_of!(WSPDATA, szDescription), 4);
+        assert_eq!(size_of::<FLOWSPEC>(), 32);
+        assert_eq!(size_of::<TIMEVAL>(), 8);
+        assert_eq!(size_of::<WSANETWORKEVENTS>(), 44);
+    }
+
+    #[test]
+    fn event_masks_match_winsock2_h() {
+        assert_eq!(FD_READ, 0x01);
+        assert_eq!(FD_CLOSE, 0x20);
+        assert_eq!(FD_ADDRESS_LIST_CHANGE, 0x200);
+        assert_eq!(FD_ALL_EVENTS, 0x3ff);
+    }
+
+    #[test]
+    fn version_words() {
+        let v = make_word(2, 2);
+        assert_eq!(v, 0x0202);
+        assert_eq!(lo_byte(make_word(2, 1)), 2);
+        assert_eq!(hi_byte(make_word(2, 1)), 1);
+    }
+
+    #[test]
+    fn protocol_name_round_trips() {
+        let mut p = WSAPROTOCOL_INFOW::default();
+        p.set_protocol_name("MSAFD Tcpip [TCP/IP]");
+        assert_eq!(p.protocol_name(), "MSAFD Tcpip [TCP/IP]");
+    }
+}
