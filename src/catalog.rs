@@ -76,3 +76,32 @@ pub fn entries() -> Vec<WSAPROTOCOL_INFOW> {
         entry(3, AF_INET6, SOCK_DGRAM, IPPROTO_UDP, "WSP Tcpip [UDP/IPv6]"),
     ]
 }
+
+use crate::error::WsaError;
+
+/// Choose the catalog entry `WSPSocket(af, type, protocol)` uses, with Windows' errors for
+/// combinations the catalog does not offer. Returns the entry's index in `catalog`.
+pub fn select(
+    catalog: &[WSAPROTOCOL_INFOW],
+    af: i32,
+    ty: i32,
+    protocol: i32,
+) -> Result<usize, WsaError> {
+    if af == AF_UNSPEC && ty == 0 && protocol == 0 {
+        return Err(WsaError::WSAEINVAL);
+    }
+    if af != AF_UNSPEC && !catalog.iter().any(|p| p.iAddressFamily == af) {
+        return Err(WsaError::WSAEAFNOSUPPORT);
+    }
+    if ty != 0 && !catalog.iter().any(|p| p.iSocketType == ty) {
+        return Err(WsaError::WSAESOCKTNOSUPPORT);
+    }
+    catalog
+        .iter()
+        .position(|p| {
+            (af == AF_UNSPEC || p.iAddressFamily == af)
+                && (ty == 0 || p.iSocketType == ty)
+                && (protocol == 0 || p.iProtocol == protocol)
+        })
+        .ok_or(WsaError::WSAEPROTONOSUPPORT)
+}

@@ -165,3 +165,65 @@ impl fmt::Debug for WsaError {
 
 /// Result alias used throughout the crate.
 pub type WsaResult<T> = Result<T, WsaError>;
+
+impl WsaError {
+    /// Map a host `errno` value (Linux or macOS numbering, as the running host defines it)
+    /// onto the Winsock code Windows gives for the same condition. This is the one such
+    /// table in the project; backends use it for every host error.
+    pub fn from_errno(errno: i32) -> WsaError {
+        match errno {
+            libc::EINTR => WsaError::WSAEINTR,
+            libc::EBADF => WsaError::WSAENOTSOCK,
+            libc::EACCES | libc::EPERM => WsaError::WSAEACCES,
+            libc::EFAULT => WsaError::WSAEFAULT,
+            libc::EINVAL => WsaError::WSAEINVAL,
+            libc::EMFILE | libc::ENFILE => WsaError::WSAEMFILE,
+            libc::EAGAIN | libc::EINPROGRESS => WsaError::WSAEWOULDBLOCK,
+            libc::EALREADY => WsaError::WSAEALREADY,
+            libc::ENOTSOCK => WsaError::WSAENOTSOCK,
+            libc::EDESTADDRREQ => WsaError::WSAEDESTADDRREQ,
+            libc::EMSGSIZE => WsaError::WSAEMSGSIZE,
+            libc::EPROTOTYPE => WsaError::WSAEPROTOTYPE,
+            libc::ENOPROTOOPT => WsaError::WSAENOPROTOOPT,
+            libc::EPROTONOSUPPORT => WsaError::WSAEPROTONOSUPPORT,
+            libc::ESOCKTNOSUPPORT => WsaError::WSAESOCKTNOSUPPORT,
+            libc::EOPNOTSUPP => WsaError::WSAEOPNOTSUPP,
+            libc::EPFNOSUPPORT => WsaError::WSAEPFNOSUPPORT,
+            libc::EAFNOSUPPORT => WsaError::WSAEAFNOSUPPORT,
+            libc::EADDRINUSE => WsaError::WSAEADDRINUSE,
+            libc::EADDRNOTAVAIL => WsaError::WSAEADDRNOTAVAIL,
+            libc::ENETDOWN => WsaError::WSAENETDOWN,
+            libc::ENETUNREACH => WsaError::WSAENETUNREACH,
+            libc::ENETRESET => WsaError::WSAENETRESET,
+            libc::ECONNABORTED => WsaError::WSAECONNABORTED,
+            libc::ECONNRESET | libc::EPIPE => WsaError::WSAECONNRESET,
+            libc::ENOBUFS | libc::ENOMEM => WsaError::WSAENOBUFS,
+            libc::EISCONN => WsaError::WSAEISCONN,
+            libc::ENOTCONN => WsaError::WSAENOTCONN,
+            libc::ESHUTDOWN => WsaError::WSAESHUTDOWN,
+            libc::ETOOMANYREFS => WsaError::WSAETOOMANYREFS,
+            libc::ETIMEDOUT => WsaError::WSAETIMEDOUT,
+            libc::ECONNREFUSED => WsaError::WSAECONNREFUSED,
+            libc::ELOOP => WsaError::WSAELOOP,
+            libc::ENAMETOOLONG => WsaError::WSAENAMETOOLONG,
+            libc::EHOSTDOWN => WsaError::WSAEHOSTDOWN,
+            libc::EHOSTUNREACH => WsaError::WSAEHOSTUNREACH,
+            _ => WsaError::WSASYSCALLFAILURE,
+        }
+    }
+}
+
+impl From<std::io::Error> for WsaError {
+    fn from(e: std::io::Error) -> WsaError {
+        match e.raw_os_error() {
+            Some(errno) => WsaError::from_errno(errno),
+            None => match e.kind() {
+                std::io::ErrorKind::WouldBlock => WsaError::WSAEWOULDBLOCK,
+                std::io::ErrorKind::TimedOut => WsaError::WSAETIMEDOUT,
+                std::io::ErrorKind::InvalidInput => WsaError::WSAEINVAL,
+                std::io::ErrorKind::OutOfMemory => WsaError::WSAENOBUFS,
+                _ => WsaError::WSASYSCALLFAILURE,
+            },
+        }
+    }
+}

@@ -11,6 +11,7 @@
 //! [`WsaError`] values with Windows' codes.
 
 pub mod addr;
+pub mod addr_text;
 pub mod catalog;
 pub mod engine;
 pub mod error;
