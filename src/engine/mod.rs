@@ -1,21 +1,1037 @@
-//! The engine: Winsock semantics over a [`Net`](crate::net::Net).
+//! The engine: Winsock semantics over a [`Net`].
 //!
-//! (Being written: this shell is replaced by the socket table and data path.)
+//! All of Winsock's rules live here and nowhere else: the handle table, socket states,
+//! blocking and non-blocking behaviour, argument validation with Windows' error codes,
+//! and the translation between Winsock values and the backend's. The engine does no I/O
+//! and reads no clock of its own.
+//!
+//! # Blocking calls
+//! Sockets are blocking by default. A blocking call tries the non-blocking host operation
+//! and, when it would block, parks in [`Net::block_until`] on the socket's gate until the
+//! backend reports readiness, the socket is closed (the call returns `WSAEINTR`, as a
+//! blocking call interrupted by `closesocket` does on Windows), or `SO_RCVTIMEO`/
+//! `SO_SNDTIMEO` expires (`WSAETIMEDOUT`). No call sleeps inside a blocking syscall, so a
+//! close from another thread always wakes it.
 
 pub mod handles;
+mod socket;
 
-use crate::net::Net;
-use std::sync::Arc;
+use crate::addr::SockAddr;
+use crate::addr_text;
+use crate::catalog;
+use crate::error::WsaError;
+use crate::net::{HostFamily, HostKind, HostOpt, IoFlags, Net, Readiness, ReadinessSink};
+use crate::sync::{Event, Hwnd};
+use crate::types::*;
+use crate::wsp::{ConditionDecision, ConditionFn, FdSet, OutBuf, Wsp, WspResult};
+use handles::HandleTable;
+use socket::{Conn, Props, SockState, SocketCell};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
-/// The Winsock engine over the network `N`.
+/// Highest SPI version this provider supports (2.2).
+pub const HIGHEST_VERSION: u16 = make_word(2, 2);
+/// What `WSPStartup` writes into `WSPDATA::szDescription`.
+pub const DESCRIPTION: &str = "wsp Winsock 2 service provider";
+
+/// Backlog `WSPListen` uses for `SOMAXCONN`.
+const SOMAXCONN_BACKLOG: i32 = 4096;
+/// Largest plain backlog Windows honours (larger values are cut to this).
+const MAX_PLAIN_BACKLOG: i32 = 200;
+
+const RECV_FLAGS: u32 = MSG_PEEK | MSG_OOB | MSG_WAITALL | MSG_PUSH_IMMEDIATE | MSG_PARTIAL;
+const SEND_FLAGS: u32 = MSG_OOB | MSG_DONTROUTE | MSG_PARTIAL;
+const READ_WANT: Readiness = Readiness(
+    Readiness::READABLE.0 | Readiness::READ_CLOSED.0 | Readiness::ERROR.0 | Readiness::PRIORITY.0,
+);
+const WRITE_WANT: Readiness =
+    Readiness(Readiness::WRITABLE.0 | Readiness::WRITE_CLOSED.0 | Readiness::ERROR.0);
+
+/// The Winsock engine over the network `N`. Cheap to clone (shared state).
 pub struct Engine<N: Net> {
-    #[allow(dead_code)]
+    inner: Arc<Inner<N>>,
+}
+
+impl<N: Net> Clone for Engine<N> {
+    fn clone(&self) -> Self {
+        Engine {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+struct Inner<N: Net> {
     net: Arc<N>,
+    sockets: RwLock<HandleTable<Arc<SocketCell<N>>>>,
+    /// `WSPStartup` calls not yet matched by `WSPCleanup`.
+    users: AtomicU32,
+    /// Serialises startup/cleanup transitions.
+    lifecycle: Mutex<()>,
+    catalog: Vec<WSAPROTOCOL_INFOW>,
+}
+
+impl<N: Net> ReadinessSink for Inner<N> {
+    fn ready(&self, token: u64, r: Readiness) {
+        let cell = self
+            .sockets
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(token as SOCKET)
+            .cloned();
+        if let Some(cell) = cell {
+            cell.on_ready(r);
+        }
+    }
 }
 
 impl<N: Net> Engine<N> {
-    /// An engine over `net`.
+    /// An engine over `net`. Call [`Wsp::startup`] before anything else.
     pub fn new(net: N) -> Self {
-        Engine { net: Arc::new(net) }
+        let inner = Arc::new(Inner {
+            net: Arc::new(net),
+            sockets: RwLock::new(HandleTable::new()),
+            users: AtomicU32::new(0),
+            lifecycle: Mutex::new(()),
+            catalog: catalog::entries(),
+        });
+        let weak: std::sync::Weak<Inner<N>> = Arc::downgrade(&inner);
+        let sink: std::sync::Weak<dyn ReadinessSink> = weak;
+        inner.net.attach(sink);
+        Engine { inner }
+    }
+
+    /// The backend this engine runs on.
+    pub fn net(&self) -> &N {
+        &self.inner.net
+    }
+
+    /// The protocol catalog this engine offers.
+    pub fn catalog(&self) -> &[WSAPROTOCOL_INFOW] {
+        &self.inner.catalog
+    }
+
+    /// Number of open sockets.
+    pub fn socket_count(&self) -> usize {
+        self.table_read().len()
+    }
+
+    fn table_read(&self) -> std::sync::RwLockReadGuard<'_, HandleTable<Arc<SocketCell<N>>>> {
+        self.inner.sockets.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn table_write(&self) -> std::sync::RwLockWriteGuard<'_, HandleTable<Arc<SocketCell<N>>>> {
+        self.inner
+            .sockets
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn started(&self) -> WspResult<()> {
+        if self.inner.users.load(Ordering::Acquire) == 0 {
+            Err(WsaError::WSANOTINITIALISED)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Startup check plus handle lookup: `WSAENOTSOCK` for anything not a live socket.
+    fn cell(&self, s: SOCKET) -> WspResult<Arc<SocketCell<N>>> {
+        self.started()?;
+        self.table_read()
+            .get(s)
+            .cloned()
+            .ok_or(WsaError::WSAENOTSOCK)
+    }
+
+    /// Add a host socket to the table and register it for readiness.
+    fn adopt(
+        &self,
+        host: crate::net::HostSocket,
+        props: Props,
+        st: SockState,
+    ) -> WspResult<SOCKET> {
+        let net = self.inner.net.clone();
+        let handle = self
+            .table_write()
+            .insert_with(|h| Arc::new(SocketCell::new(net, h, host, props, st)));
+        let Some(handle) = handle else {
+            self.inner.net.close(host);
+            return Err(WsaError::WSAEMFILE);
+        };
+        if let Err(e) = self.inner.net.register(host, handle as u64) {
+            // Dropping the cell closes the host socket.
+            self.table_write().remove(handle);
+            return Err(e);
+        }
+        Ok(handle)
+    }
+
+    /// Park until `want` readiness, a close, or the timeout.
+    fn wait_ready(
+        &self,
+        cell: &SocketCell<N>,
+        seen: u64,
+        want: Readiness,
+        timeout_ms: u32,
+    ) -> WspResult<()> {
+        cell.consume(seen, want);
+        let deadline = (timeout_ms != 0)
+            .then(|| self.inner.net.now() + Duration::from_millis(timeout_ms.into()));
+        let mut closed = false;
+        let done = self.inner.net.block_until(&cell.gate, deadline, &mut || {
+            let st = cell.lock();
+            if st.closed {
+                closed = true;
+                return true;
+            }
+            st.ready.intersects(want)
+        });
+        if closed {
+            Err(WsaError::WSAEINTR)
+        } else if !done {
+            Err(WsaError::WSAETIMEDOUT)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn family(af: i32) -> HostFamily {
+        if af == AF_INET6 {
+            HostFamily::V6
+        } else {
+            HostFamily::V4
+        }
+    }
+
+    fn addr_len(af: i32) -> usize {
+        if af == AF_INET6 {
+            crate::addr::SOCKADDR_IN6_LEN
+        } else {
+            crate::addr::SOCKADDR_IN_LEN
+        }
+    }
+
+    /// Record a reset seen by a data call, so later calls keep reporting it.
+    fn note_error(cell: &SocketCell<N>, e: WsaError) -> WsaError {
+        if e == WsaError::WSAECONNRESET || e == WsaError::WSAECONNABORTED {
+            cell.lock().reset = true;
+        }
+        e
+    }
+
+    fn recv_common(
+        &self,
+        s: SOCKET,
+        bufs: &mut [&mut [u8]],
+        flags: &mut u32,
+        from: Option<&mut SockAddr>,
+    ) -> WspResult<usize> {
+        let cell = self.cell(s)?;
+        let f = *flags;
+        let stream = cell.props.ty == SOCK_STREAM;
+        let timeout = {
+            let st = cell.lock();
+            if f & !RECV_FLAGS != 0 {
+                return Err(WsaError::WSAEOPNOTSUPP);
+            }
+            if stream {
+                if st.conn != Conn::Connected {
+                    return Err(WsaError::WSAENOTCONN);
+                }
+                if st.reset {
+                    return Err(WsaError::WSAECONNRESET);
+                }
+            } else {
+                if !st.bound {
+                    return Err(WsaError::WSAEINVAL);
+                }
+                if f & MSG_OOB != 0 {
+                    return Err(WsaError::WSAEOPNOTSUPP);
+                }
+            }
+            if st.shut_rd {
+                return Err(WsaError::WSAESHUTDOWN);
+            }
+            // recv: MSG_WAITALL is for blocking stream sockets only.
+            if f & MSG_WAITALL != 0 && (!stream || st.nonblocking) {
+                return Err(WsaError::WSAEOPNOTSUPP);
+            }
+            if st.nonblocking {
+                None
+            } else {
+                Some(st.rcvtimeo_ms)
+            }
+        };
+        if let Some(a) = &from {
+            if a.len() < Self::addr_len(cell.props.af) {
+                return Err(WsaError::WSAEFAULT);
+            }
+        }
+        let io = IoFlags {
+            peek: f & MSG_PEEK != 0,
+            oob: f & MSG_OOB != 0,
+            dontroute: false,
+        };
+        let want_all = f & MSG_WAITALL != 0 && f & MSG_PEEK == 0;
+        let capacity: usize = bufs.iter().map(|b| b.len()).sum();
+        let mut total = 0usize;
+        let mut from = from;
+        *flags = 0;
+        loop {
+            let seen = cell.seq();
+            let mut rest = skip_mut(bufs, total);
+            match self.inner.net.recv(cell.host, &mut rest, io) {
+                Ok(r) => {
+                    if let (Some(a), Some(src)) = (from.as_deref_mut(), r.from) {
+                        // Capacity was checked above.
+                        let _ = a.store(src);
+                    }
+                    if !stream {
+                        return if r.truncated {
+                            // Windows: the buffers hold the first bytes, the rest is lost
+                            // (UDP has no MSG_PARTIAL), and the call fails WSAEMSGSIZE.
+                            Err(WsaError::WSAEMSGSIZE)
+                        } else {
+                            Ok(r.bytes)
+                        };
+                    }
+                    total += r.bytes;
+                    if !want_all || r.bytes == 0 || total >= capacity {
+                        return Ok(total);
+                    }
+                }
+                Err(WsaError::WSAEWOULDBLOCK) => match timeout {
+                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    Some(ms) => {
+                        if let Err(e) = self.wait_ready(&cell, seen, READ_WANT, ms) {
+                            if total > 0 && e != WsaError::WSAEINTR {
+                                return Ok(total);
+                            }
+                            return Err(e);
+                        }
+                    }
+                },
+                Err(e) => {
+                    // A connected UDP socket's ICMP port-unreachable: Windows reports
+                    // WSAECONNRESET (SIO_UDP_CONNRESET is on by default).
+                    let e = if !stream && e == WsaError::WSAECONNREFUSED {
+                        WsaError::WSAECONNRESET
+                    } else {
+                        e
+                    };
+                    if stream {
+                        return Err(Self::note_error(&cell, e));
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    fn send_common(
+        &self,
+        s: SOCKET,
+        bufs: &[&[u8]],
+        flags: u32,
+        to: Option<&SockAddr>,
+    ) -> WspResult<usize> {
+        let cell = self.cell(s)?;
+        if flags & !SEND_FLAGS != 0 {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        let stream = cell.props.ty == SOCK_STREAM;
+        let total: usize = bufs.iter().map(|b| b.len()).sum();
+        let (timeout, target) = {
+            let st = cell.lock();
+            if st.shut_wr {
+                return Err(WsaError::WSAESHUTDOWN);
+            }
+            let target = if stream {
+                if st.conn != Conn::Connected {
+                    return Err(WsaError::WSAENOTCONN);
+                }
+                if st.reset {
+                    return Err(WsaError::WSAECONNRESET);
+                }
+                None
+            } else {
+                if flags & MSG_OOB != 0 {
+                    return Err(WsaError::WSAEOPNOTSUPP);
+                }
+                match to {
+                    Some(a) => {
+                        let addr = a.parse(cell.props.af)?;
+                        if addr.ip().is_unspecified() || addr.port() == 0 {
+                            return Err(WsaError::WSAEADDRNOTAVAIL);
+                        }
+                        Some(addr)
+                    }
+                    None if st.conn == Conn::Connected => None,
+                    None => return Err(WsaError::WSAENOTCONN),
+                }
+            };
+            let max = self.inner.catalog[cell.props.catalog_index].dwMessageSize;
+            if !stream && total > max as usize {
+                return Err(WsaError::WSAEMSGSIZE);
+            }
+            (
+                if st.nonblocking {
+                    None
+                } else {
+                    Some(st.sndtimeo_ms)
+                },
+                target,
+            )
+        };
+        let io = IoFlags {
+            peek: false,
+            oob: flags & MSG_OOB != 0,
+            dontroute: flags & MSG_DONTROUTE != 0,
+        };
+        let mut sent = 0usize;
+        loop {
+            let seen = cell.seq();
+            let rest = skip(bufs, sent);
+            match self.inner.net.send(cell.host, &rest, target, io) {
+                Ok(n) => {
+                    if !stream {
+                        // A datagram socket is bound by its first send.
+                        cell.lock().bound = true;
+                        return Ok(n);
+                    }
+                    sent += n;
+                    // A blocking stream send returns once every byte is buffered; a
+                    // non-blocking one returns what the host took.
+                    if timeout.is_none() || sent >= total {
+                        return Ok(sent);
+                    }
+                }
+                Err(WsaError::WSAEWOULDBLOCK) => match timeout {
+                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    Some(ms) => {
+                        self.wait_ready(&cell, seen, WRITE_WANT, ms)?;
+                    }
+                },
+                Err(e) => {
+                    let e = if !stream && e == WsaError::WSAECONNREFUSED {
+                        WsaError::WSAECONNRESET
+                    } else {
+                        e
+                    };
+                    if stream {
+                        return Err(Self::note_error(&cell, e));
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    fn close_all(&self) {
+        let cells = self.table_write().drain();
+        for c in &cells {
+            c.mark_closed();
+        }
+        // Dropping the cells closes their host sockets once no blocked call holds them.
+        drop(cells);
+    }
+}
+
+/// The buffers after the first `n` bytes.
+fn skip<'a>(bufs: &[&'a [u8]], mut n: usize) -> Vec<&'a [u8]> {
+    let mut out = Vec::with_capacity(bufs.len());
+    for b in bufs {
+        if n >= b.len() {
+            n -= b.len();
+        } else {
+            out.push(&b[n..]);
+            n = 0;
+        }
+    }
+    out
+}
+
+/// Mutable buffers after the first `n` bytes.
+fn skip_mut<'a>(bufs: &'a mut [&mut [u8]], mut n: usize) -> Vec<&'a mut [u8]> {
+    let mut out = Vec::with_capacity(bufs.len());
+    for b in bufs.iter_mut() {
+        if n >= b.len() {
+            n -= b.len();
+        } else {
+            out.push(&mut b[n..]);
+            n = 0;
+        }
+    }
+    out
+}
+
+fn is_unspecified(a: &SocketAddr) -> bool {
+    a.ip().is_unspecified()
+}
+
+impl<N: Net> Wsp for Engine<N> {
+    fn startup(&self, version_requested: u16) -> WspResult<WSPDATA> {
+        let (major, minor) = (lo_byte(version_requested), hi_byte(version_requested));
+        // WSPStartup: the SPI exists from 2.0 on; anything older is not supported.
+        if major < 2 {
+            return Err(WsaError::WSAVERNOTSUPPORTED);
+        }
+        let version = if (major, minor) > (2, 2) {
+            HIGHEST_VERSION
+        } else {
+            version_requested
+        };
+        let _g = self
+            .inner
+            .lifecycle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        self.inner.users.fetch_add(1, Ordering::AcqRel);
+        let mut desc = [0u16; WSADESCRIPTION_LEN + 1];
+        for (d, c) in desc
+            .iter_mut()
+            .take(WSADESCRIPTION_LEN)
+            .zip(DESCRIPTION.encode_utf16())
+        {
+            *d = c;
+        }
+        Ok(WSPDATA {
+            wVersion: version,
+            wHighVersion: HIGHEST_VERSION,
+            szDescription: desc,
+        })
+    }
+
+    fn cleanup(&self) -> WspResult<()> {
+        let _g = self
+            .inner
+            .lifecycle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let users = self.inner.users.load(Ordering::Acquire);
+        if users == 0 {
+            return Err(WsaError::WSANOTINITIALISED);
+        }
+        self.inner.users.store(users - 1, Ordering::Release);
+        if users == 1 {
+            self.close_all();
+        }
+        Ok(())
+    }
+
+    fn socket(
+        &self,
+        af: i32,
+        ty: i32,
+        protocol: i32,
+        info: Option<&WSAPROTOCOL_INFOW>,
+        group: GROUP,
+        flags: u32,
+    ) -> WspResult<SOCKET> {
+        self.started()?;
+        let index = match info {
+            Some(p) => {
+                // FROM_PROTOCOL_INFO takes each value from the structure.
+                let pick = |v: i32, from: i32| if v == FROM_PROTOCOL_INFO { from } else { v };
+                let af = pick(af, p.iAddressFamily);
+                let ty = pick(ty, p.iSocketType);
+                let protocol = pick(protocol, p.iProtocol);
+                let by_id = self
+                    .inner
+                    .catalog
+                    .iter()
+                    .position(|c| c.dwCatalogEntryId == p.dwCatalogEntryId);
+                match by_id {
+                    Some(i)
+                        if self.inner.catalog[i].iAddressFamily == af
+                            && self.inner.catalog[i].iSocketType == ty
+                            && (protocol == 0 || self.inner.catalog[i].iProtocol == protocol) =>
+                    {
+                        i
+                    }
+                    _ => catalog::select(&self.inner.catalog, af, ty, protocol)?,
+                }
+            }
+            None => catalog::select(&self.inner.catalog, af, ty, protocol)?,
+        };
+        // Socket groups are reserved; this provider supports none.
+        if group != 0 {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let entry = &self.inner.catalog[index];
+        let multipoint = WSA_FLAG_MULTIPOINT_C_ROOT
+            | WSA_FLAG_MULTIPOINT_C_LEAF
+            | WSA_FLAG_MULTIPOINT_D_ROOT
+            | WSA_FLAG_MULTIPOINT_D_LEAF;
+        if flags & multipoint != 0 && entry.dwServiceFlags1 & XP1_SUPPORT_MULTIPOINT == 0 {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let props = Props {
+            af: entry.iAddressFamily,
+            ty: entry.iSocketType,
+            protocol: entry.iProtocol,
+            catalog_index: index,
+            flags,
+        };
+        let kind = if props.ty == SOCK_STREAM {
+            HostKind::Stream
+        } else {
+            HostKind::Datagram
+        };
+        let host = self.inner.net.open(Self::family(props.af), kind)?;
+        if props.af == AF_INET6 {
+            // IPV6_V6ONLY is on by default on Windows.
+            if let Err(e) = self.inner.net.set_opt(host, HostOpt::V6Only(true)) {
+                self.inner.net.close(host);
+                return Err(e);
+            }
+        }
+        self.adopt(host, props, SockState::default())
+    }
+
+    fn close_socket(&self, s: SOCKET) -> WspResult<()> {
+        self.started()?;
+        let cell = self.table_write().remove(s).ok_or(WsaError::WSAENOTSOCK)?;
+        cell.mark_closed();
+        Ok(())
+    }
+
+    fn bind(&self, s: SOCKET, name: &SockAddr) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        let addr = name.parse(cell.props.af)?;
+        if cell.lock().bound {
+            return Err(WsaError::WSAEINVAL);
+        }
+        self.inner.net.bind(cell.host, addr)?;
+        cell.lock().bound = true;
+        Ok(())
+    }
+
+    fn listen(&self, s: SOCKET, backlog: i32) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        if cell.props.ty != SOCK_STREAM {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        {
+            let st = cell.lock();
+            if matches!(st.conn, Conn::Connected | Conn::Connecting) {
+                return Err(WsaError::WSAEISCONN);
+            }
+            if !st.bound {
+                return Err(WsaError::WSAEINVAL);
+            }
+        }
+        // SOMAXCONN means "a reasonable maximum"; SOMAXCONN_HINT(n) is -n, clamped to
+        // [200, 65535]; plain values are clamped to [1, 200].
+        let backlog = if backlog == SOMAXCONN {
+            SOMAXCONN_BACKLOG
+        } else if backlog < 0 {
+            backlog.saturating_neg().clamp(200, 65535)
+        } else {
+            backlog.clamp(1, MAX_PLAIN_BACKLOG)
+        };
+        self.inner.net.listen(cell.host, backlog)?;
+        cell.lock().listening = true;
+        Ok(())
+    }
+
+    fn accept(
+        &self,
+        s: SOCKET,
+        mut addr: Option<&mut SockAddr>,
+        mut condition: Option<&mut ConditionFn<'_>>,
+    ) -> WspResult<SOCKET> {
+        let cell = self.cell(s)?;
+        if cell.props.ty != SOCK_STREAM {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        let timeout = {
+            let st = cell.lock();
+            if !st.listening {
+                return Err(WsaError::WSAEINVAL);
+            }
+            if st.nonblocking {
+                None
+            } else {
+                Some(0)
+            }
+        };
+        if let Some(a) = &addr {
+            if a.len() < Self::addr_len(cell.props.af) {
+                return Err(WsaError::WSAEFAULT);
+            }
+        }
+        loop {
+            let seen = cell.seq();
+            match self.inner.net.accept(cell.host) {
+                Ok((host, peer)) => {
+                    if let Some(cond) = condition.as_deref_mut() {
+                        let local = self
+                            .inner
+                            .net
+                            .local_addr(host)
+                            .map(SockAddr::from_std)
+                            .unwrap_or_default();
+                        let mut args = crate::wsp::AcceptCondition {
+                            caller_id: SockAddr::from_std(peer),
+                            caller_data: None,
+                            sqos: None,
+                            gqos: None,
+                            callee_id: local,
+                            callee_data: None,
+                            group: 0,
+                        };
+                        match cond(&mut args) {
+                            ConditionDecision::Accept => {}
+                            ConditionDecision::Reject => {
+                                self.inner.net.close(host);
+                                return Err(WsaError::WSAECONNREFUSED);
+                            }
+                            ConditionDecision::Defer => {
+                                // Deferral needs SO_CONDITIONAL_ACCEPT, which the options
+                                // work adds; until then a deferring condition is refused.
+                                self.inner.net.close(host);
+                                return Err(WsaError::WSAEINVAL);
+                            }
+                        }
+                    }
+                    let nonblocking = cell.lock().nonblocking;
+                    let st = SockState {
+                        nonblocking,
+                        bound: true,
+                        conn: Conn::Connected,
+                        ..SockState::default()
+                    };
+                    let handle = self.adopt(host, cell.props, st)?;
+                    if let Some(a) = addr.as_deref_mut() {
+                        let _ = a.store(peer);
+                    }
+                    return Ok(handle);
+                }
+                Err(WsaError::WSAEWOULDBLOCK) => match timeout {
+                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    Some(ms) => self.wait_ready(&cell, seen, READ_WANT, ms)?,
+                },
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn connect(
+        &self,
+        s: SOCKET,
+        name: &SockAddr,
+        caller_data: Option<&[u8]>,
+        callee_data: Option<&mut OutBuf<'_>>,
+        sqos: Option<&Qos>,
+        gqos: Option<&Qos>,
+    ) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        let addr = name.parse(cell.props.af)?;
+        let entry = &self.inner.catalog[cell.props.catalog_index];
+        // TCP/IP on Windows carries no connect data and no QoS.
+        if (caller_data.is_some_and(|d| !d.is_empty())
+            || callee_data.is_some_and(|d| !d.buf.is_empty()))
+            && entry.dwServiceFlags1 & XP1_CONNECT_DATA == 0
+        {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        if (sqos.is_some() || gqos.is_some()) && entry.dwServiceFlags1 & XP1_QOS_SUPPORTED == 0 {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        if cell.props.ty != SOCK_STREAM {
+            if is_unspecified(&addr) || addr.port() == 0 {
+                // Dissolving a datagram association is not built yet.
+                return Err(WsaError::WSAEADDRNOTAVAIL);
+            }
+            self.inner.net.connect(cell.host, addr)?;
+            let mut st = cell.lock();
+            st.conn = Conn::Connected;
+            st.bound = true;
+            return Ok(());
+        }
+        let nonblocking = {
+            let mut st = cell.lock();
+            if st.listening {
+                return Err(WsaError::WSAEINVAL);
+            }
+            match st.conn {
+                Conn::Connected => return Err(WsaError::WSAEISCONN),
+                Conn::Connecting => return Err(WsaError::WSAEALREADY),
+                Conn::Idle | Conn::Failed(_) => {}
+            }
+            if is_unspecified(&addr) || addr.port() == 0 {
+                return Err(WsaError::WSAEADDRNOTAVAIL);
+            }
+            // Connecting before the host call, so a readiness report that races with it
+            // resolves the outcome.
+            st.conn = Conn::Connecting;
+            st.nonblocking
+        };
+        match self.inner.net.connect(cell.host, addr) {
+            Ok(()) => {
+                let mut st = cell.lock();
+                st.conn = Conn::Connected;
+                st.bound = true;
+                drop(st);
+                cell.gate.notify();
+                Ok(())
+            }
+            Err(WsaError::WSAEWOULDBLOCK) => {
+                cell.lock().bound = true;
+                cell.kick_connect();
+                if nonblocking {
+                    return Err(WsaError::WSAEWOULDBLOCK);
+                }
+                let mut closed = false;
+                self.inner.net.block_until(&cell.gate, None, &mut || {
+                    let st = cell.lock();
+                    closed = st.closed;
+                    closed || st.conn != Conn::Connecting
+                });
+                if closed {
+                    return Err(WsaError::WSAEINTR);
+                }
+                match cell.lock().conn {
+                    Conn::Failed(e) => Err(e),
+                    _ => Ok(()),
+                }
+            }
+            Err(e) => {
+                cell.lock().conn = Conn::Failed(e);
+                Err(e)
+            }
+        }
+    }
+
+    fn join_leaf(
+        &self,
+        s: SOCKET,
+        _name: &SockAddr,
+        _caller_data: Option<&[u8]>,
+        _callee_data: Option<&mut OutBuf<'_>>,
+        _sqos: Option<&Qos>,
+        _gqos: Option<&Qos>,
+        _flags: u32,
+    ) -> WspResult<SOCKET> {
+        self.cell(s)?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn send(&self, s: SOCKET, bufs: &[&[u8]], flags: u32) -> WspResult<usize> {
+        self.send_common(s, bufs, flags, None)
+    }
+
+    fn send_to(
+        &self,
+        s: SOCKET,
+        bufs: &[&[u8]],
+        flags: u32,
+        to: Option<&SockAddr>,
+    ) -> WspResult<usize> {
+        self.send_common(s, bufs, flags, to)
+    }
+
+    fn recv(&self, s: SOCKET, bufs: &mut [&mut [u8]], flags: &mut u32) -> WspResult<usize> {
+        self.recv_common(s, bufs, flags, None)
+    }
+
+    fn recv_from(
+        &self,
+        s: SOCKET,
+        bufs: &mut [&mut [u8]],
+        flags: &mut u32,
+        from: Option<&mut SockAddr>,
+    ) -> WspResult<usize> {
+        self.recv_common(s, bufs, flags, from)
+    }
+
+    fn send_disconnect(&self, s: SOCKET, data: Option<&[u8]>) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        let entry = &self.inner.catalog[cell.props.catalog_index];
+        if data.is_some_and(|d| !d.is_empty()) && entry.dwServiceFlags1 & XP1_DISCONNECT_DATA == 0 {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        self.shutdown(s, SD_SEND)
+    }
+
+    fn recv_disconnect(&self, s: SOCKET, data: Option<&mut [u8]>) -> WspResult<usize> {
+        let cell = self.cell(s)?;
+        let entry = &self.inner.catalog[cell.props.catalog_index];
+        if data.is_some_and(|d| !d.is_empty()) && entry.dwServiceFlags1 & XP1_DISCONNECT_DATA == 0 {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        self.shutdown(s, SD_RECEIVE)?;
+        Ok(0)
+    }
+
+    fn shutdown(&self, s: SOCKET, how: i32) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        if !(SD_RECEIVE..=SD_BOTH).contains(&how) {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let stream = cell.props.ty == SOCK_STREAM;
+        if stream && cell.lock().conn != Conn::Connected {
+            return Err(WsaError::WSAENOTCONN);
+        }
+        if stream {
+            match self.inner.net.shutdown(cell.host, how) {
+                // The peer already reset or closed: the local direction is still shut.
+                Ok(()) | Err(WsaError::WSAENOTCONN) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let mut st = cell.lock();
+        if how != SD_SEND {
+            st.shut_rd = true;
+        }
+        if how != SD_RECEIVE {
+            st.shut_wr = true;
+        }
+        drop(st);
+        cell.gate.notify();
+        Ok(())
+    }
+
+    fn get_sock_name(&self, s: SOCKET, name: &mut SockAddr) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        if !cell.lock().bound {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let a = self.inner.net.local_addr(cell.host)?;
+        name.store(a)
+    }
+
+    fn get_peer_name(&self, s: SOCKET, name: &mut SockAddr) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        if cell.lock().conn != Conn::Connected {
+            return Err(WsaError::WSAENOTCONN);
+        }
+        let a = self.inner.net.peer_addr(cell.host)?;
+        name.store(a)
+    }
+
+    fn get_sock_opt(
+        &self,
+        s: SOCKET,
+        _level: i32,
+        _name: i32,
+        _optval: &mut [u8],
+    ) -> WspResult<usize> {
+        self.cell(s)?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn set_sock_opt(&self, s: SOCKET, _level: i32, _name: i32, _optval: &[u8]) -> WspResult<()> {
+        self.cell(s)?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn ioctl(&self, s: SOCKET, code: u32, input: &[u8], output: &mut [u8]) -> WspResult<usize> {
+        let cell = self.cell(s)?;
+        match code {
+            FIONBIO => {
+                let v = input.get(..4).ok_or(WsaError::WSAEFAULT)?;
+                let on = u32::from_le_bytes([v[0], v[1], v[2], v[3]]) != 0;
+                cell.lock().nonblocking = on;
+                Ok(0)
+            }
+            FIONREAD => {
+                if output.len() < 4 {
+                    return Err(WsaError::WSAEFAULT);
+                }
+                let n = self.inner.net.pending_bytes(cell.host)?;
+                let n = u32::try_from(n).unwrap_or(u32::MAX);
+                output[..4].copy_from_slice(&n.to_le_bytes());
+                Ok(4)
+            }
+            _ => Err(WsaError::WSAEOPNOTSUPP),
+        }
+    }
+
+    fn event_select(&self, s: SOCKET, _event: Option<&Event>, _events: i32) -> WspResult<()> {
+        self.cell(s)?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn enum_network_events(
+        &self,
+        s: SOCKET,
+        _event: Option<&Event>,
+    ) -> WspResult<WSANETWORKEVENTS> {
+        self.cell(s)?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn async_select(
+        &self,
+        s: SOCKET,
+        _hwnd: Option<&Hwnd>,
+        _msg: u32,
+        _events: i32,
+    ) -> WspResult<()> {
+        self.cell(s)?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn select(
+        &self,
+        _read: Option<&mut FdSet>,
+        _write: Option<&mut FdSet>,
+        _except: Option<&mut FdSet>,
+        _timeout: Option<&TIMEVAL>,
+    ) -> WspResult<usize> {
+        self.started()?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn cancel_blocking_call(&self) -> WspResult<()> {
+        self.started()?;
+        // A thread that can call this is not itself blocked in a Winsock call, so there is
+        // no outstanding blocking call of its own to cancel.
+        Err(WsaError::WSAEINVAL)
+    }
+
+    fn duplicate_socket(&self, s: SOCKET, _pid: u32) -> WspResult<WSAPROTOCOL_INFOW> {
+        self.cell(s)?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn get_overlapped_result(
+        &self,
+        s: SOCKET,
+        _overlapped: usize,
+        _wait: bool,
+    ) -> WspResult<(usize, u32)> {
+        self.cell(s)?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn get_qos_by_name(&self, s: SOCKET, _name: &str, _qos: &mut Qos) -> WspResult<()> {
+        self.cell(s)?;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    fn address_to_string(
+        &self,
+        addr: &SockAddr,
+        _info: Option<&WSAPROTOCOL_INFOW>,
+    ) -> WspResult<String> {
+        self.started()?;
+        addr_text::address_to_string(addr)
+    }
+
+    fn string_to_address(
+        &self,
+        text: &str,
+        af: i32,
+        _info: Option<&WSAPROTOCOL_INFOW>,
+        out: &mut SockAddr,
+    ) -> WspResult<()> {
+        self.started()?;
+        let a = addr_text::string_to_address(text, af)?;
+        out.store(a)
     }
 }

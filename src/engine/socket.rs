@@ -1,0 +1,219 @@
+//! Per-socket truth: one [`SocketCell`] per live `SOCKET`, holding the host socket, the
+//! Winsock state machine and the readiness the backend has reported.
+//!
+//! Readiness bookkeeping follows mio's edge discipline: the backend reports *new*
+//! readiness ([`SocketCell::on_ready`]); an operation that hits `WSAEWOULDBLOCK` clears the
+//! direction it waited for, but only if no report arrived since the operation started
+//! (the `seq` counter), so a report racing with the failed attempt is never lost.
+
+use crate::error::WsaError;
+use crate::net::{Gate, HostSocket, Net, Readiness};
+use crate::types::SOCKET;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Connection state of a socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Conn {
+    /// Never connected (or a datagram socket without a default peer).
+    Idle,
+    /// A stream connect is in progress.
+    Connecting,
+    /// Connected (stream) or has a default peer (datagram).
+    Connected,
+    /// The last connect attempt failed with this error.
+    Failed(WsaError),
+}
+
+/// Mutable per-socket state, guarded by the cell's mutex.
+#[derive(Debug)]
+pub(crate) struct SockState {
+    pub nonblocking: bool,
+    pub bound: bool,
+    pub listening: bool,
+    pub conn: Conn,
+    pub shut_rd: bool,
+    pub shut_wr: bool,
+    /// The connection was reset; later calls keep reporting it, as Windows does (a Linux
+    /// host reports the reset once and then end-of-stream).
+    pub reset: bool,
+    /// Closed by `WSPCloseSocket`/`WSPCleanup`; blocked calls return `WSAEINTR`.
+    pub closed: bool,
+    /// Readiness reported and not yet consumed by a would-block.
+    pub ready: Readiness,
+    /// Bumped on every readiness report.
+    pub seq: u64,
+    /// A thread is reading the outcome of a non-blocking connect.
+    pub resolving: bool,
+    /// A report arrived while `resolving`: resolve once more.
+    pub resolve_again: bool,
+    /// `SO_RCVTIMEO` in milliseconds (0 = none).
+    pub rcvtimeo_ms: u32,
+    /// `SO_SNDTIMEO` in milliseconds (0 = none).
+    pub sndtimeo_ms: u32,
+}
+
+impl Default for SockState {
+    fn default() -> Self {
+        SockState {
+            nonblocking: false,
+            bound: false,
+            listening: false,
+            conn: Conn::Idle,
+            shut_rd: false,
+            shut_wr: false,
+            reset: false,
+            closed: false,
+            ready: Readiness::EMPTY,
+            seq: 0,
+            resolving: false,
+            resolve_again: false,
+            rcvtimeo_ms: 0,
+            sndtimeo_ms: 0,
+        }
+    }
+}
+
+/// Fixed properties of a socket, chosen at creation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Props {
+    pub af: i32,
+    pub ty: i32,
+    /// Read by the options work (`SO_PROTOCOL_INFO`).
+    #[allow(dead_code)]
+    pub protocol: i32,
+    pub catalog_index: usize,
+    /// `WSA_FLAG_*`; read by the overlapped work.
+    #[allow(dead_code)]
+    pub flags: u32,
+}
+
+/// One live socket.
+pub(crate) struct SocketCell<N: Net> {
+    pub net: Arc<N>,
+    /// The socket's own handle (the `wParam` of async-select messages).
+    #[allow(dead_code)]
+    pub handle: SOCKET,
+    pub host: HostSocket,
+    pub props: Props,
+    st: Mutex<SockState>,
+    /// Notified on every change a blocked caller may be waiting for.
+    pub gate: Gate,
+}
+
+impl<N: Net> SocketCell<N> {
+    pub fn new(net: Arc<N>, handle: SOCKET, host: HostSocket, props: Props, st: SockState) -> Self {
+        SocketCell {
+            net,
+            handle,
+            host,
+            props,
+            st: Mutex::new(st),
+            gate: Gate::new(),
+        }
+    }
+
+    /// Lock the state. A panic in another thread does not poison the socket for good.
+    pub fn lock(&self) -> MutexGuard<'_, SockState> {
+        self.st.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The readiness sequence number, read before an operation is attempted.
+    pub fn seq(&self) -> u64 {
+        self.lock().seq
+    }
+
+    /// The backend reported `r`.
+    pub fn on_ready(&self, r: Readiness) {
+        let resolve = {
+            let mut st = self.lock();
+            st.ready.insert(r);
+            st.seq = st.seq.wrapping_add(1);
+            if st.conn == Conn::Connecting && !st.closed {
+                if st.resolving {
+                    st.resolve_again = true;
+                    false
+                } else {
+                    st.resolving = true;
+                    true
+                }
+            } else {
+                false
+            }
+        };
+        if resolve {
+            self.resolve_connect();
+        }
+        self.gate.notify();
+    }
+
+    /// Read the outcome of a connect in progress, if it has one. Only the thread that set
+    /// `resolving` calls this.
+    pub fn resolve_connect(&self) {
+        loop {
+            // `take_error` first: a failed connect has a pending error. With none, the
+            // connect is done exactly when the peer address is known.
+            let outcome = match self.net.take_error(self.host) {
+                Ok(Some(e)) | Err(e) => Some(Err(e)),
+                Ok(None) => match self.net.peer_addr(self.host) {
+                    Ok(_) => Some(Ok(())),
+                    Err(_) => None,
+                },
+            };
+            let mut st = self.lock();
+            if st.conn == Conn::Connecting {
+                match outcome {
+                    Some(Ok(())) => st.conn = Conn::Connected,
+                    Some(Err(e)) => st.conn = Conn::Failed(e),
+                    None => {}
+                }
+            }
+            if st.resolve_again && st.conn == Conn::Connecting {
+                st.resolve_again = false;
+                continue;
+            }
+            st.resolving = false;
+            st.resolve_again = false;
+            return;
+        }
+    }
+
+    /// Start resolving a connect from a calling thread (after the host said "in progress"),
+    /// unless a report is already doing it.
+    pub fn kick_connect(&self) {
+        let go = {
+            let mut st = self.lock();
+            if st.conn == Conn::Connecting && !st.resolving {
+                st.resolving = true;
+                true
+            } else {
+                false
+            }
+        };
+        if go {
+            self.resolve_connect();
+            self.gate.notify();
+        }
+    }
+
+    /// After an operation that started at readiness `seen` would block: forget the
+    /// readiness in `want`, unless a report arrived meanwhile.
+    pub fn consume(&self, seen: u64, want: Readiness) {
+        let mut st = self.lock();
+        if st.seq == seen {
+            st.ready.remove(want);
+        }
+    }
+
+    /// Mark closed and wake every blocked caller.
+    pub fn mark_closed(&self) {
+        self.lock().closed = true;
+        self.gate.notify();
+    }
+}
+
+impl<N: Net> Drop for SocketCell<N> {
+    fn drop(&mut self) {
+        // The last reference is gone: no call is using the host socket any more.
+        self.net.close(self.host);
+    }
+}
