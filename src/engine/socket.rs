@@ -6,9 +6,12 @@
 //! direction it waited for, but only if no report arrived since the operation started
 //! (the `seq` counter), so a report racing with the failed attempt is never lost.
 
+use super::notify::Notify;
 use crate::error::WsaError;
 use crate::net::{Gate, HostSocket, Net, Readiness};
 use crate::types::SOCKET;
+use std::collections::VecDeque;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Connection state of a socket.
@@ -50,6 +53,15 @@ pub(crate) struct SockState {
     pub rcvtimeo_ms: u32,
     /// `SO_SNDTIMEO` in milliseconds (0 = none).
     pub sndtimeo_ms: u32,
+    /// The socket started a connect itself (accepted sockets did not): FD_CONNECT applies.
+    pub via_connect: bool,
+    /// The error a reset or abort left (reported with FD_CLOSE and by later calls).
+    pub close_error: Option<WsaError>,
+    /// Connections the engine already took from the host listener, oldest first, so that
+    /// FD_ACCEPT and select readability are exact and a deferred connection stays queued.
+    pub backlog: VecDeque<(HostSocket, SocketAddr)>,
+    /// Event-select / async-select state.
+    pub notify: Notify,
 }
 
 impl Default for SockState {
@@ -69,6 +81,10 @@ impl Default for SockState {
             resolve_again: false,
             rcvtimeo_ms: 0,
             sndtimeo_ms: 0,
+            via_connect: false,
+            close_error: None,
+            backlog: VecDeque::new(),
+            notify: Notify::default(),
         }
     }
 }
@@ -98,6 +114,8 @@ pub(crate) struct SocketCell<N: Net> {
     st: Mutex<SockState>,
     /// Notified on every change a blocked caller may be waiting for.
     pub gate: Gate,
+    /// Extra gates to notify (threads in `WSPSelect` over several sockets).
+    watchers: Mutex<Vec<Arc<Gate>>>,
 }
 
 impl<N: Net> SocketCell<N> {
@@ -109,6 +127,7 @@ impl<N: Net> SocketCell<N> {
             props,
             st: Mutex::new(st),
             gate: Gate::new(),
+            watchers: Mutex::new(Vec::new()),
         }
     }
 
@@ -120,6 +139,31 @@ impl<N: Net> SocketCell<N> {
     /// The readiness sequence number, read before an operation is attempted.
     pub fn seq(&self) -> u64 {
         self.lock().seq
+    }
+
+    /// Wake every thread waiting on this socket.
+    pub fn wake(&self) {
+        self.gate.notify();
+        let watchers = self.watchers.lock().unwrap_or_else(|p| p.into_inner());
+        for w in watchers.iter() {
+            w.notify();
+        }
+    }
+
+    /// Add a gate to notify along with the socket's own.
+    pub fn watch(&self, gate: &Arc<Gate>) {
+        self.watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(gate.clone());
+    }
+
+    /// Remove a gate added by [`SocketCell::watch`].
+    pub fn unwatch(&self, gate: &Arc<Gate>) {
+        self.watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|g| !Arc::ptr_eq(g, gate));
     }
 
     /// The backend reported `r`.
@@ -143,7 +187,31 @@ impl<N: Net> SocketCell<N> {
         if resolve {
             self.resolve_connect();
         }
-        self.gate.notify();
+        if r.intersects(Readiness::ERROR | Readiness::WRITE_CLOSED) {
+            self.check_reset();
+        }
+        self.evaluate();
+        self.wake();
+    }
+
+    /// A connected stream reported an error or hang-up: find out whether it was reset, so
+    /// that FD_CLOSE carries `WSAECONNRESET` and later calls keep reporting it.
+    fn check_reset(&self) {
+        {
+            let st = self.lock();
+            if st.conn != Conn::Connected || st.close_error.is_some() || st.closed {
+                return;
+            }
+        }
+        if let Ok(Some(e)) = self.net.take_error(self.host) {
+            let mut st = self.lock();
+            if st.conn == Conn::Connected && st.close_error.is_none() {
+                if e == WsaError::WSAECONNRESET || e == WsaError::WSAECONNABORTED {
+                    st.reset = true;
+                }
+                st.close_error = Some(e);
+            }
+        }
     }
 
     /// Read the outcome of a connect in progress, if it has one. Only the thread that set
@@ -162,7 +230,10 @@ impl<N: Net> SocketCell<N> {
             let mut st = self.lock();
             if st.conn == Conn::Connecting {
                 match outcome {
-                    Some(Ok(())) => st.conn = Conn::Connected,
+                    Some(Ok(())) => {
+                        st.conn = Conn::Connected;
+                        st.notify.write_armed = true;
+                    }
                     Some(Err(e)) => st.conn = Conn::Failed(e),
                     None => {}
                 }
@@ -191,7 +262,8 @@ impl<N: Net> SocketCell<N> {
         };
         if go {
             self.resolve_connect();
-            self.gate.notify();
+            self.evaluate();
+            self.wake();
         }
     }
 
@@ -206,14 +278,21 @@ impl<N: Net> SocketCell<N> {
 
     /// Mark closed and wake every blocked caller.
     pub fn mark_closed(&self) {
-        self.lock().closed = true;
-        self.gate.notify();
+        let mut st = self.lock();
+        st.closed = true;
+        st.notify = Notify::default();
+        drop(st);
+        self.wake();
     }
 }
 
 impl<N: Net> Drop for SocketCell<N> {
     fn drop(&mut self) {
         // The last reference is gone: no call is using the host socket any more.
+        let backlog = std::mem::take(&mut self.lock().backlog);
+        for (h, _) in backlog {
+            self.net.close(h);
+        }
         self.net.close(self.host);
     }
 }
