@@ -49,7 +49,11 @@
 //! stays open until that call returns.
 //!
 //! Dropping [`Portable`] stops the reactor thread (through a [`mio::Waker`]), joins it, and
-//! closes every socket still open. No thread is left behind.
+//! closes every socket still open. No thread is left behind. (One case cannot join: when
+//! the last owner of the `Portable` is released on the reactor thread itself, typically
+//! because the sink owns the backend and the reactor held the last strong reference to
+//! the sink during a report. Then the thread is told to stop and exits as soon as that
+//! report returns, without delivering any more.)
 //!
 //! ## Tokens
 //!
@@ -158,7 +162,12 @@ impl Drop for Portable {
             // If the wake fails the poll descriptor is broken and the thread has already
             // returned with that error, so the join does not hang.
             let _ = self.waker.wake();
-            let _ = reactor.join();
+            // The last owner may be the sink itself, released by the reactor thread right
+            // after a report: then we are on that thread and cannot join it. It sees
+            // `stop` when the report returns and exits on its own.
+            if reactor.thread().id() != std::thread::current().id() {
+                let _ = reactor.join();
+            }
         }
         for entry in self.table.drain() {
             self.deregister(&entry);

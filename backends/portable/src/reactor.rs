@@ -75,6 +75,9 @@ pub(crate) fn run(mut poll: Poll, shared: Arc<Shared>) -> io::Result<()> {
             continue;
         };
         for &(token, r) in &batch {
+            if shared.stop.load(Ordering::Acquire) {
+                return Ok(());
+            }
             sink.ready(token, r);
         }
     }
