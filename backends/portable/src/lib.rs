@@ -67,6 +67,9 @@
 //! * `PRIORITY` (urgent data) readiness is reported on Linux only; macOS reports urgent
 //!   data as readable (kqueue has no separate filter for it).
 //! * [`Received::from`] is filled for datagram sockets; for streams it is `None`.
+//! * One send or receive takes at most 1024 buffers (`IOV_MAX`) to the host. On a stream
+//!   the rest are left for the next call (a short transfer); on a datagram socket the
+//!   host refuses the call (`WSAEMSGSIZE`), so the engine should coalesce such lists.
 //! * [`Net::pending_bytes`] is `FIONREAD`: on Linux a datagram socket gives the size of
 //!   the next datagram, on macOS the total of all queued datagrams plus address overhead.
 //!
@@ -219,6 +222,20 @@ fn recv_flags(flags: IoFlags) -> libc::c_int {
     f
 }
 
+/// The most buffers one host `sendmsg`/`recvmsg` takes on every supported host (POSIX
+/// guarantees at least 16; Linux and macOS have 1024).
+const IOV_MAX: usize = 1024;
+
+/// The buffers one host call gets. A stream may move fewer bytes than offered, so its
+/// list is cut at `IOV_MAX`; a datagram must not be cut, so its list is passed whole and
+/// a host that cannot take it fails the call with `WSAEMSGSIZE`.
+fn iov_limit(kind: HostKind, count: usize) -> usize {
+    match kind {
+        HostKind::Stream => count.min(IOV_MAX),
+        HostKind::Datagram => count,
+    }
+}
+
 fn secs_u16(d: Duration) -> u16 {
     u16::try_from(d.as_secs()).unwrap_or(u16::MAX)
 }
@@ -313,6 +330,7 @@ impl Net for Portable {
         flags: IoFlags,
     ) -> NetResult<usize> {
         let entry = self.table.get(s)?;
+        let bufs = &bufs[..iov_limit(entry.kind, bufs.len())];
         Ok(sys::send_msg(
             entry.sock.as_raw_fd(),
             bufs,
@@ -323,7 +341,12 @@ impl Net for Portable {
 
     fn recv(&self, s: HostSocket, bufs: &mut [&mut [u8]], flags: IoFlags) -> NetResult<Received> {
         let entry = self.table.get(s)?;
-        let got = sys::recv_msg(entry.sock.as_raw_fd(), bufs, recv_flags(flags))?;
+        let count = iov_limit(entry.kind, bufs.len());
+        let got = sys::recv_msg(
+            entry.sock.as_raw_fd(),
+            &mut bufs[..count],
+            recv_flags(flags),
+        )?;
         Ok(Received {
             bytes: got.bytes,
             truncated: got.truncated,

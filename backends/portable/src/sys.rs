@@ -23,9 +23,6 @@ const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 const SEND_FLAGS: libc::c_int = 0;
 
-/// The maximum number of buffers a single `sendmsg`/`recvmsg` accepts (`IOV_MAX`).
-const IOV_MAX: usize = 1024;
-
 fn empty_iovec() -> libc::iovec {
     libc::iovec {
         iov_base: std::ptr::null_mut(),
@@ -43,14 +40,14 @@ pub(crate) struct RecvMsg {
     pub from: Option<SocketAddr>,
 }
 
-/// `sendmsg(fd, bufs, to, flags | MSG_NOSIGNAL)`.
+/// `sendmsg(fd, bufs, to, flags | MSG_NOSIGNAL)`. More buffers than the host's `IOV_MAX`
+/// make the host fail the call (`EMSGSIZE`).
 pub(crate) fn send_msg(
     fd: RawFd,
     bufs: &[&[u8]],
     to: Option<SocketAddr>,
     flags: libc::c_int,
 ) -> io::Result<usize> {
-    let bufs = &bufs[..bufs.len().min(IOV_MAX)];
     let mut stack = [empty_iovec(); STACK_IOVECS];
     let mut heap = Vec::new();
     let iovs: &mut [libc::iovec] = if bufs.len() <= STACK_IOVECS {
@@ -86,14 +83,13 @@ pub(crate) fn send_msg(
     }
 }
 
-/// `recvmsg(fd, bufs, flags)`, reporting `MSG_TRUNC` and the source address.
+/// `recvmsg(fd, bufs, flags)`, reporting `MSG_TRUNC` and the source address. More buffers
+/// than the host's `IOV_MAX` make the host fail the call (`EMSGSIZE`).
 pub(crate) fn recv_msg(
     fd: RawFd,
     bufs: &mut [&mut [u8]],
     flags: libc::c_int,
 ) -> io::Result<RecvMsg> {
-    let count = bufs.len().min(IOV_MAX);
-    let bufs = &mut bufs[..count];
     let mut stack = [empty_iovec(); STACK_IOVECS];
     let mut heap = Vec::new();
     let iovs: &mut [libc::iovec] = if bufs.len() <= STACK_IOVECS {

@@ -161,8 +161,6 @@ fn would_block_then_writable_when_space_frees() {
     assert_would_block(net.accept(p.listener));
     assert_would_block(net.recv(p.server, &mut [&mut [0u8; 4]], NONE));
 
-    net.set_opt(p.client, HostOpt::SendBuffer(4096)).unwrap();
-    net.set_opt(p.server, HostOpt::RecvBuffer(4096)).unwrap();
     let chunk = vec![7u8; 64 * 1024];
     let mut sent = 0usize;
     loop {
@@ -334,4 +332,26 @@ fn backend_dropped_on_its_own_reactor_thread() {
         !timeout.timed_out() && *done,
         "the sink never got to drop the backend"
     );
+}
+
+#[test]
+fn stream_transfers_stop_at_iov_max_buffers() {
+    let (net, rec) = setup();
+    let p = tcp_pair(&net, &rec, HostFamily::V4);
+    let one = [1u8];
+    let bufs: Vec<&[u8]> = vec![&one; 2000];
+    assert_eq!(net.send(p.client, &bufs, None, NONE).unwrap(), 1024);
+    rec.expect(SERVER, Readiness::READABLE);
+    let mut store = vec![[0u8; 1]; 2000];
+    let mut bufs: Vec<&mut [u8]> = store.iter_mut().map(|b| &mut b[..]).collect();
+    assert_eq!(net.recv(p.server, &mut bufs, NONE).unwrap().bytes, 1024);
+}
+
+#[test]
+fn clock_is_monotonic_from_start() {
+    let (net, _rec) = setup();
+    let a = net.now();
+    let b = net.now();
+    assert!(b >= a);
+    assert!(a < GUARD, "the clock starts at the backend's creation");
 }
