@@ -642,31 +642,7 @@ impl<N: Net> Wsp for Engine<N> {
         flags: u32,
     ) -> WspResult<SOCKET> {
         self.started()?;
-        let index = match info {
-            Some(p) => {
-                // FROM_PROTOCOL_INFO takes each value from the structure.
-                let pick = |v: i32, from: i32| if v == FROM_PROTOCOL_INFO { from } else { v };
-                let af = pick(af, p.iAddressFamily);
-                let ty = pick(ty, p.iSocketType);
-                let protocol = pick(protocol, p.iProtocol);
-                let by_id = self
-                    .inner
-                    .catalog
-                    .iter()
-                    .position(|c| c.dwCatalogEntryId == p.dwCatalogEntryId);
-                match by_id {
-                    Some(i)
-                        if self.inner.catalog[i].iAddressFamily == af
-                            && self.inner.catalog[i].iSocketType == ty
-                            && (protocol == 0 || self.inner.catalog[i].iProtocol == protocol) =>
-                    {
-                        i
-                    }
-                    _ => catalog::select(&self.inner.catalog, af, ty, protocol)?,
-                }
-            }
-            None => catalog::select(&self.inner.catalog, af, ty, protocol)?,
-        };
+        let index = catalog::select_socket(&self.inner.catalog, af, ty, protocol, info)?;
         // Socket groups are reserved; this provider supports none.
         if group != 0 {
             return Err(WsaError::WSAEINVAL);
@@ -751,8 +727,8 @@ impl<N: Net> Wsp for Engine<N> {
     fn accept(
         &self,
         s: SOCKET,
-        mut addr: Option<&mut SockAddr>,
-        mut condition: Option<&mut ConditionFn<'_>>,
+        addr: Option<&mut SockAddr>,
+        condition: Option<&mut ConditionFn<'_>>,
     ) -> WspResult<SOCKET> {
         let cell = self.cell(s)?;
         if cell.props.ty != SOCK_STREAM {
@@ -774,12 +750,7 @@ impl<N: Net> Wsp for Engine<N> {
                 return Err(WsaError::WSAEFAULT);
             }
         }
-        let r = self.accept_inner(
-            &cell,
-            addr.as_deref_mut(),
-            condition.as_deref_mut(),
-            timeout,
-        );
+        let r = self.accept_inner(&cell, addr, condition, timeout);
         // A newly adopted socket may already have readiness to report.
         if r != Err(WsaError::WSATRY_AGAIN) {
             // accept re-enables FD_ACCEPT, unless a condition function deferred.

@@ -30,10 +30,8 @@ impl<N: Net> SocketCell<N> {
     pub fn select_readable(&self) -> bool {
         let (listening, stream_connected, ready, dead) = {
             let st = self.lock();
-            if st.listening {
-                if !st.backlog.is_empty() {
-                    return true;
-                }
+            if st.listening && !st.backlog.is_empty() {
+                return true;
             }
             (
                 st.listening,
