@@ -23,7 +23,7 @@
 //! * Messages already posted stay in the queue after a new selection or a close (as on
 //!   Windows); applications must tolerate them.
 
-use super::socket::{Conn, SocketCell};
+use super::socket::{Conn, Probe, SocketCell};
 use crate::error::WsaError;
 use crate::net::{Net, Readiness};
 use crate::sync::{Event, Hwnd};
@@ -120,11 +120,20 @@ impl<N: Net> SocketCell<N> {
                     && st.ready.contains(Readiness::READABLE),
             )
         };
-        let pending = if check_read {
-            self.net.pending_bytes(self.host).unwrap_or(0)
+        let probe = if check_read {
+            self.probe_read()
         } else {
-            0
+            Probe::Nothing
         };
+        if let Probe::Failed(e) = probe {
+            if self.props.ty == SOCK_STREAM {
+                let mut st = self.lock();
+                if st.conn == Conn::Connected && st.close_error.is_none() {
+                    st.reset |= e == WsaError::WSAECONNRESET || e == WsaError::WSAECONNABORTED;
+                    st.close_error = Some(e);
+                }
+            }
+        }
         if check_accept {
             self.stash_accept();
         }
@@ -144,7 +153,7 @@ impl<N: Net> SocketCell<N> {
                         holds |= FD_ACCEPT;
                     }
                 } else if st.conn == Conn::Connected {
-                    if pending > 0 && read_open {
+                    if probe == Probe::Data && read_open {
                         holds |= FD_READ;
                     }
                     if st.ready.contains(Readiness::PRIORITY) && read_open {
@@ -154,12 +163,12 @@ impl<N: Net> SocketCell<N> {
                     {
                         holds |= FD_WRITE;
                     }
-                    let peer_closed = st.ready.contains(Readiness::READ_CLOSED) && pending == 0;
                     if st.reset || st.close_error.is_some() {
                         holds |= FD_CLOSE;
                         errs[FD_CLOSE_BIT] =
                             st.close_error.unwrap_or(WsaError::WSAECONNRESET).code();
-                    } else if peer_closed && check_read {
+                    } else if probe == Probe::Eof {
+                        // Graceful close: recorded only once no data is left to read.
                         holds |= FD_CLOSE;
                     }
                 }
@@ -174,7 +183,7 @@ impl<N: Net> SocketCell<N> {
                     }
                 }
             } else {
-                if st.bound && pending > 0 && read_open {
+                if st.bound && matches!(probe, Probe::Data | Probe::Failed(_)) && read_open {
                     holds |= FD_READ;
                 }
                 if st.notify.write_armed && st.ready.contains(Readiness::WRITABLE) {

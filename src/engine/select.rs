@@ -16,7 +16,7 @@
 //! is not a socket gives `WSAENOTSOCK`. A null timeout blocks; a zero one polls. The sets are
 //! rewritten in place to the ready handles, and the total count is returned.
 
-use super::socket::{Conn, SocketCell};
+use super::socket::{Conn, Probe, SocketCell};
 use super::Engine;
 use crate::error::WsaError;
 use crate::net::{Gate, Net, Readiness};

@@ -8,7 +8,7 @@
 
 use super::notify::Notify;
 use crate::error::WsaError;
-use crate::net::{Gate, HostSocket, Net, Readiness};
+use crate::net::{Gate, HostSocket, IoFlags, Net, Readiness};
 use crate::types::SOCKET;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -24,6 +24,19 @@ pub(crate) enum Conn {
     /// Connected (stream) or has a default peer (datagram).
     Connected,
     /// The last connect attempt failed with this error.
+    Failed(WsaError),
+}
+
+/// What a receive would find now, learned with a one-byte `MSG_PEEK`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Probe {
+    /// Data (or, on a datagram socket, a datagram) is waiting.
+    Data,
+    /// End of stream: the peer closed and everything was read.
+    Eof,
+    /// Nothing to read.
+    Nothing,
+    /// A receive would fail with this error.
     Failed(WsaError),
 }
 
@@ -273,6 +286,29 @@ impl<N: Net> SocketCell<N> {
         let mut st = self.lock();
         if st.seq == seen {
             st.ready.remove(want);
+        }
+    }
+
+    /// Find out what a receive would see, without consuming anything. Readiness bits can
+    /// be stale (Linux reports a never-connected stream as hung up), so read-side state is
+    /// taken from this probe rather than from the bits.
+    pub fn probe_read(&self) -> Probe {
+        let seen = self.seq();
+        let mut byte = [0u8; 1];
+        let peek = IoFlags {
+            peek: true,
+            ..IoFlags::default()
+        };
+        match self.net.recv(self.host, &mut [&mut byte], peek) {
+            Ok(r) if r.bytes > 0 || r.truncated => Probe::Data,
+            // A zero-length datagram is still a datagram; on a stream, 0 is end of stream.
+            Ok(_) if self.props.ty != crate::types::SOCK_STREAM => Probe::Data,
+            Ok(_) => Probe::Eof,
+            Err(WsaError::WSAEWOULDBLOCK) => {
+                self.consume(seen, Readiness::READABLE | Readiness::READ_CLOSED);
+                Probe::Nothing
+            }
+            Err(e) => Probe::Failed(e),
         }
     }
 
