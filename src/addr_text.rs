@@ -49,10 +49,15 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 /// IPv4 (the port only when non-zero), `addr`, `addr%scope` or `[addr%scope]:port` for IPv6.
 ///
 /// Errors, in Windows' order (the family is looked at before the length):
-/// * shorter than the two-byte family field: `WSAEFAULT`;
+/// * a length of zero: `WSAEINVAL` (the `WSAAddressToString` page: "returned if the
+///   lpsaAddress, dwAddressLength, or lpdwAddressStringLength parameter is NULL");
+/// * one byte, too short for the family field: `WSAEFAULT`;
 /// * a family other than `AF_INET`/`AF_INET6`: `WSAEINVAL`;
 /// * shorter than the family's structure (16 or 28 bytes): `WSAEFAULT`.
 pub fn address_to_string(addr: &SockAddr) -> Result<String, WsaError> {
+    if addr.is_empty() {
+        return Err(WsaError::WSAEINVAL);
+    }
     let family = addr.family().ok_or(WsaError::WSAEFAULT)?;
     let need = match family {
         AF_INET => SOCKADDR_IN_LEN,
