@@ -20,7 +20,7 @@
 //! # Waiting goes through a [`Clock`]
 //!
 //! The engine reads no clock and never parks a thread by itself: every blocking call here
-//! takes a [`Clock`], which is implemented for every [`Net`](crate::net::Net) backend (so a
+//! takes a [`Clock`], which is implemented for every [`Net`] backend (so a
 //! simulated backend runs its virtual network while a thread waits) and by [`RealTime`]
 //! for programs that wait outside any backend. Timeouts are measured on that clock.
 //!
