@@ -258,6 +258,56 @@ fn auto_reset_set_wakes_exactly_one_of_two_waiters() {
     }
 }
 
+#[test]
+fn ping_pong_loses_no_wake_up() {
+    const ROUNDS: usize = 5_000;
+    let ping = Event::create(false, false);
+    let pong = Event::create(false, false);
+    let other = {
+        let (ping, pong) = (ping.clone(), pong.clone());
+        thread::spawn(move || {
+            for _ in 0..ROUNDS {
+                assert_eq!(ping.wait(&RealTime, GUARD, false), WaitResult::Object(0));
+                pong.set();
+            }
+        })
+    };
+    for _ in 0..ROUNDS {
+        ping.set();
+        assert_eq!(pong.wait(&RealTime, GUARD, false), WaitResult::Object(0));
+    }
+    other.join().unwrap();
+    assert!(!ping.is_set() && !pong.is_set());
+}
+
+#[test]
+fn waiter_on_64_events_sees_each_one() {
+    let evs = events(WSA_MAXIMUM_WAIT_EVENTS);
+    let ack = Event::create(false, false);
+    let waiter = {
+        let (evs, ack) = (evs.clone(), ack.clone());
+        thread::spawn(move || {
+            let mut seen = Vec::new();
+            for _ in 0..evs.len() {
+                let WaitResult::Object(i) = wait_any(&evs, GUARD).unwrap() else {
+                    panic!("guard timeout");
+                };
+                evs[i].reset();
+                seen.push(i);
+                ack.set();
+            }
+            seen
+        })
+    };
+    // Highest index first, so each wake-up comes from a different waiter-list entry.
+    for e in evs.iter().rev() {
+        e.set();
+        assert_eq!(ack.wait(&RealTime, GUARD, false), WaitResult::Object(0));
+    }
+    let seen = waiter.join().unwrap();
+    assert_eq!(seen, (0..64).rev().collect::<Vec<_>>());
+}
+
 /// A clock in virtual time: `block_until` jumps straight to the deadline, as a simulated
 /// backend does when nothing else can happen.
 #[derive(Default)]

@@ -2,6 +2,8 @@
 
 use super::{current_thread, Clock, Event};
 use crate::error::WsaError;
+use crate::net::Gate;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Most objects one wait accepts (`WSA_MAXIMUM_WAIT_EVENTS`, `MAXIMUM_WAIT_OBJECTS`).
@@ -108,19 +110,14 @@ pub fn wait_for_multiple<C: Clock + ?Sized>(
     let mut outcome = check();
     if outcome.is_none() && timeout != Some(Duration::ZERO) {
         let deadline = timeout.and_then(|t| clock.now().checked_add(t));
-        let gate = me.gate();
-        for e in events {
-            e.add_waiter(gate);
-        }
+        let listed = Listed::new(events, me.gate());
         // The outcome is whatever the last evaluation found (it may have taken an
         // auto-reset event's signal), whatever `block_until` returns.
-        clock.block_until(gate, deadline, &mut || {
+        clock.block_until(listed.gate, deadline, &mut || {
             outcome = check();
             outcome.is_some()
         });
-        for e in events {
-            e.remove_waiter(gate);
-        }
+        drop(listed);
     }
     Ok(match outcome {
         Some(WaitResult::IoCompletion) => {
@@ -130,6 +127,30 @@ pub fn wait_for_multiple<C: Clock + ?Sized>(
         Some(r) => r,
         None => WaitResult::Timeout,
     })
+}
+
+/// This thread's gate entered in the waiter lists of `events`, until dropped (also if a
+/// backend's `block_until` unwinds).
+struct Listed<'a> {
+    events: &'a [Event],
+    gate: &'a Arc<Gate>,
+}
+
+impl<'a> Listed<'a> {
+    fn new(events: &'a [Event], gate: &'a Arc<Gate>) -> Listed<'a> {
+        for e in events {
+            e.add_waiter(gate);
+        }
+        Listed { events, gate }
+    }
+}
+
+impl Drop for Listed<'_> {
+    fn drop(&mut self) {
+        for e in self.events {
+            e.remove_waiter(self.gate);
+        }
+    }
 }
 
 /// Wait-any: the lowest signalled index, taking an auto-reset signal.
