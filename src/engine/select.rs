@@ -51,24 +51,13 @@ impl<N: Net> SocketCell<N> {
             if !stream_connected {
                 return false;
             }
-            if dead || ready.contains(Readiness::READ_CLOSED) {
+            if dead {
                 return true;
             }
-            ready.contains(Readiness::READABLE)
-                && self
-                    .net
-                    .pending_bytes(self.host)
-                    .map(|n| n > 0)
-                    .unwrap_or(true)
-        } else {
-            ready.contains(Readiness::ERROR)
-                || (ready.contains(Readiness::READABLE)
-                    && self
-                        .net
-                        .pending_bytes(self.host)
-                        .map(|n| n > 0)
-                        .unwrap_or(true))
         }
+        // Data, end of stream, or an error to report: recv would not block.
+        ready.intersects(Readiness::READABLE | Readiness::READ_CLOSED | Readiness::ERROR)
+            && self.probe_read() != Probe::Nothing
     }
 
     /// select()'s "writable".
