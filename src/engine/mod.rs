@@ -18,8 +18,6 @@ mod notify;
 mod select;
 mod socket;
 
-pub use notify::make_select_reply;
-
 use crate::addr::SockAddr;
 use crate::addr_text;
 use crate::catalog;
