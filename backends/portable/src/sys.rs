@@ -179,5 +179,7 @@ pub(crate) fn raise_fd_limit() -> io::Result<u64> {
     if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } != 0 {
         return Err(io::Error::last_os_error());
     }
+    // `rlim_t` is not `u64` on every target.
+    #[allow(clippy::unnecessary_cast)]
     Ok(lim.rlim_cur as u64)
 }
