@@ -24,12 +24,9 @@ pub(crate) fn canon(addr: SocketAddr) -> SocketAddr {
 /// IPv4-mapped.
 pub(crate) fn in_family(addr: SocketAddr, family: HostFamily) -> SocketAddr {
     match (family, addr) {
-        (HostFamily::V6, SocketAddr::V4(v4)) => SocketAddr::V6(SocketAddrV6::new(
-            v4.ip().to_ipv6_mapped(),
-            v4.port(),
-            0,
-            0,
-        )),
+        (HostFamily::V6, SocketAddr::V4(v4)) => {
+            SocketAddr::V6(SocketAddrV6::new(v4.ip().to_ipv6_mapped(), v4.port(), 0, 0))
+        }
         _ => addr,
     }
 }

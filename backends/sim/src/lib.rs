@@ -305,13 +305,23 @@ impl Sim {
     /// Join datagram socket `s` to multicast `group` (`iface` is accepted and ignored:
     /// there is only loopback). `WSAEADDRINUSE` if already a member, `WSAEINVAL` if
     /// `group` is not multicast, `WSAENOPROTOOPT` on a stream socket.
-    pub fn join_multicast(&self, s: HostSocket, group: IpAddr, iface: Option<IpAddr>) -> NetResult<()> {
+    pub fn join_multicast(
+        &self,
+        s: HostSocket,
+        group: IpAddr,
+        iface: Option<IpAddr>,
+    ) -> NetResult<()> {
         let _ = iface;
         self.with(|st| st.join(s, group, true))
     }
 
     /// Leave multicast `group`. `WSAEADDRNOTAVAIL` if `s` is not a member.
-    pub fn leave_multicast(&self, s: HostSocket, group: IpAddr, iface: Option<IpAddr>) -> NetResult<()> {
+    pub fn leave_multicast(
+        &self,
+        s: HostSocket,
+        group: IpAddr,
+        iface: Option<IpAddr>,
+    ) -> NetResult<()> {
         let _ = iface;
         self.with(|st| st.join(s, group, false))
     }

@@ -280,7 +280,11 @@ impl State {
         Sock {
             family,
             kind,
-            flags: if family == HostFamily::V6 { F_V6ONLY } else { 0 },
+            flags: if family == HostFamily::V6 {
+                F_V6ONLY
+            } else {
+                0
+            },
             ttl: 64,
             linger: None,
             rcvbuf: rcvbuf.max(1),
@@ -347,7 +351,12 @@ impl State {
     fn pick_delay(&mut self) -> Duration {
         let mut d = self.latency;
         if self.rng.chance(self.cfg.faults.delay) {
-            let max = self.cfg.faults.max_delay.as_nanos().min(u128::from(u64::MAX)) as u64;
+            let max = self
+                .cfg
+                .faults
+                .max_delay
+                .as_nanos()
+                .min(u128::from(u64::MAX)) as u64;
             d += Duration::from_nanos(1 + self.rng.below(max.max(1)));
         }
         d
@@ -423,9 +432,7 @@ impl State {
                 if reset || (!s.has(F_WR_SHUT) && self.free_space(s) > 0) {
                     r.insert(Readiness::WRITABLE);
                 }
-                if rx.is_some_and(|x| {
-                    x.oob.is_some() || (s.has(F_OOBINLINE) && x.mark.is_some())
-                }) {
+                if rx.is_some_and(|x| x.oob.is_some() || (s.has(F_OOBINLINE) && x.mark.is_some())) {
                     r.insert(Readiness::PRIORITY);
                 }
             }
@@ -448,7 +455,12 @@ impl State {
                     continue;
                 }
                 let delay = if self.rng.chance(self.cfg.faults.delay_readiness) {
-                    let max = self.cfg.faults.max_delay.as_nanos().min(u128::from(u64::MAX)) as u64;
+                    let max = self
+                        .cfg
+                        .faults
+                        .max_delay
+                        .as_nanos()
+                        .min(u128::from(u64::MAX)) as u64;
                     self.readiness_delay + Duration::from_nanos(1 + self.rng.below(max.max(1)))
                 } else {
                     self.readiness_delay
@@ -629,7 +641,7 @@ impl State {
     }
 
     /// Whether `id` could take `local` (checked against everyone on that port).
-    fn bind_conflict(&self, id: u64, local: SocketAddr, v6only: bool, listening: bool) -> bool {
+    fn bind_conflict(&self, id: u64, local: SocketAddr, v6only: bool) -> bool {
         let me = self.sock(id).expect("live");
         let key = (me.stream(), local.port());
         let Some(list) = self.ports.get(&key) else {
@@ -641,18 +653,17 @@ impl State {
                 return false;
             };
             let theirs = Self::bound_scopes(other);
-            let overlaps = mine.iter().flatten().any(|a| {
-                theirs
-                    .iter()
-                    .flatten()
-                    .any(|b| addr::overlap(*a, *b))
-            });
+            let overlaps = mine
+                .iter()
+                .flatten()
+                .any(|a| theirs.iter().flatten().any(|b| addr::overlap(*a, *b)));
             if !overlaps {
                 return false;
             }
             let both_reuse = me.has(F_REUSE) && other.has(F_REUSE);
             let other_listens = matches!(other.conn, Conn::Listening(_));
-            !(both_reuse && (!me.stream() || (!other_listens && !listening)))
+            // Linux: reuse on both sides allows sharing unless the other one listens.
+            !(both_reuse && (!me.stream() || !other_listens))
         })
     }
 
@@ -727,7 +738,12 @@ impl State {
 
     /// The socket a packet to canonical `dest` reaches: best-matching binding on the port
     /// that `accepts` it (first bound wins among equals).
-    fn route(&self, stream: bool, dest: SocketAddr, accepts: impl Fn(&Sock) -> bool) -> Option<u64> {
+    fn route(
+        &self,
+        stream: bool,
+        dest: SocketAddr,
+        accepts: impl Fn(&Sock) -> bool,
+    ) -> Option<u64> {
         let list = self.ports.get(&(stream, dest.port()))?;
         let mut best: Option<(u8, u64)> = None;
         for &id in list {
@@ -770,7 +786,12 @@ impl State {
     }
 
     pub(crate) fn close(&mut self, s: HostSocket) {
-        let id = id_of(s);
+        self.close_inner(id_of(s), false);
+    }
+
+    /// Close `id`; `abort` resets the peer whatever the state (unaccepted connections of
+    /// a closing listener).
+    fn close_inner(&mut self, id: u64, abort: bool) {
         let Some(sock) = self.dealloc(id) else { return };
         self.release_port(id, &sock);
         self.sock_faults.remove(&id);
@@ -786,7 +807,7 @@ impl State {
                 if let Some(ps) = self.sock_mut(p) {
                     ps.conn = Conn::Established { peer: None };
                 }
-                if unread || sock.linger == Some(0) {
+                if abort || unread || sock.linger == Some(0) {
                     self.deliver(p, Seg::Rst);
                 } else if !sock.has(F_WR_SHUT) {
                     self.deliver(p, Seg::Fin);
@@ -801,7 +822,7 @@ impl State {
             Conn::Listening(l) => {
                 // Unaccepted connections are reset; parked connects are refused.
                 for child in l.ready {
-                    self.close(HostSocket(child));
+                    self.close_inner(child, true);
                 }
                 for c in l.waiting {
                     self.fail_connect(c, WsaError::WSAECONNREFUSED);
@@ -823,9 +844,8 @@ impl State {
         }
         let c = Self::check_family(sock, a, true)?;
         let ip = c.ip();
-        let ok = ip.is_unspecified()
-            || addr::is_host_ip(ip)
-            || (!sock.stream() && ip.is_multicast());
+        let ok =
+            ip.is_unspecified() || addr::is_host_ip(ip) || (!sock.stream() && ip.is_multicast());
         if !ok {
             return Err(WsaError::WSAEADDRNOTAVAIL);
         }
@@ -834,7 +854,7 @@ impl State {
         let mut local = a;
         if local.port() == 0 {
             local.set_port(self.ephemeral(stream)?);
-        } else if self.bind_conflict(id, local, v6only, false) {
+        } else if self.bind_conflict(id, local, v6only) {
             return Err(WsaError::WSAEADDRINUSE);
         }
         self.take_port(id, local);
@@ -866,7 +886,7 @@ impl State {
         self.autobind(id)?;
         let sock = self.get(s)?;
         let local = sock.local.expect("bound");
-        if self.bind_conflict(id, local, sock.has(F_V6ONLY), true) {
+        if self.bind_conflict(id, local, sock.has(F_V6ONLY)) {
             return Err(WsaError::WSAEADDRINUSE);
         }
         self.get_mut(s)?.conn = Conn::Listening(Box::new(Listen {
@@ -972,9 +992,7 @@ impl State {
         let dest = SocketAddr::new(addr::route_ip(target.ip()), target.port());
         server.local = Some(addr::in_family(dest, lsock.family));
         server.peer = Some(addr::in_family(client_local, lsock.family));
-        server.conn = Conn::Established {
-            peer: Some(client),
-        };
+        server.conn = Conn::Established { peer: Some(client) };
         let sid = self.alloc(server);
         self.sock_mut(client).expect("live").conn = Conn::Established { peer: Some(sid) };
         if let Some(Conn::Listening(lq)) = self.sock_mut(l).map(|x| &mut x.conn) {
@@ -1019,6 +1037,8 @@ impl State {
         sock.peer = Some(addr::in_family(c, fam));
         sock.error = None;
         sock.conn = Conn::Connecting { listener: None };
+        // Connecting reads as nothing: the completion is then a rising edge.
+        sock.reported = Readiness::EMPTY;
         self.touch(id, false);
         let delay = self.pick_delay();
         if !delay.is_zero() {

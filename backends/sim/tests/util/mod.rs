@@ -91,7 +91,16 @@ pub fn pair(sim: &Sim, port: u16) -> (HostSocket, HostSocket) {
     assert_would_block(sim.connect(c, addr(&format!("127.0.0.1:{port}"))));
     sim.run_until_idle();
     assert_eq!(sim.take_error(c).unwrap(), None);
-    let (s, _) = sim.accept(l).unwrap();
+    // Retry: a configured fault may make accept would-block spuriously.
+    let s = loop {
+        match sim.accept(l) {
+            Ok((s, _)) => break s,
+            Err(WsaError::WSAEWOULDBLOCK) => {
+                sim.run_until_idle();
+            }
+            Err(e) => panic!("accept: {e:?}"),
+        }
+    };
     sim.register(s, 3).unwrap();
     sim.close(l);
     (c, s)
