@@ -918,9 +918,11 @@ impl State {
         };
         self.touch(id, false);
         self.promote_waiting(id);
-        let c = self.sock(child).expect("queued child is live");
-        let peer = c.peer.expect("accepted socket has a peer");
-        Ok((HostSocket(child), peer))
+        // A queued child is live unless someone closed an id it was never given.
+        match self.sock(child).and_then(|c| c.peer) {
+            Some(peer) => Ok((HostSocket(child), peer)),
+            None => Err(WsaError::WSAEWOULDBLOCK),
+        }
     }
 
     /// Move parked connects into a listener's accept queue while there is room.
@@ -1577,4 +1579,13 @@ impl State {
 
 fn sock_family(st: &State, id: u64) -> HostFamily {
     st.sock(id).expect("live").family
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sockets_stay_small() {
+        let size = std::mem::size_of::<super::Sock>();
+        assert!(size <= 160, "Sock is {size} bytes");
+    }
 }
