@@ -1,5 +1,29 @@
 //! `WsaError`: every Winsock error code by name and number, with Windows' wording, and the
 //! one table that maps host `errno` values onto Winsock codes.
+//!
+//! # Which codes
+//! Every code on Microsoft's "Windows Sockets Error Codes" page
+//! (<https://learn.microsoft.com/windows/win32/winsock/windows-sockets-error-codes-2>):
+//! the six `WSA_*` codes that are Win32 system errors (`WSA_INVALID_HANDLE` = 6 ...
+//! `WSA_IO_PENDING` = 997), `WSAEINTR` (10004) through `WSAEREFUSED` (10112), the name
+//! resolution codes 11001-11004 and the QoS codes 11005-11031. Also `WSA_SECURE_HOST_NOT_FOUND`
+//! (11032) and `WSA_IPSEC_NAME_POLICY_ERROR` (11033), which that page does not list but
+//! `winerror.h` defines with message texts in the Winsock range.
+//!
+//! Not here: `WSA_WAIT_EVENT_0`, `WSA_WAIT_IO_COMPLETION`, `WSA_WAIT_TIMEOUT`,
+//! `WSA_WAIT_FAILED`, `WSA_INFINITE` and `WSA_MAXIMUM_WAIT_EVENTS`. They are return values of
+//! `WSAWaitForMultipleEvents` (or limits), never a `WSAGetLastError()` value.
+//!
+//! # Which words
+//! `message()` is the text `FormatMessage(FORMAT_MESSAGE_FROM_SYSTEM, code)` prints on
+//! Windows, that is the `MessageText` of `winerror.h`, not the short title on Microsoft's
+//! error page. The two differ in places, and the `FormatMessage` text is what Windows users
+//! see:
+//! - the six Win32 codes print the system texts: 10035 is Winsock's own, but 997 prints
+//!   "Overlapped I/O operation is in progress." where the page says "Overlapped operations
+//!   will complete later.";
+//! - `WSASYSCALLFAILURE` (10107) prints "A system call has failed." where the page says
+//!   "A system call that should never fail has failed.".
 
 use core::fmt;
 
@@ -28,12 +52,12 @@ macro_rules! wsa_errors {
 }
 
 wsa_errors! {
-    WSA_INVALID_HANDLE = 6, "Specified event object handle is invalid.";
-    WSA_NOT_ENOUGH_MEMORY = 8, "Insufficient memory available.";
-    WSA_INVALID_PARAMETER = 87, "One or more parameters are invalid.";
-    WSA_OPERATION_ABORTED = 995, "Overlapped operation aborted.";
-    WSA_IO_INCOMPLETE = 996, "Overlapped I/O event object not in signaled state.";
-    WSA_IO_PENDING = 997, "Overlapped operations will complete later.";
+    WSA_INVALID_HANDLE = 6, "The handle is invalid.";
+    WSA_NOT_ENOUGH_MEMORY = 8, "Not enough memory resources are available to process this command.";
+    WSA_INVALID_PARAMETER = 87, "The parameter is incorrect.";
+    WSA_OPERATION_ABORTED = 995, "The I/O operation has been aborted because of either a thread exit or an application request.";
+    WSA_IO_INCOMPLETE = 996, "Overlapped I/O event is not in a signaled state.";
+    WSA_IO_PENDING = 997, "Overlapped I/O operation is in progress.";
     WSAEINTR = 10004, "A blocking operation was interrupted by a call to WSACancelBlockingCall.";
     WSAEBADF = 10009, "The file handle supplied is not valid.";
     WSAEACCES = 10013, "An attempt was made to access a socket in a way forbidden by its access permissions.";
@@ -86,7 +110,7 @@ wsa_errors! {
     WSAEINVALIDPROCTABLE = 10104, "The procedure call table is invalid.";
     WSAEINVALIDPROVIDER = 10105, "The requested service provider is invalid.";
     WSAEPROVIDERFAILEDINIT = 10106, "The requested service provider could not be loaded or initialized.";
-    WSASYSCALLFAILURE = 10107, "A system call that should never fail has failed.";
+    WSASYSCALLFAILURE = 10107, "A system call has failed.";
     WSASERVICE_NOT_FOUND = 10108, "No such service is known. The service cannot be found in the specified name space.";
     WSATYPE_NOT_FOUND = 10109, "The specified class was not found.";
     WSA_E_NO_MORE = 10110, "No more results can be returned by WSALookupServiceNext.";
@@ -123,6 +147,8 @@ wsa_errors! {
     WSA_QOS_ESDMODEOBJ = 11029, "An invalid shape discard mode object was found in the QOS provider specific buffer.";
     WSA_QOS_ESHAPERATEOBJ = 11030, "An invalid shaping rate object was found in the QOS provider-specific buffer.";
     WSA_QOS_RESERVED_PETYPE = 11031, "A reserved policy element was found in the QOS provider-specific buffer.";
+    WSA_SECURE_HOST_NOT_FOUND = 11032, "No such host is known securely.";
+    WSA_IPSEC_NAME_POLICY_ERROR = 11033, "Name based IPSEC policy could not be added.";
 }
 
 impl WsaError {
@@ -170,33 +196,83 @@ impl WsaError {
     /// Map a host `errno` value (Linux or macOS numbering, as the running host defines it)
     /// onto the Winsock code Windows gives for the same condition. This is the one such
     /// table in the project; backends use it for every host error.
+    ///
+    /// The mapping never yields success: `errno` 0 (a host call that failed without saying
+    /// why) and every value not listed give `WSASYSCALLFAILURE`, so a failure is never
+    /// turned into a success on the way up.
+    ///
+    /// The table is context-free. Where Windows reports one host condition differently per
+    /// call, the engine decides before it asks here; the rows below say where.
     pub fn from_errno(errno: i32) -> WsaError {
         match errno {
+            // A host call interrupted by a signal. The engine retries EINTR itself; one
+            // that reaches the caller is the Winsock 1.1 "interrupted" meaning.
             libc::EINTR => WsaError::WSAEINTR,
+            // Our host fd is stale or was never valid. The Winsock equivalent is "the
+            // handle is not a (live) socket": Windows gives WSAENOTSOCK for closed and
+            // garbage SOCKET values, never WSAEBADF, and never success.
             libc::EBADF => WsaError::WSAENOTSOCK,
+            libc::ENOTSOCK => WsaError::WSAENOTSOCK,
+            // EPERM arrives where a host policy refuses the operation (a firewall rule on
+            // send/connect, a privileged option). Windows reports policy refusals, such as
+            // a raw socket without privilege or a broadcast without SO_BROADCAST, as
+            // WSAEACCES.
             libc::EACCES | libc::EPERM => WsaError::WSAEACCES,
             libc::EFAULT => WsaError::WSAEFAULT,
             libc::EINVAL => WsaError::WSAEINVAL,
+            // Windows has one code for running out of socket handles, per process or in
+            // the system ("No more socket descriptors are available", socket()).
             libc::EMFILE | libc::ENFILE => WsaError::WSAEMFILE,
+            // EINPROGRESS comes from a non-blocking connect. Windows reports that case as
+            // WSAEWOULDBLOCK (connect(): "It is normal for WSAEWOULDBLOCK to be reported
+            // ... on a nonblocking SOCK_STREAM socket"). WSAEINPROGRESS means something
+            // else in Winsock: a blocking Winsock 1.1 call is already running.
+            // EAGAIN == EWOULDBLOCK on Linux and macOS.
             libc::EAGAIN | libc::EINPROGRESS => WsaError::WSAEWOULDBLOCK,
             libc::EALREADY => WsaError::WSAEALREADY,
-            libc::ENOTSOCK => WsaError::WSAENOTSOCK,
             libc::EDESTADDRREQ => WsaError::WSAEDESTADDRREQ,
             libc::EMSGSIZE => WsaError::WSAEMSGSIZE,
             libc::EPROTOTYPE => WsaError::WSAEPROTOTYPE,
             libc::ENOPROTOOPT => WsaError::WSAENOPROTOOPT,
             libc::EPROTONOSUPPORT => WsaError::WSAEPROTONOSUPPORT,
             libc::ESOCKTNOSUPPORT => WsaError::WSAESOCKTNOSUPPORT,
+            // On Linux ENOTSUP == EOPNOTSUPP; macOS has a separate ENOTSUP (below).
             libc::EOPNOTSUPP => WsaError::WSAEOPNOTSUPP,
+            #[cfg(any(target_os = "macos", target_os = "ios"))]
+            libc::ENOTSUP => WsaError::WSAEOPNOTSUPP,
             libc::EPFNOSUPPORT => WsaError::WSAEPFNOSUPPORT,
             libc::EAFNOSUPPORT => WsaError::WSAEAFNOSUPPORT,
             libc::EADDRINUSE => WsaError::WSAEADDRINUSE,
             libc::EADDRNOTAVAIL => WsaError::WSAEADDRNOTAVAIL,
             libc::ENETDOWN => WsaError::WSAENETDOWN,
+            // Linux-only "machine is not on the network" (accept may pass it on for a
+            // pending connection): a dead network in Winsock terms.
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            libc::ENONET => WsaError::WSAENETDOWN,
             libc::ENETUNREACH => WsaError::WSAENETUNREACH,
             libc::ENETRESET => WsaError::WSAENETRESET,
+            // A connection our own stack gave up on (timeout, local abort). accept() is
+            // the exception: Windows reports a connection that died before it was
+            // accepted as WSAECONNRESET, and the engine maps that case itself.
             libc::ECONNABORTED => WsaError::WSAECONNABORTED,
-            libc::ECONNRESET | libc::EPIPE => WsaError::WSAECONNRESET,
+            libc::ECONNRESET => WsaError::WSAECONNRESET,
+            // EPIPE: Linux and macOS give it for a send after the connection is gone:
+            // after the peer reset it (the first send reports ECONNRESET, later ones
+            // EPIPE), after the peer closed and our data drew a reset, or after our own
+            // shutdown(SHUT_WR). The engine reports sends after its own shutdown as
+            // WSAESHUTDOWN before the host is asked, so what reaches this table is a
+            // connection the peer tore down. Windows keeps reporting that as
+            // WSAECONNRESET (send(): "The virtual circuit was reset by the remote side
+            // executing a hard or abortive close"); WSAECONNABORTED is reserved for our
+            // own side's time-out or failure. Wine's errno table, whose tests run on
+            // Windows, maps EPIPE the same way.
+            libc::EPIPE => WsaError::WSAECONNRESET,
+            // Protocol error on a pending connection (Linux accept); it is the peer's
+            // connection that failed, as with ECONNRESET.
+            libc::EPROTO => WsaError::WSAECONNRESET,
+            // Windows reports kernel memory exhaustion on sockets (socket(), send(),
+            // WSAIoctl, ...) as WSAENOBUFS, never as WSA_NOT_ENOUGH_MEMORY, which is for
+            // Winsock functions that map onto Win32 ones (events).
             libc::ENOBUFS | libc::ENOMEM => WsaError::WSAENOBUFS,
             libc::EISCONN => WsaError::WSAEISCONN,
             libc::ENOTCONN => WsaError::WSAENOTCONN,
@@ -208,20 +284,41 @@ impl WsaError {
             libc::ENAMETOOLONG => WsaError::WSAENAMETOOLONG,
             libc::EHOSTDOWN => WsaError::WSAEHOSTDOWN,
             libc::EHOSTUNREACH => WsaError::WSAEHOSTUNREACH,
+            // The remaining WSAE codes are BSD errno + 10000; map their namesakes.
+            libc::ENOTEMPTY => WsaError::WSAENOTEMPTY,
+            #[cfg(any(target_os = "macos", target_os = "ios"))]
+            libc::EPROCLIM => WsaError::WSAEPROCLIM,
+            libc::EUSERS => WsaError::WSAEUSERS,
+            libc::EDQUOT => WsaError::WSAEDQUOT,
+            libc::ESTALE => WsaError::WSAESTALE,
+            libc::EREMOTE => WsaError::WSAEREMOTE,
+            // 0 and anything else: a failure we cannot name. Never success.
             _ => WsaError::WSASYSCALLFAILURE,
         }
     }
 }
 
 impl From<std::io::Error> for WsaError {
+    /// An OS error goes through [`WsaError::from_errno`]; an error made in Rust (no OS
+    /// code) is mapped by its kind, and anything unnamed gives `WSASYSCALLFAILURE`.
     fn from(e: std::io::Error) -> WsaError {
+        use std::io::ErrorKind as K;
         match e.raw_os_error() {
             Some(errno) => WsaError::from_errno(errno),
             None => match e.kind() {
-                std::io::ErrorKind::WouldBlock => WsaError::WSAEWOULDBLOCK,
-                std::io::ErrorKind::TimedOut => WsaError::WSAETIMEDOUT,
-                std::io::ErrorKind::InvalidInput => WsaError::WSAEINVAL,
-                std::io::ErrorKind::OutOfMemory => WsaError::WSAENOBUFS,
+                K::WouldBlock => WsaError::WSAEWOULDBLOCK,
+                K::TimedOut => WsaError::WSAETIMEDOUT,
+                K::InvalidInput => WsaError::WSAEINVAL,
+                K::OutOfMemory => WsaError::WSAENOBUFS,
+                K::Interrupted => WsaError::WSAEINTR,
+                K::PermissionDenied => WsaError::WSAEACCES,
+                K::ConnectionRefused => WsaError::WSAECONNREFUSED,
+                K::ConnectionReset | K::BrokenPipe => WsaError::WSAECONNRESET,
+                K::ConnectionAborted => WsaError::WSAECONNABORTED,
+                K::NotConnected => WsaError::WSAENOTCONN,
+                K::AddrInUse => WsaError::WSAEADDRINUSE,
+                K::AddrNotAvailable => WsaError::WSAEADDRNOTAVAIL,
+                K::Unsupported => WsaError::WSAEOPNOTSUPP,
                 _ => WsaError::WSASYSCALLFAILURE,
             },
         }

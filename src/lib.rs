@@ -18,6 +18,7 @@ pub mod error;
 pub mod net;
 pub mod sync;
 pub mod types;
+pub mod upcall;
 pub mod wsp;
 
 pub use addr::SockAddr;

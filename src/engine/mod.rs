@@ -14,7 +14,11 @@
 //! close from another thread always wakes it.
 
 pub mod handles;
+mod notify;
+mod select;
 mod socket;
+
+pub use notify::make_select_reply;
 
 use crate::addr::SockAddr;
 use crate::addr_text;
@@ -229,6 +233,19 @@ impl<N: Net> Engine<N> {
         from: Option<&mut SockAddr>,
     ) -> WspResult<usize> {
         let cell = self.cell(s)?;
+        let r = self.recv_inner(&cell, bufs, flags, from);
+        // Any recv-family call, even a failing one, re-enables FD_READ and FD_OOB.
+        cell.reenable(FD_READ | FD_OOB);
+        r
+    }
+
+    fn recv_inner(
+        &self,
+        cell: &Arc<SocketCell<N>>,
+        bufs: &mut [&mut [u8]],
+        flags: &mut u32,
+        from: Option<&mut SockAddr>,
+    ) -> WspResult<usize> {
         let f = *flags;
         let stream = cell.props.ty == SOCK_STREAM;
         let timeout = {
@@ -305,7 +322,7 @@ impl<N: Net> Engine<N> {
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
                     None => return Err(WsaError::WSAEWOULDBLOCK),
                     Some(ms) => {
-                        if let Err(e) = self.wait_ready(&cell, seen, READ_WANT, ms) {
+                        if let Err(e) = self.wait_ready(cell, seen, READ_WANT, ms) {
                             if total > 0 && e != WsaError::WSAEINTR {
                                 return Ok(total);
                             }
@@ -322,7 +339,7 @@ impl<N: Net> Engine<N> {
                         e
                     };
                     if stream {
-                        return Err(Self::note_error(&cell, e));
+                        return Err(Self::note_error(cell, e));
                     }
                     return Err(e);
                 }
@@ -338,6 +355,22 @@ impl<N: Net> Engine<N> {
         to: Option<&SockAddr>,
     ) -> WspResult<usize> {
         let cell = self.cell(s)?;
+        let r = self.send_inner(&cell, bufs, flags, to);
+        if r == Err(WsaError::WSAEWOULDBLOCK) {
+            // FD_WRITE is recorded again once space frees up after a send that would block.
+            cell.lock().notify.write_armed = true;
+        }
+        cell.reenable(FD_WRITE);
+        r
+    }
+
+    fn send_inner(
+        &self,
+        cell: &Arc<SocketCell<N>>,
+        bufs: &[&[u8]],
+        flags: u32,
+        to: Option<&SockAddr>,
+    ) -> WspResult<usize> {
         if flags & !SEND_FLAGS != 0 {
             return Err(WsaError::WSAEOPNOTSUPP);
         }
@@ -411,7 +444,7 @@ impl<N: Net> Engine<N> {
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
                     None => return Err(WsaError::WSAEWOULDBLOCK),
                     Some(ms) => {
-                        self.wait_ready(&cell, seen, WRITE_WANT, ms)?;
+                        self.wait_ready(cell, seen, WRITE_WANT, ms)?;
                     }
                 },
                 Err(e) => {
@@ -421,12 +454,90 @@ impl<N: Net> Engine<N> {
                         e
                     };
                     if stream {
-                        return Err(Self::note_error(&cell, e));
+                        return Err(Self::note_error(cell, e));
                     }
                     return Err(e);
                 }
             }
         }
+    }
+
+    /// One accept: the engine's backlog first, then the host's; waits if blocking.
+    fn accept_inner(
+        &self,
+        cell: &Arc<SocketCell<N>>,
+        addr: Option<&mut SockAddr>,
+        condition: Option<&mut ConditionFn<'_>>,
+        timeout: Option<u32>,
+    ) -> WspResult<SOCKET> {
+        let (host, peer) = loop {
+            if let Some(conn) = cell.lock().backlog.pop_front() {
+                break conn;
+            }
+            let seen = cell.seq();
+            match self.inner.net.accept(cell.host) {
+                Ok(conn) => break conn,
+                Err(WsaError::WSAEWOULDBLOCK) => match timeout {
+                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    Some(ms) => self.wait_ready(cell, seen, READ_WANT, ms)?,
+                },
+                Err(e) => return Err(e),
+            }
+        };
+        if let Some(cond) = condition {
+            let local = self
+                .inner
+                .net
+                .local_addr(host)
+                .map(SockAddr::from_std)
+                .unwrap_or_default();
+            let mut args = crate::wsp::AcceptCondition {
+                caller_id: SockAddr::from_std(peer),
+                caller_data: None,
+                sqos: None,
+                gqos: None,
+                callee_id: local,
+                callee_data: None,
+                group: 0,
+            };
+            match cond(&mut args) {
+                ConditionDecision::Accept => {}
+                ConditionDecision::Reject => {
+                    self.inner.net.close(host);
+                    return Err(WsaError::WSAECONNREFUSED);
+                }
+                ConditionDecision::Defer => {
+                    // CF_DEFER needs SO_CONDITIONAL_ACCEPT (the options work); until then
+                    // the connection stays queued at the head and the call is refused.
+                    cell.lock().backlog.push_front((host, peer));
+                    return Err(WsaError::WSAEINVAL);
+                }
+            }
+        }
+        // The accepted socket has the listener's properties, including its selection.
+        let st = {
+            let l = cell.lock();
+            let mut notify = l.notify.clone();
+            notify.enabled = FD_ALL_EVENTS;
+            notify.recorded = 0;
+            notify.errors = [0; FD_MAX_EVENTS];
+            notify.write_armed = true;
+            SockState {
+                nonblocking: l.nonblocking,
+                bound: true,
+                conn: Conn::Connected,
+                rcvtimeo_ms: l.rcvtimeo_ms,
+                sndtimeo_ms: l.sndtimeo_ms,
+                notify,
+                ..SockState::default()
+            }
+        };
+        let handle = self.adopt(host, cell.props, st)?;
+        if let Some(a) = addr {
+            // Capacity was checked by the caller.
+            let _ = a.store(peer);
+        }
+        Ok(handle)
     }
 
     fn close_all(&self) {
@@ -531,31 +642,7 @@ impl<N: Net> Wsp for Engine<N> {
         flags: u32,
     ) -> WspResult<SOCKET> {
         self.started()?;
-        let index = match info {
-            Some(p) => {
-                // FROM_PROTOCOL_INFO takes each value from the structure.
-                let pick = |v: i32, from: i32| if v == FROM_PROTOCOL_INFO { from } else { v };
-                let af = pick(af, p.iAddressFamily);
-                let ty = pick(ty, p.iSocketType);
-                let protocol = pick(protocol, p.iProtocol);
-                let by_id = self
-                    .inner
-                    .catalog
-                    .iter()
-                    .position(|c| c.dwCatalogEntryId == p.dwCatalogEntryId);
-                match by_id {
-                    Some(i)
-                        if self.inner.catalog[i].iAddressFamily == af
-                            && self.inner.catalog[i].iSocketType == ty
-                            && (protocol == 0 || self.inner.catalog[i].iProtocol == protocol) =>
-                    {
-                        i
-                    }
-                    _ => catalog::select(&self.inner.catalog, af, ty, protocol)?,
-                }
-            }
-            None => catalog::select(&self.inner.catalog, af, ty, protocol)?,
-        };
+        let index = catalog::select_socket(&self.inner.catalog, af, ty, protocol, info)?;
         // Socket groups are reserved; this provider supports none.
         if group != 0 {
             return Err(WsaError::WSAEINVAL);
@@ -640,8 +727,8 @@ impl<N: Net> Wsp for Engine<N> {
     fn accept(
         &self,
         s: SOCKET,
-        mut addr: Option<&mut SockAddr>,
-        mut condition: Option<&mut ConditionFn<'_>>,
+        addr: Option<&mut SockAddr>,
+        condition: Option<&mut ConditionFn<'_>>,
     ) -> WspResult<SOCKET> {
         let cell = self.cell(s)?;
         if cell.props.ty != SOCK_STREAM {
@@ -663,60 +750,13 @@ impl<N: Net> Wsp for Engine<N> {
                 return Err(WsaError::WSAEFAULT);
             }
         }
-        loop {
-            let seen = cell.seq();
-            match self.inner.net.accept(cell.host) {
-                Ok((host, peer)) => {
-                    if let Some(cond) = condition.as_deref_mut() {
-                        let local = self
-                            .inner
-                            .net
-                            .local_addr(host)
-                            .map(SockAddr::from_std)
-                            .unwrap_or_default();
-                        let mut args = crate::wsp::AcceptCondition {
-                            caller_id: SockAddr::from_std(peer),
-                            caller_data: None,
-                            sqos: None,
-                            gqos: None,
-                            callee_id: local,
-                            callee_data: None,
-                            group: 0,
-                        };
-                        match cond(&mut args) {
-                            ConditionDecision::Accept => {}
-                            ConditionDecision::Reject => {
-                                self.inner.net.close(host);
-                                return Err(WsaError::WSAECONNREFUSED);
-                            }
-                            ConditionDecision::Defer => {
-                                // Deferral needs SO_CONDITIONAL_ACCEPT, which the options
-                                // work adds; until then a deferring condition is refused.
-                                self.inner.net.close(host);
-                                return Err(WsaError::WSAEINVAL);
-                            }
-                        }
-                    }
-                    let nonblocking = cell.lock().nonblocking;
-                    let st = SockState {
-                        nonblocking,
-                        bound: true,
-                        conn: Conn::Connected,
-                        ..SockState::default()
-                    };
-                    let handle = self.adopt(host, cell.props, st)?;
-                    if let Some(a) = addr.as_deref_mut() {
-                        let _ = a.store(peer);
-                    }
-                    return Ok(handle);
-                }
-                Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
-                    Some(ms) => self.wait_ready(&cell, seen, READ_WANT, ms)?,
-                },
-                Err(e) => return Err(e),
-            }
+        let r = self.accept_inner(&cell, addr, condition, timeout);
+        // A newly adopted socket may already have readiness to report.
+        if r != Err(WsaError::WSATRY_AGAIN) {
+            // accept re-enables FD_ACCEPT, unless a condition function deferred.
+            cell.reenable(FD_ACCEPT);
         }
+        r
     }
 
     fn connect(
@@ -750,6 +790,9 @@ impl<N: Net> Wsp for Engine<N> {
             let mut st = cell.lock();
             st.conn = Conn::Connected;
             st.bound = true;
+            st.via_connect = true;
+            drop(st);
+            cell.evaluate();
             return Ok(());
         }
         let nonblocking = {
@@ -768,6 +811,7 @@ impl<N: Net> Wsp for Engine<N> {
             // Connecting before the host call, so a readiness report that races with it
             // resolves the outcome.
             st.conn = Conn::Connecting;
+            st.via_connect = true;
             st.nonblocking
         };
         match self.inner.net.connect(cell.host, addr) {
@@ -775,8 +819,10 @@ impl<N: Net> Wsp for Engine<N> {
                 let mut st = cell.lock();
                 st.conn = Conn::Connected;
                 st.bound = true;
+                st.notify.write_armed = true;
                 drop(st);
-                cell.gate.notify();
+                cell.evaluate();
+                cell.wake();
                 Ok(())
             }
             Err(WsaError::WSAEWOULDBLOCK) => {
@@ -801,6 +847,7 @@ impl<N: Net> Wsp for Engine<N> {
             }
             Err(e) => {
                 cell.lock().conn = Conn::Failed(e);
+                cell.evaluate();
                 Err(e)
             }
         }
@@ -935,7 +982,13 @@ impl<N: Net> Wsp for Engine<N> {
             FIONBIO => {
                 let v = input.get(..4).ok_or(WsaError::WSAEFAULT)?;
                 let on = u32::from_le_bytes([v[0], v[1], v[2], v[3]]) != 0;
-                cell.lock().nonblocking = on;
+                let mut st = cell.lock();
+                // While WSPEventSelect/WSPAsyncSelect is active the socket must stay
+                // non-blocking: switching back to blocking fails.
+                if !on && st.notify.mask != 0 {
+                    return Err(WsaError::WSAEINVAL);
+                }
+                st.nonblocking = on;
                 Ok(0)
             }
             FIONREAD => {
@@ -951,40 +1004,41 @@ impl<N: Net> Wsp for Engine<N> {
         }
     }
 
-    fn event_select(&self, s: SOCKET, _event: Option<&Event>, _events: i32) -> WspResult<()> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+    fn event_select(&self, s: SOCKET, event: Option<&Event>, events: i32) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        let target = match event {
+            Some(ev) => notify::Target::Event(ev.clone()),
+            None if events & FD_ALL_EVENTS == 0 => notify::Target::None,
+            None => return Err(WsaError::WSAEINVAL),
+        };
+        cell.select_events(target, events);
+        Ok(())
     }
 
-    fn enum_network_events(
-        &self,
-        s: SOCKET,
-        _event: Option<&Event>,
-    ) -> WspResult<WSANETWORKEVENTS> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+    fn enum_network_events(&self, s: SOCKET, event: Option<&Event>) -> WspResult<WSANETWORKEVENTS> {
+        let cell = self.cell(s)?;
+        Ok(cell.enum_events(event))
     }
 
-    fn async_select(
-        &self,
-        s: SOCKET,
-        _hwnd: Option<&Hwnd>,
-        _msg: u32,
-        _events: i32,
-    ) -> WspResult<()> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+    fn async_select(&self, s: SOCKET, hwnd: Option<&Hwnd>, msg: u32, events: i32) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        let target = match hwnd {
+            Some(w) => notify::Target::Window(w.clone(), msg),
+            None if events & FD_ALL_EVENTS == 0 => notify::Target::None,
+            None => return Err(WsaError::WSAEINVAL),
+        };
+        cell.select_events(target, events);
+        Ok(())
     }
 
     fn select(
         &self,
-        _read: Option<&mut FdSet>,
-        _write: Option<&mut FdSet>,
-        _except: Option<&mut FdSet>,
-        _timeout: Option<&TIMEVAL>,
+        read: Option<&mut FdSet>,
+        write: Option<&mut FdSet>,
+        except: Option<&mut FdSet>,
+        timeout: Option<&TIMEVAL>,
     ) -> WspResult<usize> {
-        self.started()?;
-        Err(WsaError::WSAEOPNOTSUPP)
+        self.select_impl(read, write, except, timeout)
     }
 
     fn cancel_blocking_call(&self) -> WspResult<()> {

@@ -6,9 +6,12 @@
 //! direction it waited for, but only if no report arrived since the operation started
 //! (the `seq` counter), so a report racing with the failed attempt is never lost.
 
+use super::notify::Notify;
 use crate::error::WsaError;
-use crate::net::{Gate, HostSocket, Net, Readiness};
+use crate::net::{Gate, HostSocket, IoFlags, Net, Readiness};
 use crate::types::SOCKET;
+use std::collections::VecDeque;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Connection state of a socket.
@@ -21,6 +24,19 @@ pub(crate) enum Conn {
     /// Connected (stream) or has a default peer (datagram).
     Connected,
     /// The last connect attempt failed with this error.
+    Failed(WsaError),
+}
+
+/// What a receive would find now, learned with a one-byte `MSG_PEEK`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Probe {
+    /// Data (or, on a datagram socket, a datagram) is waiting.
+    Data,
+    /// End of stream: the peer closed and everything was read.
+    Eof,
+    /// Nothing to read.
+    Nothing,
+    /// A receive would fail with this error.
     Failed(WsaError),
 }
 
@@ -50,6 +66,15 @@ pub(crate) struct SockState {
     pub rcvtimeo_ms: u32,
     /// `SO_SNDTIMEO` in milliseconds (0 = none).
     pub sndtimeo_ms: u32,
+    /// The socket started a connect itself (accepted sockets did not): FD_CONNECT applies.
+    pub via_connect: bool,
+    /// The error a reset or abort left (reported with FD_CLOSE and by later calls).
+    pub close_error: Option<WsaError>,
+    /// Connections the engine already took from the host listener, oldest first, so that
+    /// FD_ACCEPT and select readability are exact and a deferred connection stays queued.
+    pub backlog: VecDeque<(HostSocket, SocketAddr)>,
+    /// Event-select / async-select state.
+    pub notify: Notify,
 }
 
 impl Default for SockState {
@@ -69,6 +94,10 @@ impl Default for SockState {
             resolve_again: false,
             rcvtimeo_ms: 0,
             sndtimeo_ms: 0,
+            via_connect: false,
+            close_error: None,
+            backlog: VecDeque::new(),
+            notify: Notify::default(),
         }
     }
 }
@@ -98,6 +127,8 @@ pub(crate) struct SocketCell<N: Net> {
     st: Mutex<SockState>,
     /// Notified on every change a blocked caller may be waiting for.
     pub gate: Gate,
+    /// Extra gates to notify (threads in `WSPSelect` over several sockets).
+    watchers: Mutex<Vec<Arc<Gate>>>,
 }
 
 impl<N: Net> SocketCell<N> {
@@ -109,6 +140,7 @@ impl<N: Net> SocketCell<N> {
             props,
             st: Mutex::new(st),
             gate: Gate::new(),
+            watchers: Mutex::new(Vec::new()),
         }
     }
 
@@ -120,6 +152,31 @@ impl<N: Net> SocketCell<N> {
     /// The readiness sequence number, read before an operation is attempted.
     pub fn seq(&self) -> u64 {
         self.lock().seq
+    }
+
+    /// Wake every thread waiting on this socket.
+    pub fn wake(&self) {
+        self.gate.notify();
+        let watchers = self.watchers.lock().unwrap_or_else(|p| p.into_inner());
+        for w in watchers.iter() {
+            w.notify();
+        }
+    }
+
+    /// Add a gate to notify along with the socket's own.
+    pub fn watch(&self, gate: &Arc<Gate>) {
+        self.watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(gate.clone());
+    }
+
+    /// Remove a gate added by [`SocketCell::watch`].
+    pub fn unwatch(&self, gate: &Arc<Gate>) {
+        self.watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|g| !Arc::ptr_eq(g, gate));
     }
 
     /// The backend reported `r`.
@@ -143,7 +200,31 @@ impl<N: Net> SocketCell<N> {
         if resolve {
             self.resolve_connect();
         }
-        self.gate.notify();
+        if r.intersects(Readiness::ERROR | Readiness::WRITE_CLOSED) {
+            self.check_reset();
+        }
+        self.evaluate();
+        self.wake();
+    }
+
+    /// A connected stream reported an error or hang-up: find out whether it was reset, so
+    /// that FD_CLOSE carries `WSAECONNRESET` and later calls keep reporting it.
+    fn check_reset(&self) {
+        {
+            let st = self.lock();
+            if st.conn != Conn::Connected || st.close_error.is_some() || st.closed {
+                return;
+            }
+        }
+        if let Ok(Some(e)) = self.net.take_error(self.host) {
+            let mut st = self.lock();
+            if st.conn == Conn::Connected && st.close_error.is_none() {
+                if e == WsaError::WSAECONNRESET || e == WsaError::WSAECONNABORTED {
+                    st.reset = true;
+                }
+                st.close_error = Some(e);
+            }
+        }
     }
 
     /// Read the outcome of a connect in progress, if it has one. Only the thread that set
@@ -162,7 +243,10 @@ impl<N: Net> SocketCell<N> {
             let mut st = self.lock();
             if st.conn == Conn::Connecting {
                 match outcome {
-                    Some(Ok(())) => st.conn = Conn::Connected,
+                    Some(Ok(())) => {
+                        st.conn = Conn::Connected;
+                        st.notify.write_armed = true;
+                    }
                     Some(Err(e)) => st.conn = Conn::Failed(e),
                     None => {}
                 }
@@ -191,7 +275,8 @@ impl<N: Net> SocketCell<N> {
         };
         if go {
             self.resolve_connect();
-            self.gate.notify();
+            self.evaluate();
+            self.wake();
         }
     }
 
@@ -204,16 +289,46 @@ impl<N: Net> SocketCell<N> {
         }
     }
 
+    /// Find out what a receive would see, without consuming anything. Readiness bits can
+    /// be stale (Linux reports a never-connected stream as hung up), so read-side state is
+    /// taken from this probe rather than from the bits.
+    pub fn probe_read(&self) -> Probe {
+        let seen = self.seq();
+        let mut byte = [0u8; 1];
+        let peek = IoFlags {
+            peek: true,
+            ..IoFlags::default()
+        };
+        match self.net.recv(self.host, &mut [&mut byte], peek) {
+            Ok(r) if r.bytes > 0 || r.truncated => Probe::Data,
+            // A zero-length datagram is still a datagram; on a stream, 0 is end of stream.
+            Ok(_) if self.props.ty != crate::types::SOCK_STREAM => Probe::Data,
+            Ok(_) => Probe::Eof,
+            Err(WsaError::WSAEWOULDBLOCK) => {
+                self.consume(seen, Readiness::READABLE | Readiness::READ_CLOSED);
+                Probe::Nothing
+            }
+            Err(e) => Probe::Failed(e),
+        }
+    }
+
     /// Mark closed and wake every blocked caller.
     pub fn mark_closed(&self) {
-        self.lock().closed = true;
-        self.gate.notify();
+        let mut st = self.lock();
+        st.closed = true;
+        st.notify = Notify::default();
+        drop(st);
+        self.wake();
     }
 }
 
 impl<N: Net> Drop for SocketCell<N> {
     fn drop(&mut self) {
         // The last reference is gone: no call is using the host socket any more.
+        let backlog = std::mem::take(&mut self.lock().backlog);
+        for (h, _) in backlog {
+            self.net.close(h);
+        }
         self.net.close(self.host);
     }
 }

@@ -1,1 +1,430 @@
-//! Portable backend (mio + socket2 + libc).
+//! # wsp-portable — the real network under the wsp engine
+//!
+//! [`Portable`] implements the engine's [`Net`] seam over the host's own
+//! sockets on Linux and macOS: socket2 for the sockets, mio for readiness, libc for the few
+//! calls socket2 does not offer (vectored `sendmsg`/`recvmsg` with flags, `FIONREAD`,
+//! `sockatmark`). It holds no Winsock rule; it only carries host facts up to the engine.
+//!
+//! ## The contract it meets
+//!
+//! * **Non-blocking, always.** Every socket is opened (or accepted) non-blocking and
+//!   close-on-exec. Where the host would block, a call returns
+//!   `Err(WsaError::WSAEWOULDBLOCK)`; a connect in progress does the same, and its outcome
+//!   is read later with [`Net::take_error`] (`SO_ERROR`).
+//! * **One error table.** Every host error goes through [`WsaError::from`]`(io::Error)`,
+//!   i.e. [`WsaError::from_errno`]; this crate has no errno table of its own.
+//! * **No `SIGPIPE`.** Sends carry `MSG_NOSIGNAL` on Linux; on macOS every socket has
+//!   `SO_NOSIGPIPE`. Writing to a reset peer fails with `WSAECONNRESET`, it never kills the
+//!   process.
+//! * **Ids are never reused by accident.** A [`HostSocket`] is a table slot plus a
+//!   generation; an id kept after [`Net::close`] gives `WSAENOTSOCK`, it never reaches a
+//!   socket opened later.
+//!
+//! ## Threading model
+//!
+//! [`Portable::new`] starts one reactor thread (`wsp-portable-reactor`) that owns a
+//! [`mio::Poll`]. [`Net::register`] adds a socket to that poll with interest in
+//! readable, writable and (on Linux) priority readiness, **edge-triggered** as mio is, under
+//! `mio::Token(token)`. For every event the thread calls [`ReadinessSink::ready`] on the
+//! sink given to [`Net::attach`] with the token and a [`Readiness`] built from the event:
+//! `READABLE`, `WRITABLE`, `READ_CLOSED`, `WRITE_CLOSED`, `ERROR`, `PRIORITY`.
+//!
+//! Guarantees about those calls:
+//!
+//! * They come only from the reactor thread, one at a time, in the order the host
+//!   reported them.
+//! * No lock of this crate is held while the sink runs, so the sink may call any [`Net`]
+//!   method (`take_error`, `peer_addr`, `recv`, ...) from inside `ready`.
+//! * Edge-triggered: a report says readiness *arrived*. After an operation returned
+//!   `WSAEWOULDBLOCK`, the next change in that direction is reported; nothing is
+//!   reported again for readiness already reported and not yet consumed.
+//! * Spurious reports happen (as in mio): a report may find nothing to do, and a report
+//!   for a token whose socket was closed a moment ago may still arrive, from the batch
+//!   the thread was already delivering.
+//! * If the sink has been dropped (the `Weak` no longer upgrades) reports are discarded.
+//!
+//! All `Net` methods may be called from any thread concurrently. Socket lookups take a
+//! read lock only long enough to clone an `Arc`; no lock is held across a host call.
+//! Closing a socket while another thread is inside a call on it is safe: the descriptor
+//! stays open until that call returns.
+//!
+//! Dropping [`Portable`] stops the reactor thread (through a [`mio::Waker`]), joins it, and
+//! closes every socket still open. No thread is left behind. (One case cannot join: when
+//! the last owner of the `Portable` is released on the reactor thread itself, typically
+//! because the sink owns the backend and the reactor held the last strong reference to
+//! the sink during a report. Then the thread is told to stop and exits as soon as that
+//! report returns, without delivering any more.)
+//!
+//! ## Tokens
+//!
+//! One token is the reactor's own (`usize::MAX - 1`); [`Net::register`] refuses tokens at
+//! or above it with `WSAEINVAL` (and, on 32-bit hosts, tokens that do not fit a `usize`).
+//!
+//! ## Host differences the engine should know
+//!
+//! * Linux doubles `SO_RCVBUF`/`SO_SNDBUF` on set and reports the doubled value;
+//!   [`Net::get_opt`] reports what the host says.
+//! * `PRIORITY` (urgent data) readiness is reported on Linux only; macOS reports urgent
+//!   data as readable (kqueue has no separate filter for it).
+//! * [`Received::from`] is filled for datagram sockets; for streams it is `None`.
+//! * One send or receive takes at most 1024 buffers (`IOV_MAX`) to the host. On a stream
+//!   the rest are left for the next call (a short transfer); on a datagram socket the
+//!   host refuses the call (`WSAEMSGSIZE`), so the engine should coalesce such lists.
+//! * [`Net::pending_bytes`] is `FIONREAD`: on Linux a datagram socket gives the size of
+//!   the next datagram, on macOS the total of all queued datagrams plus address overhead.
+//!
+//! [`WsaError::from`]: wsp::WsaError
+//! [`WsaError::from_errno`]: wsp::WsaError::from_errno
+//! [`Readiness`]: wsp::net::Readiness
+//! [`ReadinessSink::ready`]: wsp::net::ReadinessSink::ready
+//! [`Received::from`]: wsp::net::Received::from
+
+#![deny(unsafe_code)]
+
+mod reactor;
+#[allow(unsafe_code)]
+mod sys;
+mod table;
+
+use mio::unix::SourceFd;
+use mio::{Interest, Poll, Registry, Token, Waker};
+use reactor::{Shared, WAKE_TOKEN};
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use std::io;
+use std::net::{Shutdown, SocketAddr};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use table::{Entry, Table};
+use wsp::net::{
+    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, Net, NetResult, ReadinessSink,
+    Received,
+};
+use wsp::WsaError;
+
+/// The portable backend: host sockets, a mio reactor thread, and the host's monotonic
+/// clock. See the [crate documentation](crate) for the contract and threading model.
+pub struct Portable {
+    table: Table,
+    registry: Registry,
+    waker: Waker,
+    shared: Arc<Shared>,
+    reactor: Option<JoinHandle<io::Result<()>>>,
+    start: Instant,
+}
+
+impl std::fmt::Debug for Portable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Portable")
+            .field("table", &self.table)
+            .field("start", &self.start)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Portable {
+    /// Create the backend and start its reactor thread.
+    ///
+    /// Fails if the host cannot create a poll instance, a waker, or a thread.
+    pub fn new() -> io::Result<Portable> {
+        let poll = Poll::new()?;
+        let registry = poll.registry().try_clone()?;
+        let waker = Waker::new(poll.registry(), WAKE_TOKEN)?;
+        let shared = Arc::new(Shared::default());
+        let thread_shared = Arc::clone(&shared);
+        let reactor = std::thread::Builder::new()
+            .name("wsp-portable-reactor".into())
+            .spawn(move || reactor::run(poll, thread_shared))?;
+        Ok(Portable {
+            table: Table::default(),
+            registry,
+            waker,
+            shared,
+            reactor: Some(reactor),
+            start: Instant::now(),
+        })
+    }
+
+    fn deregister(&self, entry: &Entry) {
+        if entry.registered.swap(false, Ordering::AcqRel) {
+            // Failure here means the descriptor is already gone from the poll set, which is
+            // all we want; there is nothing to report.
+            let _ = self
+                .registry
+                .deregister(&mut SourceFd(&entry.sock.as_raw_fd()));
+        }
+    }
+}
+
+impl Drop for Portable {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::Release);
+        if let Some(reactor) = self.reactor.take() {
+            // If the wake fails the poll descriptor is broken and the thread has already
+            // returned with that error, so the join does not hang.
+            let _ = self.waker.wake();
+            // The last owner may be the sink itself, released by the reactor thread right
+            // after a report: then we are on that thread and cannot join it. It sees
+            // `stop` when the report returns and exits on its own.
+            if reactor.thread().id() != std::thread::current().id() {
+                let _ = reactor.join();
+            }
+        }
+        for entry in self.table.drain() {
+            self.deregister(&entry);
+        }
+    }
+}
+
+fn family_domain(family: HostFamily) -> Domain {
+    match family {
+        HostFamily::V4 => Domain::IPV4,
+        HostFamily::V6 => Domain::IPV6,
+    }
+}
+
+/// Make a fresh socket fit the contract: non-blocking, and on Apple hosts `SO_NOSIGPIPE`
+/// (close-on-exec is set by socket2 at creation).
+fn prepare(sock: &Socket) -> io::Result<()> {
+    sock.set_nonblocking(true)?;
+    #[cfg(any(target_os = "macos", target_os = "ios"))]
+    sock.set_nosigpipe(true)?;
+    Ok(())
+}
+
+fn to_socket_addr(addr: SockAddr) -> NetResult<SocketAddr> {
+    addr.as_socket().ok_or(WsaError::WSAEAFNOSUPPORT)
+}
+
+fn send_flags(flags: IoFlags) -> libc::c_int {
+    let mut f = 0;
+    if flags.oob {
+        f |= libc::MSG_OOB;
+    }
+    if flags.dontroute {
+        f |= libc::MSG_DONTROUTE;
+    }
+    // `peek` has no meaning on a send; it is not passed to the host.
+    f
+}
+
+fn recv_flags(flags: IoFlags) -> libc::c_int {
+    let mut f = 0;
+    if flags.peek {
+        f |= libc::MSG_PEEK;
+    }
+    if flags.oob {
+        f |= libc::MSG_OOB;
+    }
+    // `dontroute` has no meaning on a receive; it is not passed to the host.
+    f
+}
+
+/// The most buffers one host `sendmsg`/`recvmsg` takes on every supported host (POSIX
+/// guarantees at least 16; Linux and macOS have 1024).
+const IOV_MAX: usize = 1024;
+
+/// The buffers one host call gets. A stream may move fewer bytes than offered, so its
+/// list is cut at `IOV_MAX`; a datagram must not be cut, so its list is passed whole and
+/// a host that cannot take it fails the call with `WSAEMSGSIZE`.
+fn iov_limit(kind: HostKind, count: usize) -> usize {
+    match kind {
+        HostKind::Stream => count.min(IOV_MAX),
+        HostKind::Datagram => count,
+    }
+}
+
+fn secs_u16(d: Duration) -> u16 {
+    u16::try_from(d.as_secs()).unwrap_or(u16::MAX)
+}
+
+fn size_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Net for Portable {
+    fn name(&self) -> &'static str {
+        "portable"
+    }
+
+    /// Only the first call takes effect; later ones are ignored.
+    fn attach(&self, sink: Weak<dyn ReadinessSink>) {
+        let _ = self.shared.sink.set(sink);
+    }
+
+    fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    fn open(&self, family: HostFamily, kind: HostKind) -> NetResult<HostSocket> {
+        let (ty, proto) = match kind {
+            HostKind::Stream => (Type::STREAM, Protocol::TCP),
+            HostKind::Datagram => (Type::DGRAM, Protocol::UDP),
+        };
+        let sock = Socket::new(family_domain(family), ty, Some(proto))?;
+        prepare(&sock)?;
+        self.table.insert(sock, family, kind)
+    }
+
+    fn register(&self, s: HostSocket, token: u64) -> NetResult<()> {
+        let token = usize::try_from(token).map_err(|_| WsaError::WSAEINVAL)?;
+        if token >= WAKE_TOKEN.0 {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let entry = self.table.get(s)?;
+        if entry.registered.swap(true, Ordering::AcqRel) {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let interest = interest | Interest::PRIORITY;
+        let fd = entry.sock.as_raw_fd();
+        if let Err(e) = self
+            .registry
+            .register(&mut SourceFd(&fd), Token(token), interest)
+        {
+            entry.registered.store(false, Ordering::Release);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    fn close(&self, s: HostSocket) {
+        if let Some(entry) = self.table.remove(s) {
+            self.deregister(&entry);
+        }
+    }
+
+    fn bind(&self, s: HostSocket, addr: SocketAddr) -> NetResult<()> {
+        Ok(self.table.get(s)?.sock.bind(&addr.into())?)
+    }
+
+    fn listen(&self, s: HostSocket, backlog: i32) -> NetResult<()> {
+        Ok(self.table.get(s)?.sock.listen(backlog)?)
+    }
+
+    fn accept(&self, s: HostSocket) -> NetResult<(HostSocket, SocketAddr)> {
+        let listener = self.table.get(s)?;
+        let (sock, addr) = listener.sock.accept()?;
+        prepare(&sock)?;
+        let addr = to_socket_addr(addr)?;
+        let id = self.table.insert(sock, listener.family, listener.kind)?;
+        Ok((id, addr))
+    }
+
+    fn connect(&self, s: HostSocket, addr: SocketAddr) -> NetResult<()> {
+        Ok(self.table.get(s)?.sock.connect(&addr.into())?)
+    }
+
+    fn take_error(&self, s: HostSocket) -> NetResult<Option<WsaError>> {
+        Ok(self.table.get(s)?.sock.take_error()?.map(WsaError::from))
+    }
+
+    fn send(
+        &self,
+        s: HostSocket,
+        bufs: &[&[u8]],
+        to: Option<SocketAddr>,
+        flags: IoFlags,
+    ) -> NetResult<usize> {
+        let entry = self.table.get(s)?;
+        let bufs = &bufs[..iov_limit(entry.kind, bufs.len())];
+        Ok(sys::send_msg(
+            entry.sock.as_raw_fd(),
+            bufs,
+            to,
+            send_flags(flags),
+        )?)
+    }
+
+    fn recv(&self, s: HostSocket, bufs: &mut [&mut [u8]], flags: IoFlags) -> NetResult<Received> {
+        let entry = self.table.get(s)?;
+        let count = iov_limit(entry.kind, bufs.len());
+        let got = sys::recv_msg(
+            entry.sock.as_raw_fd(),
+            &mut bufs[..count],
+            recv_flags(flags),
+        )?;
+        Ok(Received {
+            bytes: got.bytes,
+            truncated: got.truncated,
+            from: match entry.kind {
+                HostKind::Datagram => got.from,
+                HostKind::Stream => None,
+            },
+        })
+    }
+
+    fn shutdown(&self, s: HostSocket, how: i32) -> NetResult<()> {
+        let how = match how {
+            0 => Shutdown::Read,
+            1 => Shutdown::Write,
+            2 => Shutdown::Both,
+            _ => return Err(WsaError::WSAEINVAL),
+        };
+        Ok(self.table.get(s)?.sock.shutdown(how)?)
+    }
+
+    fn local_addr(&self, s: HostSocket) -> NetResult<SocketAddr> {
+        to_socket_addr(self.table.get(s)?.sock.local_addr()?)
+    }
+
+    fn peer_addr(&self, s: HostSocket) -> NetResult<SocketAddr> {
+        to_socket_addr(self.table.get(s)?.sock.peer_addr()?)
+    }
+
+    fn set_opt(&self, s: HostSocket, opt: HostOpt) -> NetResult<()> {
+        let entry = self.table.get(s)?;
+        let sock = &entry.sock;
+        match opt {
+            HostOpt::ReuseAddr(on) => sock.set_reuse_address(on)?,
+            HostOpt::V6Only(on) => sock.set_only_v6(on)?,
+            HostOpt::NoDelay(on) => sock.set_nodelay(on)?,
+            HostOpt::KeepAlive(on) => sock.set_keepalive(on)?,
+            HostOpt::Broadcast(on) => sock.set_broadcast(on)?,
+            HostOpt::OobInline(on) => sock.set_out_of_band_inline(on)?,
+            HostOpt::RecvBuffer(n) => sock.set_recv_buffer_size(n as usize)?,
+            HostOpt::SendBuffer(n) => sock.set_send_buffer_size(n as usize)?,
+            HostOpt::Linger(l) => {
+                sock.set_linger(l.map(|secs| Duration::from_secs(u64::from(secs))))?
+            }
+            HostOpt::Ttl(ttl) => match entry.family {
+                HostFamily::V4 => sock.set_ttl(ttl)?,
+                HostFamily::V6 => sock.set_unicast_hops_v6(ttl)?,
+            },
+            _ => return Err(WsaError::WSAENOPROTOOPT),
+        }
+        Ok(())
+    }
+
+    fn get_opt(&self, s: HostSocket, name: HostOptName) -> NetResult<HostOpt> {
+        let entry = self.table.get(s)?;
+        let sock = &entry.sock;
+        Ok(match name {
+            HostOptName::ReuseAddr => HostOpt::ReuseAddr(sock.reuse_address()?),
+            HostOptName::V6Only => HostOpt::V6Only(sock.only_v6()?),
+            HostOptName::NoDelay => HostOpt::NoDelay(sock.nodelay()?),
+            HostOptName::KeepAlive => HostOpt::KeepAlive(sock.keepalive()?),
+            HostOptName::Broadcast => HostOpt::Broadcast(sock.broadcast()?),
+            HostOptName::OobInline => HostOpt::OobInline(sock.out_of_band_inline()?),
+            HostOptName::RecvBuffer => HostOpt::RecvBuffer(size_u32(sock.recv_buffer_size()?)),
+            HostOptName::SendBuffer => HostOpt::SendBuffer(size_u32(sock.send_buffer_size()?)),
+            HostOptName::Linger => HostOpt::Linger(sock.linger()?.map(secs_u16)),
+            HostOptName::Ttl => HostOpt::Ttl(match entry.family {
+                HostFamily::V4 => sock.ttl()?,
+                HostFamily::V6 => sock.unicast_hops_v6()?,
+            }),
+            _ => return Err(WsaError::WSAENOPROTOOPT),
+        })
+    }
+
+    fn pending_bytes(&self, s: HostSocket) -> NetResult<usize> {
+        Ok(sys::fionread(self.table.get(s)?.sock.as_raw_fd())?)
+    }
+
+    fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool> {
+        Ok(sys::at_mark(self.table.get(s)?.sock.as_raw_fd())?)
+    }
+}

@@ -1,0 +1,164 @@
+//! The syscall edge: the only module of this crate with `unsafe` code.
+//!
+//! Everything here is a thin wrapper over one host call that socket2 does not offer in the
+//! shape the backend needs (vectored `sendmsg`/`recvmsg` over plain byte slices without a
+//! heap allocation, `FIONREAD`, `sockatmark`). Each function takes a borrowed raw
+//! descriptor that the caller keeps open for the duration of the call, and returns
+//! `io::Result` carrying the host `errno`; translation to Winsock codes happens above.
+
+use socket2::SockAddr;
+use std::io;
+use std::mem::MaybeUninit;
+use std::net::SocketAddr;
+use std::os::fd::RawFd;
+
+/// Vectored calls with at most this many buffers build their `iovec` array on the stack.
+const STACK_IOVECS: usize = 16;
+
+/// Flags every send carries: on Linux `MSG_NOSIGNAL`, so that writing to a reset
+/// connection returns `EPIPE` instead of raising `SIGPIPE`. (On macOS the socket has
+/// `SO_NOSIGPIPE` set at creation instead.)
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const SEND_FLAGS: libc::c_int = 0;
+
+fn empty_iovec() -> libc::iovec {
+    libc::iovec {
+        iov_base: std::ptr::null_mut(),
+        iov_len: 0,
+    }
+}
+
+/// Result of [`recv_msg`].
+pub(crate) struct RecvMsg {
+    /// Bytes written into the buffers.
+    pub bytes: usize,
+    /// `MSG_TRUNC` was set in `msg_flags`.
+    pub truncated: bool,
+    /// Source address, when the host gave one of a family we know.
+    pub from: Option<SocketAddr>,
+}
+
+/// `sendmsg(fd, bufs, to, flags | MSG_NOSIGNAL)`. More buffers than the host's `IOV_MAX`
+/// make the host fail the call (`EMSGSIZE`).
+pub(crate) fn send_msg(
+    fd: RawFd,
+    bufs: &[&[u8]],
+    to: Option<SocketAddr>,
+    flags: libc::c_int,
+) -> io::Result<usize> {
+    let mut stack = [empty_iovec(); STACK_IOVECS];
+    let mut heap = Vec::new();
+    let iovs: &mut [libc::iovec] = if bufs.len() <= STACK_IOVECS {
+        &mut stack[..bufs.len()]
+    } else {
+        heap.resize(bufs.len(), empty_iovec());
+        &mut heap
+    };
+    for (iov, buf) in iovs.iter_mut().zip(bufs) {
+        iov.iov_base = buf.as_ptr() as *mut libc::c_void;
+        iov.iov_len = buf.len();
+    }
+    let to = to.map(SockAddr::from);
+    // SAFETY: an all-zero `msghdr` is a valid value (null pointers, zero lengths).
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    if let Some(addr) = &to {
+        // `sendmsg` only reads `msg_name`; the cast away from const is never written through.
+        msg.msg_name = addr.as_ptr() as *mut libc::c_void;
+        msg.msg_namelen = addr.len();
+    }
+    msg.msg_iov = iovs.as_mut_ptr();
+    // The field's type differs between hosts (size_t on Linux glibc, c_int on macOS).
+    msg.msg_iovlen = iovs.len() as _;
+    // SAFETY: `msg` points at `iovs`, whose entries each describe a live, readable slice
+    // of `bufs` of exactly its length, and (if set) at `to`'s address storage of
+    // `msg_namelen` bytes; all of them outlive the call. `sendmsg` only reads them. `fd`
+    // is kept open by the caller for the duration of the call.
+    let n = unsafe { libc::sendmsg(fd, &msg, flags | SEND_FLAGS) };
+    if n < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(n as usize)
+    }
+}
+
+/// `recvmsg(fd, bufs, flags)`, reporting `MSG_TRUNC` and the source address. More buffers
+/// than the host's `IOV_MAX` make the host fail the call (`EMSGSIZE`).
+pub(crate) fn recv_msg(
+    fd: RawFd,
+    bufs: &mut [&mut [u8]],
+    flags: libc::c_int,
+) -> io::Result<RecvMsg> {
+    let mut stack = [empty_iovec(); STACK_IOVECS];
+    let mut heap = Vec::new();
+    let iovs: &mut [libc::iovec] = if bufs.len() <= STACK_IOVECS {
+        &mut stack[..bufs.len()]
+    } else {
+        heap.resize(bufs.len(), empty_iovec());
+        &mut heap
+    };
+    for (iov, buf) in iovs.iter_mut().zip(bufs.iter_mut()) {
+        iov.iov_base = buf.as_mut_ptr().cast();
+        iov.iov_len = buf.len();
+    }
+    let mut msg_flags = 0;
+    // SAFETY: `try_init` hands the closure a zeroed `sockaddr_storage` and its size; we
+    // let `recvmsg` fill at most `*len` bytes of it and store back the length the host
+    // wrote, which is what `try_init` requires. Inside, `msg` points at `iovs`, each entry
+    // describing a live, exclusively borrowed slice of `bufs` of exactly its length; the
+    // kernel writes only initialised bytes into them. All pointers outlive the call, and
+    // `fd` is kept open by the caller.
+    let (bytes, addr) = unsafe {
+        SockAddr::try_init(|storage, len| {
+            let mut msg: libc::msghdr = MaybeUninit::zeroed().assume_init();
+            msg.msg_name = storage.cast();
+            msg.msg_namelen = *len;
+            msg.msg_iov = iovs.as_mut_ptr();
+            msg.msg_iovlen = iovs.len() as _;
+            let n = libc::recvmsg(fd, &mut msg, flags);
+            if n < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            *len = msg.msg_namelen;
+            msg_flags = msg.msg_flags;
+            Ok(n as usize)
+        })?
+    };
+    Ok(RecvMsg {
+        bytes,
+        truncated: msg_flags & libc::MSG_TRUNC != 0,
+        from: addr.as_socket(),
+    })
+}
+
+/// `ioctl(fd, FIONREAD)`: bytes a receive would return now.
+pub(crate) fn fionread(fd: RawFd) -> io::Result<usize> {
+    let mut n: libc::c_int = 0;
+    // SAFETY: `FIONREAD` writes one `c_int` through the pointer, which points at `n`, a
+    // live local. `fd` is kept open by the caller.
+    let r = unsafe { libc::ioctl(fd, libc::FIONREAD as _, &mut n as *mut libc::c_int) };
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(n.max(0) as usize)
+    }
+}
+
+extern "C" {
+    // POSIX.1-2001; in glibc, musl and Apple's libSystem, but not declared by the libc
+    // crate for every host.
+    fn sockatmark(fd: libc::c_int) -> libc::c_int;
+}
+
+/// `sockatmark(fd)`: whether the read position is at the urgent-data mark.
+pub(crate) fn at_mark(fd: RawFd) -> io::Result<bool> {
+    // SAFETY: `sockatmark` takes a descriptor by value and touches no memory of ours;
+    // `fd` is kept open by the caller.
+    let r = unsafe { sockatmark(fd) };
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(r == 1)
+    }
+}
