@@ -61,6 +61,8 @@ fn listen_unbound_gives_wsaeinval(w: &dyn Wsp) -> Step<()> {
 
 fn listen_on_udp_gives_wsaeopnotsupp(w: &dyn Wsp) -> Step<()> {
     let fx = Fixture::start(w)?;
+    // Listening on TCP works, so WSAEOPNOTSUPP below is UDP's answer, not an unbuilt listen.
+    fx.listener()?;
     let (s, _) = fx.bound_udp()?;
     expect_err("WSPListen on UDP", w.listen(s, 5), WsaError::WSAEOPNOTSUPP)
 }

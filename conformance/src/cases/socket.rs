@@ -40,6 +40,7 @@ fn socket_tcp_ipv4_gives_a_handle(w: &dyn Wsp) -> Step<()> {
 
 fn socket_protocol_zero_picks_the_default_protocol(w: &dyn Wsp) -> Step<()> {
     let fx = Fixture::start(w)?;
+    fx.listener()?;
     let s = fx.socket(AF_INET, SOCK_DGRAM, 0)?;
     fx.bind_loopback(s)?;
     expect_err(
