@@ -44,6 +44,10 @@ pub fn cases() -> Vec<Case> {
             "FD_CONNECT with iErrorCode 0, and FD_WRITE"),
         case!(refused_connect_records_fd_connect_with_wsaeconnrefused, "WSPEventSelect", ASYNC_PAGE,
             "FD_CONNECT with iErrorCode[FD_CONNECT_BIT] = WSAECONNREFUSED"),
+        case!(fd_oob_recorded_for_urgent_data, "WSPEventSelect", ASYNC_PAGE,
+            "FD_OOB with iErrorCode 0; recv(MSG_OOB) returns the urgent byte"),
+        case!(select_reports_urgent_data_in_except_set, "WSPSelect", doc::SELECT,
+            "1; the except set holds the socket with OOB data pending (SO_OOBINLINE off)"),
         case!(never_connected_stream_records_nothing, "WSPEventSelect",
             "observed Windows behaviour (Wine's server/sock.c models it): an unconnected stream socket is neither writable nor closed",
             "no event recorded for FD_WRITE | FD_CLOSE | FD_READ on a fresh TCP socket"),
@@ -617,4 +621,36 @@ fn select_unconnected_stream_is_not_writable(w: &dyn Wsp) -> Step<()> {
         )?,
         0,
     )
+}
+
+fn fd_oob_recorded_for_urgent_data(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let (c, s) = fx.pair()?;
+    let ev = Event::new();
+    expect_ok("WSPEventSelect", w.event_select(s, Some(&ev), FD_OOB))?;
+    expect_ok("WSPSend(MSG_OOB)", w.send(c, &[b"!"], MSG_OOB))?;
+    let n = collect(&fx, s, &ev, FD_OOB)?;
+    expect_eq("FD_OOB error", n.iErrorCode[FD_OOB_BIT], 0)?;
+    let mut b = [0u8; 1];
+    let mut flags = MSG_OOB;
+    expect_eq(
+        "recv(MSG_OOB)",
+        expect_ok("WSPRecv(MSG_OOB)", w.recv(s, &mut [&mut b[..]], &mut flags))?,
+        1,
+    )?;
+    expect_eq("urgent byte", b[0], b'!')
+}
+
+fn select_reports_urgent_data_in_except_set(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let (c, s) = fx.pair()?;
+    expect_ok("WSPSend(MSG_OOB)", w.send(c, &[b"!"], MSG_OOB))?;
+    let mut ex = FdSet::new();
+    ex.set(s);
+    expect_eq(
+        "ready",
+        expect_ok("WSPSelect", w.select(None, None, Some(&mut ex), None))?,
+        1,
+    )?;
+    expect_true(ex.is_set(s), || "socket not in the except set".into())
 }
