@@ -775,3 +775,33 @@ fn non_blocking_linger_with_unsent_data_would_block_closesocket_page() {
         .unwrap();
     p.close_socket(c).unwrap();
 }
+
+/// SO_CONNECT_TIME counts from the connection, on both ends, and an accepted socket
+/// inherits the listener's engine-held options (here SO_LINGER). Source: the accept page
+/// ("the newly created socket has the same properties as socket s") and the SOL_SOCKET
+/// options page (SO_CONNECT_TIME is 0xFFFFFFFF until connected).
+#[test]
+fn accepted_socket_inherits_linger_and_both_ends_have_a_connect_time() {
+    let p = provider();
+    let (l, a) = listener(&p, AF_INET);
+    let linger = [1u8, 0, 7, 0]; // l_onoff = 1, l_linger = 7
+    p.set_sock_opt(l, SOL_SOCKET, SO_LINGER, &linger).unwrap();
+    let c = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+    let mut t = [0u8; 4];
+    p.get_sock_opt(c, SOL_SOCKET, SO_CONNECT_TIME, &mut t)
+        .unwrap();
+    assert_eq!(u32::from_le_bytes(t), u32::MAX, "not connected yet");
+    p.connect(c, &a, None, None, None, None).unwrap();
+    let s = p.accept(l, None, None).unwrap();
+    for h in [c, s] {
+        p.get_sock_opt(h, SOL_SOCKET, SO_CONNECT_TIME, &mut t)
+            .unwrap();
+        assert_ne!(u32::from_le_bytes(t), u32::MAX, "socket {h:#x}");
+    }
+    let mut got = [0u8; 4];
+    assert_eq!(
+        p.get_sock_opt(s, SOL_SOCKET, SO_LINGER, &mut got).unwrap(),
+        4
+    );
+    assert_eq!(got, linger);
+}

@@ -544,15 +544,25 @@ impl<N: Net> Engine<N> {
             notify.recorded = 0;
             notify.errors = [0; FD_MAX_EVENTS];
             notify.write_armed = true;
-            SockState {
+            // Options the engine holds are inherited like the host's own; per-connection
+            // state starts afresh.
+            let mut opts = l.opts.clone();
+            opts.so_error = 0;
+            opts.conditional_accept = false;
+            opts.connect_error_read = false;
+            opts.connected_at = None;
+            let mut st = SockState {
                 nonblocking: l.nonblocking,
                 bound: true,
                 conn: Conn::Connected,
                 rcvtimeo_ms: l.rcvtimeo_ms,
                 sndtimeo_ms: l.sndtimeo_ms,
                 notify,
+                opts,
                 ..SockState::default()
-            }
+            };
+            st.mark_connected(self.inner.net.now());
+            st
         };
         let handle = self.adopt(host, cell.props, st)?;
         if let Some(a) = addr {
@@ -814,6 +824,7 @@ impl<N: Net> Wsp for Engine<N> {
             self.inner.net.connect(cell.host, addr)?;
             let mut st = cell.lock();
             st.conn = Conn::Connected;
+            st.mark_connected(self.inner.net.now());
             st.bound = true;
             st.via_connect = true;
             drop(st);
@@ -843,6 +854,7 @@ impl<N: Net> Wsp for Engine<N> {
             Ok(()) => {
                 let mut st = cell.lock();
                 st.conn = Conn::Connected;
+                st.mark_connected(self.inner.net.now());
                 st.bound = true;
                 st.notify.write_armed = true;
                 drop(st);

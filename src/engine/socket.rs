@@ -340,6 +340,7 @@ impl<N: Net> SocketCell<N> {
                 match outcome {
                     Some(Ok(())) => {
                         st.conn = Conn::Connected;
+                        st.mark_connected(self.net.now());
                         st.notify.write_armed = true;
                     }
                     Some(Err(e)) => st.conn = Conn::Failed(e),
