@@ -18,8 +18,6 @@ mod notify;
 mod select;
 mod socket;
 
-pub use notify::make_select_reply;
-
 use crate::addr::SockAddr;
 use crate::addr_text;
 use crate::catalog;
@@ -898,18 +896,18 @@ impl<N: Net> Wsp for Engine<N> {
     fn send_disconnect(&self, s: SOCKET, data: Option<&[u8]>) -> WspResult<()> {
         let cell = self.cell(s)?;
         let entry = &self.inner.catalog[cell.props.catalog_index];
+        // WSPSendDisconnect: WSAENOPROTOOPT when the provider carries no disconnect data
+        // (TCP/IP on Windows carries none).
         if data.is_some_and(|d| !d.is_empty()) && entry.dwServiceFlags1 & XP1_DISCONNECT_DATA == 0 {
-            return Err(WsaError::WSAEOPNOTSUPP);
+            return Err(WsaError::WSAENOPROTOOPT);
         }
         self.shutdown(s, SD_SEND)
     }
 
-    fn recv_disconnect(&self, s: SOCKET, data: Option<&mut [u8]>) -> WspResult<usize> {
-        let cell = self.cell(s)?;
-        let entry = &self.inner.catalog[cell.props.catalog_index];
-        if data.is_some_and(|d| !d.is_empty()) && entry.dwServiceFlags1 & XP1_DISCONNECT_DATA == 0 {
-            return Err(WsaError::WSAEOPNOTSUPP);
-        }
+    fn recv_disconnect(&self, s: SOCKET, _data: Option<&mut [u8]>) -> WspResult<usize> {
+        // WSARecvDisconnect: TCP/IP implementations without disconnect data "are not required
+        // to return WSAENOPROTOOPT"; Microsoft's acts as shutdown(SD_RECEIVE), and a buffer
+        // offered for disconnect data receives nothing.
         self.shutdown(s, SD_RECEIVE)?;
         Ok(0)
     }

@@ -104,6 +104,12 @@ use wsp::net::{
 };
 use wsp::WsaError;
 
+/// Raise the process's soft descriptor limit (`RLIMIT_NOFILE`) to the hard limit and return
+/// it. Programs holding thousands of sockets call this once at start.
+pub fn raise_fd_limit() -> std::io::Result<u64> {
+    sys::raise_fd_limit()
+}
+
 /// The portable backend: host sockets, a mio reactor thread, and the host's monotonic
 /// clock. See the [crate documentation](crate) for the contract and threading model.
 pub struct Portable {

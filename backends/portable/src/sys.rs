@@ -162,3 +162,24 @@ pub(crate) fn at_mark(fd: RawFd) -> io::Result<bool> {
         Ok(r == 1)
     }
 }
+
+/// Raise this process's soft `RLIMIT_NOFILE` to its hard limit; returns the new soft limit.
+pub(crate) fn raise_fd_limit() -> io::Result<u64> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `getrlimit` writes one `rlimit` through the pointer, which points at `lim`, a
+    // live local of that type.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    lim.rlim_cur = lim.rlim_max;
+    // SAFETY: `setrlimit` reads one `rlimit` through the pointer, which points at `lim`.
+    if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // `rlim_t` is not `u64` on every target.
+    #[allow(clippy::unnecessary_cast)]
+    Ok(lim.rlim_cur as u64)
+}
