@@ -12,11 +12,12 @@ use wsp_bench::harness::{measure, rounds_for, Scale, Side};
 use wsp_bench::{hot, report, scenarios};
 
 const USAGE: &str = "\
-usage: wsp-bench [--quick] [--json] [--scenario NAME]... [--rounds N] [--list]
+usage: wsp-bench [--quick] [--json] [--json-file PATH] [--scenario NAME]... [--rounds N] [--list]
        wsp-bench --callgrind-scenario NAME --side wsp|raw --iterations N
 
   --quick               every scenario at small sizes (under a minute)
   --json                one JSON object per scenario per line instead of the table
+  --json-file PATH      also write the JSON lines to PATH (for bench/plot.py)
   --scenario NAME       run only NAME (repeatable; see --list)
   --rounds N            rounds per scenario (default: 3 quick, per scenario full)
   --list                list scenarios and hot paths
@@ -45,6 +46,7 @@ fn real_main() -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut quick = false;
     let mut json = false;
+    let mut json_file: Option<String> = None;
     let mut names = Vec::new();
     let mut rounds = None;
     let mut hot_name = None;
@@ -59,6 +61,10 @@ fn real_main() -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
         match args[i].as_str() {
             "--quick" => quick = true,
             "--json" => json = true,
+            "--json-file" => {
+                json_file = Some(value(i)?.clone());
+                i += 1;
+            }
             "--scenario" => {
                 names.push(value(i)?.clone());
                 i += 1;
@@ -80,9 +86,9 @@ fn real_main() -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
                 i += 1;
             }
             "--memory-child" => {
-                let s = side(value(i)?).ok_or("--memory-child wsp|raw N")?;
-                let n: usize = args.get(i + 2).ok_or("--memory-child wsp|raw N")?.parse()?;
-                let (rss, heap) = scenarios::memory::child(s, n)?;
+                let kind = value(i)?;
+                let n: usize = args.get(i + 2).ok_or("--memory-child KIND N")?.parse()?;
+                let (rss, heap) = scenarios::memory::child(kind, n)?;
                 println!("{rss} {heap}");
                 return Ok(ExitCode::SUCCESS);
             }
@@ -121,6 +127,10 @@ fn real_main() -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
             .collect::<Result<Vec<_>, _>>()?
     };
     let _ = wsp_bench::sys::raise_nofile();
+    let mut jf = match &json_file {
+        Some(p) => Some(std::fs::File::create(p)?),
+        None => None,
+    };
     let start = Instant::now();
     if !json {
         println!(
@@ -133,6 +143,10 @@ fn real_main() -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
     for sc in &chosen {
         let r = rounds.unwrap_or_else(|| rounds_for(sc, scale));
         let o = measure(sc, scale, r)?;
+        if let Some(f) = jf.as_mut() {
+            use std::io::Write;
+            writeln!(f, "{}", report::json(&o))?;
+        }
         if json {
             println!("{}", report::json(&o));
         } else {

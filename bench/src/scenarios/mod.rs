@@ -27,6 +27,7 @@ pub fn all() -> Vec<Scenario> {
         create::SCENARIO,
         memory::K1,
         memory::K10,
+        memory::SIM100K,
         dgram::SCENARIO,
     ]
 }
