@@ -46,6 +46,15 @@ impl PollSet {
         }
     }
 
+    /// A set over `fds`, each waited on for `POLLOUT`.
+    pub fn writable(fds: &[RawFd]) -> PollSet {
+        let mut set = PollSet::readable(fds);
+        for p in &mut set.fds {
+            p.events = libc::POLLOUT;
+        }
+        set
+    }
+
     /// One `poll` with `timeout_ms` (0 polls); returns how many descriptors are ready.
     pub fn poll(&mut self, timeout_ms: i32) -> io::Result<usize> {
         // SAFETY: the pointer and length describe `self.fds`, a live, initialised slice of
