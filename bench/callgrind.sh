@@ -5,7 +5,7 @@
 #   bench/callgrind.sh            measure, print, fail on a regression
 #   bench/callgrind.sh --update   measure and rewrite the baseline
 #
-# Each hot path runs at N and 2N iterations (CALLGRIND_N, default 200); the difference
+# Each hot path runs at N and 2N iterations (CALLGRIND_N, default 1000); the difference
 # divided by N is the instructions per operation of the whole process, setup excluded.
 # Callgrind counts user-space instructions only: a raw socket call is mostly kernel work,
 # so "raw" is small and "wsp - raw" is the engine's and backend's own cost per operation.
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=${CALLGRIND_N:-200}
+N=${CALLGRIND_N:-1000}
 TOL=${CALLGRIND_TOLERANCE:-20}
 BASELINE=bench/baseline/callgrind.txt
 UPDATE=0
