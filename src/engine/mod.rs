@@ -318,7 +318,10 @@ impl<N: Net> Engine<N> {
                     }
                 }
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    None => {
+                        cell.consume(seen, READ_WANT);
+                        return Err(WsaError::WSAEWOULDBLOCK);
+                    }
                     Some(ms) => {
                         if let Err(e) = self.wait_ready(cell, seen, READ_WANT, ms) {
                             if total > 0 && e != WsaError::WSAEINTR {
@@ -440,7 +443,11 @@ impl<N: Net> Engine<N> {
                     }
                 }
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    None => {
+                        // Space must be reported again before FD_WRITE can be recorded.
+                        cell.consume(seen, WRITE_WANT);
+                        return Err(WsaError::WSAEWOULDBLOCK);
+                    }
                     Some(ms) => {
                         self.wait_ready(cell, seen, WRITE_WANT, ms)?;
                     }
@@ -476,7 +483,10 @@ impl<N: Net> Engine<N> {
             match self.inner.net.accept(cell.host) {
                 Ok(conn) => break conn,
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    None => {
+                        cell.consume(seen, READ_WANT);
+                        return Err(WsaError::WSAEWOULDBLOCK);
+                    }
                     Some(ms) => self.wait_ready(cell, seen, READ_WANT, ms)?,
                 },
                 Err(e) => return Err(e),
