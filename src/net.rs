@@ -28,6 +28,7 @@
 
 use crate::error::WsaError;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
@@ -288,6 +289,9 @@ pub enum HostOptName {
 pub struct Gate {
     epoch: Mutex<u64>,
     cv: Condvar,
+    /// Threads inside [`Gate::wait`]; changed only under `epoch`'s lock, so a notify that
+    /// sees zero can skip the condvar wake (a futex syscall) without losing a waiter.
+    waiters: AtomicUsize,
 }
 
 impl Gate {
@@ -305,15 +309,22 @@ impl Gate {
     pub fn notify(&self) {
         let mut e = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
         *e = e.wrapping_add(1);
+        let waiting = self.waiters.load(Ordering::Relaxed) != 0;
         drop(e);
-        self.cv.notify_all();
+        if waiting {
+            self.cv.notify_all();
+        }
     }
 
     /// Sleep until the epoch differs from `seen` or `timeout` passes (real time).
     /// Returns whether the epoch changed.
     pub fn wait(&self, seen: u64, timeout: Option<Duration>) -> bool {
         let mut e = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
-        match timeout {
+        if *e != seen {
+            return true;
+        }
+        self.waiters.fetch_add(1, Ordering::Relaxed);
+        let changed = match timeout {
             None => {
                 while *e == seen {
                     e = self.cv.wait(e).unwrap_or_else(|p| p.into_inner());
@@ -321,13 +332,17 @@ impl Gate {
                 true
             }
             Some(t) => {
-                let (e, _) = self
+                let (g, _) = self
                     .cv
                     .wait_timeout_while(e, t, |e| *e == seen)
                     .unwrap_or_else(|p| p.into_inner());
+                e = g;
                 *e != seen
             }
-        }
+        };
+        self.waiters.fetch_sub(1, Ordering::Relaxed);
+        drop(e);
+        changed
     }
 }
 

@@ -305,8 +305,15 @@ impl<N: Net> Engine<N> {
         *flags = 0;
         loop {
             let seen = cell.seq();
-            let mut rest = skip_mut(bufs, total);
-            match self.inner.net.recv(cell.host, &mut rest, io) {
+            // Only a MSG_WAITALL continuation needs the buffers re-sliced.
+            let got = if total == 0 {
+                self.inner.net.recv(cell.host, bufs, io)
+            } else {
+                self.inner
+                    .net
+                    .recv(cell.host, &mut skip_mut(bufs, total), io)
+            };
+            match got {
                 Ok(r) => {
                     if let (Some(a), Some(src)) = (from.as_deref_mut(), r.from) {
                         // Capacity was checked above.
@@ -441,8 +448,15 @@ impl<N: Net> Engine<N> {
         let mut sent = 0usize;
         loop {
             let seen = cell.seq();
-            let rest = skip(bufs, sent);
-            match self.inner.net.send(cell.host, &rest, target, io) {
+            // Only a blocking send's continuation needs the buffers re-sliced.
+            let put = if sent == 0 {
+                self.inner.net.send(cell.host, bufs, target, io)
+            } else {
+                self.inner
+                    .net
+                    .send(cell.host, &skip(bufs, sent), target, io)
+            };
+            match put {
                 Ok(n) => {
                     if !stream {
                         // A datagram socket is bound by its first send.
