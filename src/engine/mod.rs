@@ -15,6 +15,7 @@
 
 pub mod handles;
 mod notify;
+mod overlapped;
 mod select;
 mod socket;
 
@@ -23,6 +24,7 @@ use crate::addr_text;
 use crate::catalog;
 use crate::error::WsaError;
 use crate::net::{HostFamily, HostKind, HostOpt, IoFlags, Net, Readiness, ReadinessSink};
+use crate::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use crate::sync::{Event, Hwnd};
 use crate::types::*;
 use crate::wsp::{ConditionDecision, ConditionFn, FdSet, OutBuf, Wsp, WspResult};
@@ -72,6 +74,8 @@ struct Inner<N: Net> {
     /// Serialises startup/cleanup transitions.
     lifecycle: Mutex<()>,
     catalog: Vec<WSAPROTOCOL_INFOW>,
+    /// Overlapped I/O's engine-wide state.
+    ov: overlapped::EngineOv,
 }
 
 impl<N: Net> ReadinessSink for Inner<N> {
@@ -97,6 +101,7 @@ impl<N: Net> Engine<N> {
             users: AtomicU32::new(0),
             lifecycle: Mutex::new(()),
             catalog: catalog::entries(),
+            ov: Default::default(),
         });
         let weak: std::sync::Weak<Inner<N>> = Arc::downgrade(&inner);
         let sink: std::sync::Weak<dyn ReadinessSink> = weak;
@@ -937,6 +942,8 @@ impl<N: Net> Wsp for Engine<N> {
         }
         drop(st);
         cell.gate.notify();
+        // Overlapped operations pending in a shut direction are aborted.
+        cell.abort_overlapped(how != SD_SEND, how != SD_RECEIVE);
         Ok(())
     }
 
@@ -1054,11 +1061,75 @@ impl<N: Net> Wsp for Engine<N> {
     fn get_overlapped_result(
         &self,
         s: SOCKET,
-        _overlapped: usize,
-        _wait: bool,
+        overlapped: usize,
+        wait: bool,
     ) -> WspResult<(usize, u32)> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+        let r = self.overlapped_result(s, overlapped, wait)?;
+        match r.error {
+            None => Ok((r.bytes as usize, r.flags)),
+            Some(e) => Err(e),
+        }
+    }
+
+    fn get_overlapped_result_ex(
+        &self,
+        s: SOCKET,
+        overlapped: usize,
+        wait: bool,
+    ) -> WspResult<OpResult> {
+        self.overlapped_result(s, overlapped, wait)
+    }
+
+    fn send_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.send_ov(s, bufs, flags, None, ov)
+    }
+
+    fn send_to_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        to: Option<&SockAddr>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.send_ov(s, bufs, flags, to, ov)
+    }
+
+    fn recv_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.recv_ov(s, bufs, flags, false, ov)
+    }
+
+    fn recv_from_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.recv_ov(s, bufs, flags, true, ov)
+    }
+
+    fn ioctl_overlapped(
+        &self,
+        s: SOCKET,
+        code: u32,
+        input: &[u8],
+        output: Box<dyn RecvBufs>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.ioctl_ov(s, code, input, output, ov)
     }
 
     fn get_qos_by_name(&self, s: SOCKET, _name: &str, _qos: &mut Qos) -> WspResult<()> {

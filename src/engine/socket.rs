@@ -75,6 +75,8 @@ pub(crate) struct SockState {
     pub backlog: VecDeque<(HostSocket, SocketAddr)>,
     /// Event-select / async-select state.
     pub notify: Notify,
+    /// Overlapped queues, records and completion-port association.
+    pub ov: super::overlapped::OvState,
 }
 
 impl Default for SockState {
@@ -98,6 +100,7 @@ impl Default for SockState {
             close_error: None,
             backlog: VecDeque::new(),
             notify: Notify::default(),
+            ov: Default::default(),
         }
     }
 }
@@ -205,6 +208,7 @@ impl<N: Net> SocketCell<N> {
         }
         self.evaluate();
         self.wake();
+        self.drive_ready();
     }
 
     /// A connected stream reported an error or hang-up: find out whether it was reset, so
@@ -319,6 +323,8 @@ impl<N: Net> SocketCell<N> {
         st.notify = Notify::default();
         drop(st);
         self.wake();
+        // Pending overlapped operations complete with WSA_OPERATION_ABORTED.
+        self.abort_overlapped(true, true);
     }
 }
 
