@@ -493,3 +493,212 @@ impl CompletionPort {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
 }
+
+/// `SIO_GET_EXTENSION_FUNCTION_POINTER` (`_WSAIORW(IOC_WS2, 6)`).
+pub const SIO_GET_EXTENSION_FUNCTION_POINTER: u32 = 0xC800_0006;
+/// `TF_DISCONNECT`: start a disconnect after the transfer (TransmitPackets, DisconnectEx).
+pub const TF_DISCONNECT: u32 = 0x01;
+/// `TF_REUSE_SOCKET`: the socket may be given to AcceptEx or ConnectEx again.
+pub const TF_REUSE_SOCKET: u32 = 0x02;
+
+const fn guid(d1: u32, d2: u16, d3: u16, d4: [u8; 8]) -> crate::types::GUID {
+    crate::types::GUID {
+        Data1: d1,
+        Data2: d2,
+        Data3: d3,
+        Data4: d4,
+    }
+}
+
+/// `WSAID_ACCEPTEX` (mswsock.h).
+pub const WSAID_ACCEPTEX: crate::types::GUID = guid(
+    0xb536_7df1,
+    0xcbac,
+    0x11cf,
+    [0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92],
+);
+/// `WSAID_GETACCEPTEXSOCKADDRS`.
+pub const WSAID_GETACCEPTEXSOCKADDRS: crate::types::GUID = guid(
+    0xb536_7df2,
+    0xcbac,
+    0x11cf,
+    [0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92],
+);
+/// `WSAID_TRANSMITFILE` (recognised; files are not supported, see [`ExtensionFn`]).
+pub const WSAID_TRANSMITFILE: crate::types::GUID = guid(
+    0xb536_7df0,
+    0xcbac,
+    0x11cf,
+    [0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92],
+);
+/// `WSAID_CONNECTEX`.
+pub const WSAID_CONNECTEX: crate::types::GUID = guid(
+    0x25a2_07b9,
+    0xddf3,
+    0x4660,
+    [0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e],
+);
+/// `WSAID_DISCONNECTEX`.
+pub const WSAID_DISCONNECTEX: crate::types::GUID = guid(
+    0x7fda_2e11,
+    0x8630,
+    0x436f,
+    [0xa0, 0x31, 0xf5, 0x36, 0xa6, 0xee, 0xc1, 0x57],
+);
+/// `WSAID_TRANSMITPACKETS`.
+pub const WSAID_TRANSMITPACKETS: crate::types::GUID = guid(
+    0xd968_9da0,
+    0x1f90,
+    0x11d3,
+    [0x99, 0x71, 0x00, 0xc0, 0x4f, 0x68, 0xc8, 0x76],
+);
+/// `WSAID_WSARECVMSG`.
+pub const WSAID_WSARECVMSG: crate::types::GUID = guid(
+    0xf689_d7c8,
+    0x6f1f,
+    0x436b,
+    [0x8a, 0x53, 0xe5, 0x4f, 0xe3, 0x51, 0xc3, 0x22],
+);
+/// `WSAID_WSASENDMSG`.
+pub const WSAID_WSASENDMSG: crate::types::GUID = guid(
+    0xa441_e712,
+    0x754f,
+    0x43ca,
+    [0x84, 0xa7, 0x0d, 0xee, 0x44, 0xcf, 0x60, 0x6d],
+);
+
+/// The extension functions `SIO_GET_EXTENSION_FUNCTION_POINTER` can name.
+///
+/// # For the provider (C ABI) author
+/// The engine answers the ioctl for a known GUID by writing the variant's value
+/// (`ExtensionFn as usize`, native-endian, `size_of::<usize>()` bytes) into the output
+/// buffer and returning that length; an output shorter than a pointer is `WSAEFAULT`,
+/// an input shorter than a GUID is `WSAEFAULT`, an unknown GUID is `WSAEINVAL`. The
+/// provider intercepts the ioctl's output and replaces the identifier with the address
+/// of its own `extern "system"` function for that variant, which unpacks the C
+/// arguments and calls the matching engine method:
+///
+/// | variant | engine method |
+/// |---|---|
+/// | `AcceptEx` | [`crate::Engine::accept_ex`] |
+/// | `GetAcceptExSockaddrs` | [`get_accept_ex_sockaddrs`] (pure; no engine call) |
+/// | `ConnectEx` | [`crate::Engine::connect_ex`] |
+/// | `DisconnectEx` | [`crate::Engine::disconnect_ex`] |
+/// | `TransmitPackets` | [`crate::Engine::transmit_packets`] (memory elements only) |
+/// | `TransmitFile` | none yet: the provider's function fails `WSAEOPNOTSUPP` |
+/// | `WsaRecvMsg` | [`crate::Engine::recv_msg`] |
+/// | `WsaSendMsg` | [`crate::Engine::send_msg`] |
+///
+/// Each engine method takes an [`Overlapped`] and returns [`Issued`] exactly like
+/// [`crate::Wsp::recv_overlapped`]: `Ok` with `immediate: None` is `WSA_IO_PENDING`
+/// (`ERROR_IO_PENDING` for the BOOL-returning functions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(usize)]
+pub enum ExtensionFn {
+    /// `AcceptEx`.
+    AcceptEx = 1,
+    /// `GetAcceptExSockaddrs`.
+    GetAcceptExSockaddrs = 2,
+    /// `ConnectEx`.
+    ConnectEx = 3,
+    /// `DisconnectEx`.
+    DisconnectEx = 4,
+    /// `TransmitFile`.
+    TransmitFile = 5,
+    /// `TransmitPackets`.
+    TransmitPackets = 6,
+    /// `WSARecvMsg`.
+    WsaRecvMsg = 7,
+    /// `WSASendMsg`.
+    WsaSendMsg = 8,
+}
+
+impl ExtensionFn {
+    /// The function a GUID names.
+    pub fn from_guid(g: &crate::types::GUID) -> Option<ExtensionFn> {
+        const TABLE: [(crate::types::GUID, ExtensionFn); 8] = [
+            (WSAID_ACCEPTEX, ExtensionFn::AcceptEx),
+            (
+                WSAID_GETACCEPTEXSOCKADDRS,
+                ExtensionFn::GetAcceptExSockaddrs,
+            ),
+            (WSAID_CONNECTEX, ExtensionFn::ConnectEx),
+            (WSAID_DISCONNECTEX, ExtensionFn::DisconnectEx),
+            (WSAID_TRANSMITFILE, ExtensionFn::TransmitFile),
+            (WSAID_TRANSMITPACKETS, ExtensionFn::TransmitPackets),
+            (WSAID_WSARECVMSG, ExtensionFn::WsaRecvMsg),
+            (WSAID_WSASENDMSG, ExtensionFn::WsaSendMsg),
+        ];
+        TABLE.iter().find(|(x, _)| x == g).map(|&(_, f)| f)
+    }
+    /// The identifier value the ioctl writes.
+    pub fn from_id(id: usize) -> Option<ExtensionFn> {
+        use ExtensionFn::*;
+        [
+            AcceptEx,
+            GetAcceptExSockaddrs,
+            ConnectEx,
+            DisconnectEx,
+            TransmitFile,
+            TransmitPackets,
+            WsaRecvMsg,
+            WsaSendMsg,
+        ]
+        .into_iter()
+        .find(|f| *f as usize == id)
+    }
+}
+
+/// A GUID from the 16 bytes of its Windows layout.
+pub fn guid_from_bytes(b: &[u8]) -> Option<crate::types::GUID> {
+    let b: &[u8; 16] = b.get(..16)?.try_into().ok()?;
+    let mut d4 = [0u8; 8];
+    d4.copy_from_slice(&b[8..16]);
+    Some(guid(
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+        u16::from_le_bytes([b[4], b[5]]),
+        u16::from_le_bytes([b[6], b[7]]),
+        d4,
+    ))
+}
+
+/// The 16 bytes of a GUID in its Windows layout (the ioctl's input).
+pub fn guid_to_bytes(g: &crate::types::GUID) -> [u8; 16] {
+    let mut b = [0u8; 16];
+    b[0..4].copy_from_slice(&g.Data1.to_le_bytes());
+    b[4..6].copy_from_slice(&g.Data2.to_le_bytes());
+    b[6..8].copy_from_slice(&g.Data3.to_le_bytes());
+    b[8..16].copy_from_slice(&g.Data4);
+    b
+}
+
+/// Room AcceptEx needs per address: the address length plus 16 (AcceptEx page:
+/// "at least 16 bytes more than the maximum address length").
+pub const fn accept_ex_addr_room(addr_len: usize) -> usize {
+    addr_len + 16
+}
+
+/// `GetAcceptExSockaddrs`: the local and remote addresses AcceptEx wrote into its
+/// output buffer. Each address slot (at `receive_len`, and at `receive_len + local_len`)
+/// holds a little-endian `i32` length followed by the `SOCKADDR` (the layout Wine's
+/// mswsock uses). Returns `None` if the buffer is too short for what the lengths say.
+pub fn get_accept_ex_sockaddrs(
+    buf: &[u8],
+    receive_len: usize,
+    local_len: usize,
+    remote_len: usize,
+) -> Option<(SockAddr, SockAddr)> {
+    let slot = |at: usize, room: usize| -> Option<SockAddr> {
+        let len = buf.get(at..at + 4)?;
+        let len = i32::from_le_bytes([len[0], len[1], len[2], len[3]]);
+        let len = usize::try_from(len).ok()?;
+        if len + 4 > room {
+            return None;
+        }
+        Some(SockAddr::from_bytes(buf.get(at + 4..at + 4 + len)?))
+    };
+    Some((
+        slot(receive_len, local_len)?,
+        slot(receive_len + local_len, remote_len)?,
+    ))
+}

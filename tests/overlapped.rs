@@ -590,3 +590,407 @@ fn bulk_transfer_through_overlapped_send_and_recv_loses_nothing() {
     assert_eq!(total, BIG);
     assert_eq!(h.finish(), sent, "checksum");
 }
+
+// ---- Extension functions -------------------------------------------------------------
+
+use wsp::overlapped::{
+    get_accept_ex_sockaddrs, guid_to_bytes, ExtensionFn, Packet,
+    SIO_GET_EXTENSION_FUNCTION_POINTER, TF_REUSE_SOCKET, WSAID_ACCEPTEX, WSAID_CONNECTEX,
+    WSAID_DISCONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_TRANSMITFILE, WSAID_TRANSMITPACKETS,
+    WSAID_WSARECVMSG, WSAID_WSASENDMSG,
+};
+
+fn ov_socket(p: &Engine<Portable>) -> SOCKET {
+    p.socket(AF_INET, SOCK_STREAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap()
+}
+
+#[test]
+fn extension_function_pointer_ioctl_names_each_function_and_refuses_unknown_guids() {
+    // WSAIoctl page, SIO_GET_EXTENSION_FUNCTION_POINTER; unknown GUID: WSAEINVAL.
+    let p = provider();
+    let s = ov_socket(&p);
+    let mut seen = Vec::new();
+    for (g, f) in [
+        (WSAID_ACCEPTEX, ExtensionFn::AcceptEx),
+        (
+            WSAID_GETACCEPTEXSOCKADDRS,
+            ExtensionFn::GetAcceptExSockaddrs,
+        ),
+        (WSAID_CONNECTEX, ExtensionFn::ConnectEx),
+        (WSAID_DISCONNECTEX, ExtensionFn::DisconnectEx),
+        (WSAID_TRANSMITFILE, ExtensionFn::TransmitFile),
+        (WSAID_TRANSMITPACKETS, ExtensionFn::TransmitPackets),
+        (WSAID_WSARECVMSG, ExtensionFn::WsaRecvMsg),
+        (WSAID_WSASENDMSG, ExtensionFn::WsaSendMsg),
+    ] {
+        let mut out = [0u8; 8];
+        let n = p
+            .ioctl(
+                s,
+                SIO_GET_EXTENSION_FUNCTION_POINTER,
+                &guid_to_bytes(&g),
+                &mut out,
+            )
+            .unwrap();
+        assert_eq!(n, std::mem::size_of::<usize>());
+        let id = usize::from_ne_bytes(out[..n].try_into().unwrap());
+        assert_eq!(ExtensionFn::from_id(id), Some(f));
+        seen.push(id);
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 8);
+    let mut bogus = guid_to_bytes(&WSAID_ACCEPTEX);
+    bogus[15] ^= 1;
+    let mut out = [0u8; 8];
+    assert_err(
+        p.ioctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &bogus, &mut out),
+        WsaError::WSAEINVAL,
+    );
+    assert_err(
+        p.ioctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &bogus[..8], &mut out),
+        WsaError::WSAEFAULT,
+    );
+    assert_err(
+        p.ioctl(
+            s,
+            SIO_GET_EXTENSION_FUNCTION_POINTER,
+            &guid_to_bytes(&WSAID_ACCEPTEX),
+            &mut out[..2],
+        ),
+        WsaError::WSAEFAULT,
+    );
+}
+
+const ROOM: usize = 16 + 16;
+
+#[test]
+fn accept_ex_fills_the_accept_socket_and_get_accept_ex_sockaddrs_reads_the_addresses() {
+    let p = provider();
+    let l = ov_socket(&p);
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    p.listen(l, 5).unwrap();
+    let mut la = SockAddr::default();
+    p.get_sock_name(l, &mut la).unwrap();
+    let a = ov_socket(&p);
+    let ev = Event::new();
+    let issued = p
+        .accept_ex(
+            l,
+            a,
+            Box::new(vec![0u8; 2 * ROOM]),
+            0,
+            ROOM,
+            ROOM,
+            Overlapped::new(1).with_event(&ev),
+        )
+        .unwrap();
+    assert_eq!(issued.immediate, None, "no connection yet: pending");
+    let c = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+    p.connect(c, &la, None, None, None, None).unwrap();
+    wait_event(&ev);
+    assert_eq!(issued.op.result().unwrap().error, None);
+    let buf: Vec<u8> = issued.op.take_buffers().downcast().unwrap();
+    let (local, remote) = get_accept_ex_sockaddrs(&buf, 0, ROOM, ROOM).unwrap();
+    let mut ca = SockAddr::default();
+    p.get_sock_name(c, &mut ca).unwrap();
+    assert_eq!(remote.to_std(), ca.to_std());
+    assert_eq!(local.to_std(), la.to_std());
+    // The accept socket is connected: data flows both ways.
+    p.send(c, &[b"ping"], 0).unwrap();
+    let mut b = [0u8; 4];
+    let mut f = MSG_WAITALL;
+    assert_eq!(p.recv(a, &mut [&mut b], &mut f).unwrap(), 4);
+    p.send(a, &[b"pong"], 0).unwrap();
+    let mut f = MSG_WAITALL;
+    assert_eq!(p.recv(c, &mut [&mut b], &mut f).unwrap(), 4);
+    assert_eq!(&b, b"pong");
+}
+
+#[test]
+fn accept_ex_refuses_bound_accept_sockets_and_short_address_room() {
+    // AcceptEx page: sAcceptSocket "must not be bound or connected"; the address rooms
+    // must be 16 bytes more than the address length.
+    let p = provider();
+    let l = ov_socket(&p);
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    let a = ov_socket(&p);
+    let buf = || Box::new(vec![0u8; 2 * ROOM]);
+    assert_err(
+        p.accept_ex(l, a, buf(), 0, ROOM, ROOM, Overlapped::new(1)),
+        WsaError::WSAEINVAL,
+    );
+    p.listen(l, 5).unwrap();
+    assert_err(
+        p.accept_ex(l, a, buf(), 0, ROOM - 1, ROOM, Overlapped::new(1)),
+        WsaError::WSAEFAULT,
+    );
+    let bound = ov_socket(&p);
+    p.bind(bound, &any_port(AF_INET)).unwrap();
+    assert_err(
+        p.accept_ex(l, bound, buf(), 0, ROOM, ROOM, Overlapped::new(1)),
+        WsaError::WSAEINVAL,
+    );
+}
+
+#[test]
+fn connect_ex_requires_a_bound_socket_and_sends_its_data() {
+    // ConnectEx page: "The parameter s is an unbound or a listening socket": WSAEINVAL.
+    let p = provider();
+    let (l, la) = listener(&p, AF_INET);
+    let c = ov_socket(&p);
+    assert_err(
+        p.connect_ex(c, &la, None, Overlapped::new(1)),
+        WsaError::WSAEINVAL,
+    );
+    p.bind(c, &any_port(AF_INET)).unwrap();
+    let issued = p
+        .connect_ex(
+            c,
+            &la,
+            Some(Box::new(b"first".to_vec())),
+            Overlapped::new(1),
+        )
+        .unwrap();
+    let r = p.wait_op(&issued.op, Some(GUARD)).unwrap();
+    assert_eq!(r, OpResult::ok(5, 0));
+    let s = p.accept(l, None, None).unwrap();
+    let mut b = [0u8; 5];
+    let mut f = MSG_WAITALL;
+    p.recv(s, &mut [&mut b], &mut f).unwrap();
+    assert_eq!(&b, b"first");
+    assert_err(
+        p.connect_ex(c, &la, None, Overlapped::new(2)),
+        WsaError::WSAEISCONN,
+    );
+}
+
+#[test]
+fn disconnect_ex_with_reuse_lets_connect_ex_take_the_socket_again() {
+    // DisconnectEx page: with TF_REUSE_SOCKET the handle can be passed to AcceptEx or
+    // ConnectEx again.
+    let p = provider();
+    let (l, la) = listener(&p, AF_INET);
+    let c = ov_socket(&p);
+    p.bind(c, &any_port(AF_INET)).unwrap();
+    let i = p.connect_ex(c, &la, None, Overlapped::new(1)).unwrap();
+    p.wait_op(&i.op, Some(GUARD)).unwrap();
+    let s1 = p.accept(l, None, None).unwrap();
+    let d = p
+        .disconnect_ex(c, TF_REUSE_SOCKET, Overlapped::new(2))
+        .unwrap();
+    assert_eq!(p.wait_op(&d.op, Some(GUARD)), Some(OpResult::ok(0, 0)));
+    // The peer sees end of stream.
+    let mut b = [0u8; 1];
+    let mut f = 0;
+    assert_eq!(p.recv(s1, &mut [&mut b], &mut f).unwrap(), 0);
+    let i = p
+        .connect_ex(
+            c,
+            &la,
+            Some(Box::new(b"again".to_vec())),
+            Overlapped::new(3),
+        )
+        .unwrap();
+    assert_eq!(p.wait_op(&i.op, Some(GUARD)), Some(OpResult::ok(5, 0)));
+    let s2 = p.accept(l, None, None).unwrap();
+    let mut b = [0u8; 5];
+    let mut f = MSG_WAITALL;
+    p.recv(s2, &mut [&mut b], &mut f).unwrap();
+    assert_eq!(&b, b"again");
+    assert_err(
+        p.disconnect_ex(ov_socket(&p), 0, Overlapped::new(1)),
+        WsaError::WSAENOTCONN,
+    );
+}
+
+#[test]
+fn transmit_packets_sends_in_order_then_disconnects() {
+    let p = provider();
+    let (c, s, _l) = ov_pair(&p);
+    let i = p
+        .transmit_packets(
+            c,
+            Box::new(vec![b"ab".to_vec(), b"cd".to_vec()]),
+            wsp::overlapped::TF_DISCONNECT,
+            Overlapped::new(1),
+        )
+        .unwrap();
+    assert_eq!(p.wait_op(&i.op, Some(GUARD)), Some(OpResult::ok(4, 0)));
+    let mut b = [0u8; 8];
+    let mut f = MSG_WAITALL;
+    assert_eq!(p.recv(s, &mut [&mut b], &mut f).unwrap(), 4);
+    assert_eq!(&b[..4], b"abcd");
+}
+
+#[test]
+fn recv_msg_is_for_datagram_sockets() {
+    let p = provider();
+    let (_c, s, _l) = ov_pair(&p);
+    assert_err(
+        p.recv_msg(s, Box::new(vec![0u8; 4]), 0, Overlapped::new(1)),
+        WsaError::WSAEOPNOTSUPP,
+    );
+    let u = p
+        .socket(AF_INET, SOCK_DGRAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
+    p.bind(u, &any_port(AF_INET)).unwrap();
+    let mut ua = SockAddr::default();
+    p.get_sock_name(u, &mut ua).unwrap();
+    let i = p
+        .recv_msg(
+            u,
+            Box::new(RecvFromBuf {
+                data: vec![0u8; 8],
+                from: None,
+            }),
+            0,
+            Overlapped::new(1),
+        )
+        .unwrap();
+    let w = p
+        .socket(AF_INET, SOCK_DGRAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
+    let sent = p
+        .send_msg(
+            w,
+            Box::new(b"dgram".to_vec()),
+            0,
+            Some(&ua),
+            Overlapped::new(1),
+        )
+        .unwrap();
+    assert_eq!(p.wait_op(&sent.op, Some(GUARD)), Some(OpResult::ok(5, 0)));
+    assert_eq!(p.wait_op(&i.op, Some(GUARD)), Some(OpResult::ok(5, 0)));
+    assert!(i.op.from().is_some());
+}
+
+/// Completion keys of the echo server.
+const LISTENER_KEY: usize = 0;
+const STOP_KEY: usize = usize::MAX;
+/// Overlapped keys on a connection.
+const RECV_OP: usize = 1;
+const SEND_OP: usize = 2;
+
+fn echo_worker(
+    p: Engine<Portable>,
+    port: CompletionPort,
+    l: SOCKET,
+    accepts: Arc<Mutex<usize>>,
+    clients: usize,
+) {
+    loop {
+        let pk: Packet = p.get_queued(&port, Some(GUARD)).expect("server packet");
+        match pk.key {
+            STOP_KEY => return,
+            LISTENER_KEY => {
+                assert_eq!(pk.status, None, "AcceptEx");
+                let a = pk.overlapped; // AcceptEx's key is the accept socket
+                let buf: Vec<u8> = pk.buffers.downcast().unwrap();
+                let (_, remote) = get_accept_ex_sockaddrs(&buf, 0, ROOM, ROOM).unwrap();
+                assert!(remote.to_std().unwrap().ip().is_loopback());
+                p.associate_port(a, &port, a).unwrap();
+                p.recv_overlapped(a, Box::new(vec![0u8; 4096]), 0, Overlapped::new(RECV_OP))
+                    .unwrap();
+                let more = {
+                    let mut n = accepts.lock().unwrap();
+                    *n += 1;
+                    *n + 4 <= clients
+                };
+                if more {
+                    let a = ov_socket(&p);
+                    p.accept_ex(
+                        l,
+                        a,
+                        Box::new(vec![0u8; 2 * ROOM]),
+                        0,
+                        ROOM,
+                        ROOM,
+                        Overlapped::new(a),
+                    )
+                    .unwrap();
+                }
+            }
+            s => match (pk.overlapped, pk.status) {
+                (RECV_OP, None) if pk.bytes > 0 => {
+                    let mut b: Vec<u8> = pk.buffers.downcast().unwrap();
+                    b.truncate(pk.bytes as usize);
+                    p.send_overlapped(s, Box::new(b), 0, Overlapped::new(SEND_OP))
+                        .unwrap();
+                }
+                (SEND_OP, None) => {
+                    let mut b: Vec<u8> = pk.buffers.downcast().unwrap();
+                    b.resize(4096, 0);
+                    p.recv_overlapped(s, Box::new(b), 0, Overlapped::new(RECV_OP))
+                        .unwrap();
+                }
+                // End of stream or a reset: the client is done.
+                _ => {
+                    let _ = p.close_socket(s);
+                }
+            },
+        }
+    }
+}
+
+#[test]
+fn accept_ex_completion_port_echo_server_with_64_clients() {
+    // Issue 4, done-when: an AcceptEx/completion-port echo server with 64 clients.
+    const CLIENTS: usize = 64;
+    let p = provider();
+    let l = ov_socket(&p);
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    p.listen(l, SOMAXCONN).unwrap();
+    let mut la = SockAddr::default();
+    p.get_sock_name(l, &mut la).unwrap();
+    let port = CompletionPort::new();
+    p.associate_port(l, &port, LISTENER_KEY).unwrap();
+    for _ in 0..4 {
+        let a = ov_socket(&p);
+        p.accept_ex(
+            l,
+            a,
+            Box::new(vec![0u8; 2 * ROOM]),
+            0,
+            ROOM,
+            ROOM,
+            Overlapped::new(a),
+        )
+        .unwrap();
+    }
+    let accepts = Arc::new(Mutex::new(0usize));
+    let workers: Vec<_> = (0..3)
+        .map(|_| {
+            let (p, port, accepts) = (p.clone(), port.clone(), accepts.clone());
+            std::thread::spawn(move || echo_worker(p, port, l, accepts, CLIENTS))
+        })
+        .collect();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|i| {
+            let p = p.clone();
+            std::thread::spawn(move || {
+                let c = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+                p.connect(c, &la, None, None, None, None).unwrap();
+                for round in 0..3 {
+                    let msg = format!("client {i} round {round} ").repeat(20);
+                    p.send(c, &[msg.as_bytes()], 0).unwrap();
+                    let mut back = vec![0u8; msg.len()];
+                    let mut f = MSG_WAITALL;
+                    assert_eq!(p.recv(c, &mut [&mut back], &mut f).unwrap(), msg.len());
+                    assert_eq!(back, msg.as_bytes());
+                }
+                p.close_socket(c).unwrap();
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+    assert_eq!(*accepts.lock().unwrap(), CLIENTS);
+    for _ in 0..3 {
+        port.post(0, STOP_KEY, 0);
+    }
+    for w in workers {
+        w.join().unwrap();
+    }
+}

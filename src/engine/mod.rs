@@ -13,6 +13,7 @@
 //! `SO_SNDTIMEO` expires (`WSAETIMEDOUT`). No call sleeps inside a blocking syscall, so a
 //! close from another thread always wakes it.
 
+mod extensions;
 pub mod handles;
 mod notify;
 mod overlapped;
@@ -982,6 +983,9 @@ impl<N: Net> Wsp for Engine<N> {
     }
 
     fn ioctl(&self, s: SOCKET, code: u32, input: &[u8], output: &mut [u8]) -> WspResult<usize> {
+        if code == crate::overlapped::SIO_GET_EXTENSION_FUNCTION_POINTER {
+            return self.extension_function(s, input, output);
+        }
         let cell = self.cell(s)?;
         match code {
             FIONBIO => {

@@ -163,6 +163,9 @@ pub(crate) struct OvState {
     record_order: VecDeque<usize>,
     /// The completion port and key the socket is associated with.
     pub port: Option<(CompletionPort, usize)>,
+    /// Released by DisconnectEx/TransmitPackets with `TF_REUSE_SOCKET`: AcceptEx and
+    /// ConnectEx may take it again.
+    pub reusable: bool,
 }
 
 impl fmt::Debug for OvState {
@@ -233,7 +236,8 @@ impl<N: Net> SocketCell<N> {
         let (r, s) = {
             let st = self.lock();
             (
-                !st.ov.recv.is_empty() && st.ready.intersects(READ_WANT),
+                !st.ov.recv.is_empty()
+                    && (st.ready.intersects(READ_WANT) || !st.backlog.is_empty()),
                 !st.ov.send.is_empty() && st.ready.intersects(WRITE_WANT),
             )
         };
