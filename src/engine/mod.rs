@@ -927,6 +927,9 @@ impl<N: Net> Wsp for Engine<N> {
         if stream && cell.lock().conn != Conn::Connected {
             return Err(WsaError::WSAENOTCONN);
         }
+        // Overlapped operations pending in a shut direction are aborted (before the host
+        // shutdown, whose readiness report would otherwise complete them with EOF).
+        cell.abort_overlapped(how != SD_SEND, how != SD_RECEIVE);
         if stream {
             match self.inner.net.shutdown(cell.host, how) {
                 // The peer already reset or closed: the local direction is still shut.
@@ -943,8 +946,6 @@ impl<N: Net> Wsp for Engine<N> {
         }
         drop(st);
         cell.gate.notify();
-        // Overlapped operations pending in a shut direction are aborted.
-        cell.abort_overlapped(how != SD_SEND, how != SD_RECEIVE);
         Ok(())
     }
 
