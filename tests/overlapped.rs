@@ -995,3 +995,53 @@ fn accept_ex_completion_port_echo_server_with_64_clients() {
     // Counted once the workers are done (a worker may count after its client finished).
     assert_eq!(*accepts.lock().unwrap(), CLIENTS);
 }
+
+// ---- The same engine path on the simulated backend (virtual time) ---------------------
+
+#[test]
+fn sim_backend_ordered_receives_and_abort_on_close() {
+    let p = Engine::new(wsp_sim::Sim::new(4));
+    p.startup(make_word(2, 2)).unwrap();
+    let l = p
+        .socket(AF_INET, SOCK_STREAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    p.listen(l, 5).unwrap();
+    let mut la = SockAddr::default();
+    p.get_sock_name(l, &mut la).unwrap();
+    let c = p
+        .socket(AF_INET, SOCK_STREAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
+    p.bind(c, &any_port(AF_INET)).unwrap();
+    let i = p.connect_ex(c, &la, None, Overlapped::new(1)).unwrap();
+    assert_eq!(p.overlapped_result(c, 1, true), Ok(OpResult::ok(0, 0)));
+    drop(i);
+    let s = p.accept(l, None, None).unwrap();
+    let port = CompletionPort::new();
+    p.associate_port(s, &port, 5).unwrap();
+    for k in 0..4usize {
+        p.recv_overlapped(s, Box::new(vec![0u8; 3]), 0, Overlapped::new(k))
+            .unwrap();
+    }
+    p.send(c, &[b"abcdef"], 0).unwrap();
+    let mut got = Vec::new();
+    let mut completed = 0usize;
+    while got.len() < 6 {
+        let pk = p
+            .get_queued(&port, Some(GUARD))
+            .expect("packet (virtual time)");
+        assert_eq!(pk.overlapped, completed, "issue order");
+        assert_eq!(pk.status, None);
+        let b: Vec<u8> = pk.buffers.downcast().unwrap();
+        got.extend_from_slice(&b[..pk.bytes as usize]);
+        completed += 1;
+    }
+    assert_eq!(got, b"abcdef");
+    p.close_socket(s).unwrap();
+    let mut aborted = 0;
+    while let Some(pk) = p.get_queued(&port, Some(Duration::ZERO)) {
+        assert_eq!(pk.status, Some(WsaError::WSA_OPERATION_ABORTED));
+        aborted += 1;
+    }
+    assert_eq!(aborted, 4 - completed, "each pending receive aborted once");
+}
