@@ -186,6 +186,53 @@ pub enum HostOpt {
     Linger(Option<u16>),
     /// `IP_TTL` / `IPV6_UNICAST_HOPS`.
     Ttl(u32),
+    /// `TCP_KEEPIDLE`: seconds of idle before the first keep-alive probe.
+    KeepIdle(u32),
+    /// `TCP_KEEPINTVL`: seconds between keep-alive probes.
+    KeepInterval(u32),
+    /// `TCP_KEEPCNT`: probes before the connection is dropped.
+    KeepCount(u32),
+    /// `IP_TOS` (IPv4) / `IPV6_TCLASS` (IPv6).
+    Tos(u32),
+    /// `IP_MULTICAST_TTL` (IPv4) / `IPV6_MULTICAST_HOPS` (IPv6).
+    MulticastTtl(u32),
+    /// `IP_MULTICAST_LOOP` (IPv4) / `IPV6_MULTICAST_LOOP` (IPv6).
+    MulticastLoop(bool),
+    /// `IP_MULTICAST_IF` for IPv4: the interface address.
+    MulticastIfV4(std::net::Ipv4Addr),
+    /// `IPV6_MULTICAST_IF`: the interface index.
+    MulticastIfV6(u32),
+    /// `IP_ADD_MEMBERSHIP`: join `group` on the interface with address `interface`.
+    JoinV4 {
+        /// Group address.
+        group: std::net::Ipv4Addr,
+        /// Local interface address (unspecified = any).
+        interface: std::net::Ipv4Addr,
+    },
+    /// `IP_DROP_MEMBERSHIP`.
+    LeaveV4 {
+        /// Group address.
+        group: std::net::Ipv4Addr,
+        /// Local interface address.
+        interface: std::net::Ipv4Addr,
+    },
+    /// `IPV6_ADD_MEMBERSHIP`: join `group` on interface index `interface` (0 = any).
+    JoinV6 {
+        /// Group address.
+        group: std::net::Ipv6Addr,
+        /// Interface index.
+        interface: u32,
+    },
+    /// `IPV6_DROP_MEMBERSHIP`.
+    LeaveV6 {
+        /// Group address.
+        group: std::net::Ipv6Addr,
+        /// Interface index.
+        interface: u32,
+    },
+    /// Read only: bytes the host has not yet sent (or not yet had acknowledged) on a stream
+    /// (`SIOCOUTQ` on Linux, `SO_NWRITE` on macOS). Used to emulate `SO_LINGER` on close.
+    SendQueue(u32),
 }
 
 /// Names of [`HostOpt`] values, for reading them back.
@@ -212,6 +259,24 @@ pub enum HostOptName {
     Linger,
     /// See [`HostOpt::Ttl`].
     Ttl,
+    /// See [`HostOpt::KeepIdle`].
+    KeepIdle,
+    /// See [`HostOpt::KeepInterval`].
+    KeepInterval,
+    /// See [`HostOpt::KeepCount`].
+    KeepCount,
+    /// See [`HostOpt::Tos`].
+    Tos,
+    /// See [`HostOpt::MulticastTtl`].
+    MulticastTtl,
+    /// See [`HostOpt::MulticastLoop`].
+    MulticastLoop,
+    /// See [`HostOpt::MulticastIfV4`].
+    MulticastIfV4,
+    /// See [`HostOpt::MulticastIfV6`].
+    MulticastIfV6,
+    /// See [`HostOpt::SendQueue`].
+    SendQueue,
 }
 
 /// An eventcount: a blocked thread sleeps on it until someone calls [`Gate::notify`].

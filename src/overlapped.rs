@@ -494,8 +494,8 @@ impl CompletionPort {
     }
 }
 
-/// `SIO_GET_EXTENSION_FUNCTION_POINTER` (`_WSAIORW(IOC_WS2, 6)`).
-pub const SIO_GET_EXTENSION_FUNCTION_POINTER: u32 = 0xC800_0006;
+/// `SIO_GET_EXTENSION_FUNCTION_POINTER` (`_WSAIORW(IOC_WS2, 6)`), re-exported here.
+pub use crate::types::SIO_GET_EXTENSION_FUNCTION_POINTER;
 /// `TF_DISCONNECT`: start a disconnect after the transfer (TransmitPackets, DisconnectEx).
 pub const TF_DISCONNECT: u32 = 0x01;
 /// `TF_REUSE_SOCKET`: the socket may be given to AcceptEx or ConnectEx again.

@@ -15,7 +15,9 @@
 
 mod extensions;
 pub mod handles;
+mod ioctl;
 mod notify;
+mod options;
 mod overlapped;
 mod select;
 mod socket;
@@ -188,14 +190,21 @@ impl<N: Net> Engine<N> {
         let deadline = (timeout_ms != 0)
             .then(|| self.inner.net.now() + Duration::from_millis(timeout_ms.into()));
         let mut closed = false;
+        // Registered so that WSPCancelBlockingCall can end the wait (see ioctl.rs).
+        let me = std::thread::current().id();
+        cell.lock().blocked.push(socket::Blocked {
+            thread: me,
+            cancelled: false,
+        });
         let done = self.inner.net.block_until(&cell.gate, deadline, &mut || {
             let st = cell.lock();
-            if st.closed {
+            if st.closed || st.cancelled(me) {
                 closed = true;
                 return true;
             }
             st.ready.intersects(want)
         });
+        ioctl::remove_blocked(&mut cell.lock().blocked, me);
         if closed {
             Err(WsaError::WSAEINTR)
         } else if !done {
@@ -337,6 +346,11 @@ impl<N: Net> Engine<N> {
                         }
                     }
                 },
+                Err(WsaError::WSAECONNREFUSED) if !stream && !cell.lock().opts.udp_connreset => {
+                    // SIO_UDP_CONNRESET turned off: the ICMP error is dropped (the host
+                    // already cleared it) and the receive goes on.
+                    continue;
+                }
                 Err(e) => {
                     // A connected UDP socket's ICMP port-unreachable: Windows reports
                     // WSAECONNRESET (SIO_UDP_CONNRESET is on by default).
@@ -693,7 +707,10 @@ impl<N: Net> Wsp for Engine<N> {
     }
 
     fn close_socket(&self, s: SOCKET) -> WspResult<()> {
-        self.started()?;
+        let cell = self.cell(s)?;
+        // SO_LINGER / SO_DONTLINGER (ioctl.rs `linger_on_close`): may refuse with
+        // WSAEWOULDBLOCK, leaving the socket open, as Windows does.
+        self.linger_on_close(&cell)?;
         let cell = self.table_write().remove(s).ok_or(WsaError::WSAENOTSOCK)?;
         cell.mark_closed();
         Ok(())
@@ -846,11 +863,17 @@ impl<N: Net> Wsp for Engine<N> {
                     return Err(WsaError::WSAEWOULDBLOCK);
                 }
                 let mut closed = false;
+                let me = std::thread::current().id();
+                cell.lock().blocked.push(socket::Blocked {
+                    thread: me,
+                    cancelled: false,
+                });
                 self.inner.net.block_until(&cell.gate, None, &mut || {
                     let st = cell.lock();
-                    closed = st.closed;
+                    closed = st.closed || st.cancelled(me);
                     closed || st.conn != Conn::Connecting
                 });
+                ioctl::remove_blocked(&mut cell.lock().blocked, me);
                 if closed {
                     return Err(WsaError::WSAEINTR);
                 }
@@ -980,17 +1003,17 @@ impl<N: Net> Wsp for Engine<N> {
     fn get_sock_opt(
         &self,
         s: SOCKET,
-        _level: i32,
-        _name: i32,
-        _optval: &mut [u8],
+        level: i32,
+        name: i32,
+        optval: &mut [u8],
     ) -> WspResult<usize> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+        let cell = self.cell(s)?;
+        self.get_sock_opt_impl(&cell, level, name, optval)
     }
 
-    fn set_sock_opt(&self, s: SOCKET, _level: i32, _name: i32, _optval: &[u8]) -> WspResult<()> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+    fn set_sock_opt(&self, s: SOCKET, level: i32, name: i32, optval: &[u8]) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        self.set_sock_opt_impl(&cell, level, name, optval)
     }
 
     fn ioctl(&self, s: SOCKET, code: u32, input: &[u8], output: &mut [u8]) -> WspResult<usize> {
@@ -998,30 +1021,7 @@ impl<N: Net> Wsp for Engine<N> {
             return self.extension_function(s, input, output);
         }
         let cell = self.cell(s)?;
-        match code {
-            FIONBIO => {
-                let v = input.get(..4).ok_or(WsaError::WSAEFAULT)?;
-                let on = u32::from_le_bytes([v[0], v[1], v[2], v[3]]) != 0;
-                let mut st = cell.lock();
-                // While WSPEventSelect/WSPAsyncSelect is active the socket must stay
-                // non-blocking: switching back to blocking fails.
-                if !on && st.notify.mask != 0 {
-                    return Err(WsaError::WSAEINVAL);
-                }
-                st.nonblocking = on;
-                Ok(0)
-            }
-            FIONREAD => {
-                if output.len() < 4 {
-                    return Err(WsaError::WSAEFAULT);
-                }
-                let n = self.inner.net.pending_bytes(cell.host)?;
-                let n = u32::try_from(n).unwrap_or(u32::MAX);
-                output[..4].copy_from_slice(&n.to_le_bytes());
-                Ok(4)
-            }
-            _ => Err(WsaError::WSAEOPNOTSUPP),
-        }
+        self.ioctl_impl(&cell, code, input, output)
     }
 
     fn event_select(&self, s: SOCKET, event: Option<&Event>, events: i32) -> WspResult<()> {
@@ -1062,10 +1062,10 @@ impl<N: Net> Wsp for Engine<N> {
     }
 
     fn cancel_blocking_call(&self) -> WspResult<()> {
-        self.started()?;
-        // A thread that can call this is not itself blocked in a Winsock call, so there is
-        // no outstanding blocking call of its own to cancel.
-        Err(WsaError::WSAEINVAL)
+        // WSPCancelBlockingCall cancels the calling thread's blocking call; a thread making
+        // this call has none in progress here, so this gives WSAEINVAL ("no outstanding
+        // blocking call"). Other threads' calls: `Engine::cancel_blocking_calls_of`.
+        self.cancel_blocking_calls_of(std::thread::current().id())
     }
 
     fn duplicate_socket(&self, s: SOCKET, _pid: u32) -> WspResult<WSAPROTOCOL_INFOW> {
@@ -1147,9 +1147,15 @@ impl<N: Net> Wsp for Engine<N> {
         self.ioctl_ov(s, code, input, output, ov)
     }
 
-    fn get_qos_by_name(&self, s: SOCKET, _name: &str, _qos: &mut Qos) -> WspResult<()> {
+    fn get_qos_by_name(&self, s: SOCKET, name: &str, qos: &mut Qos) -> WspResult<()> {
         self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+        if name.is_empty() {
+            // Enumeration: lpQOS is ignored; the names come from
+            // `Engine::qos_template_names` (this signature has no buffer for them).
+            return Ok(());
+        }
+        *qos = crate::qos::template(name).ok_or(WsaError::WSAEINVAL)?;
+        Ok(())
     }
 
     fn address_to_string(

@@ -694,6 +694,12 @@ fn recv_work<N: Net>(cell: &Arc<SocketCell<N>>, f: u32) -> Work {
                     }
                 }
                 Err(WsaError::WSAEWOULDBLOCK) => return Attempt::WouldBlock,
+                Err(WsaError::WSAECONNREFUSED)
+                    if !stream && !weak.upgrade().is_some_and(|c| c.lock().opts.udp_connreset) =>
+                {
+                    // SIO_UDP_CONNRESET off: the ICMP error is dropped (as in recv).
+                    continue;
+                }
                 Err(e) => {
                     if !stream {
                         // Connected UDP, ICMP port unreachable: WSAECONNRESET (see recv).
