@@ -13,10 +13,12 @@
 //! `SO_SNDTIMEO` expires (`WSAETIMEDOUT`). No call sleeps inside a blocking syscall, so a
 //! close from another thread always wakes it.
 
+mod extensions;
 pub mod handles;
 mod ioctl;
 mod notify;
 mod options;
+mod overlapped;
 mod select;
 mod socket;
 
@@ -25,6 +27,7 @@ use crate::addr_text;
 use crate::catalog;
 use crate::error::WsaError;
 use crate::net::{HostFamily, HostKind, HostOpt, IoFlags, Net, Readiness, ReadinessSink};
+use crate::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use crate::sync::{Event, Hwnd};
 use crate::types::*;
 use crate::wsp::{ConditionDecision, ConditionFn, FdSet, OutBuf, Wsp, WspResult};
@@ -74,6 +77,8 @@ struct Inner<N: Net> {
     /// Serialises startup/cleanup transitions.
     lifecycle: Mutex<()>,
     catalog: Vec<WSAPROTOCOL_INFOW>,
+    /// Overlapped I/O's engine-wide state.
+    ov: overlapped::EngineOv,
 }
 
 impl<N: Net> ReadinessSink for Inner<N> {
@@ -99,6 +104,7 @@ impl<N: Net> Engine<N> {
             users: AtomicU32::new(0),
             lifecycle: Mutex::new(()),
             catalog: catalog::entries(),
+            ov: Default::default(),
         });
         let weak: std::sync::Weak<Inner<N>> = Arc::downgrade(&inner);
         let sink: std::sync::Weak<dyn ReadinessSink> = weak;
@@ -980,6 +986,9 @@ impl<N: Net> Wsp for Engine<N> {
         if stream && cell.lock().conn != Conn::Connected {
             return Err(WsaError::WSAENOTCONN);
         }
+        // Overlapped operations pending in a shut direction are aborted (before the host
+        // shutdown, whose readiness report would otherwise complete them with EOF).
+        cell.abort_overlapped(how != SD_SEND, how != SD_RECEIVE);
         if stream {
             match self.inner.net.shutdown(cell.host, how) {
                 // The peer already reset or closed: the local direction is still shut.
@@ -1034,6 +1043,9 @@ impl<N: Net> Wsp for Engine<N> {
     }
 
     fn ioctl(&self, s: SOCKET, code: u32, input: &[u8], output: &mut [u8]) -> WspResult<usize> {
+        if code == crate::overlapped::SIO_GET_EXTENSION_FUNCTION_POINTER {
+            return self.extension_function(s, input, output);
+        }
         let cell = self.cell(s)?;
         self.ioctl_impl(&cell, code, input, output)
     }
@@ -1090,11 +1102,75 @@ impl<N: Net> Wsp for Engine<N> {
     fn get_overlapped_result(
         &self,
         s: SOCKET,
-        _overlapped: usize,
-        _wait: bool,
+        overlapped: usize,
+        wait: bool,
     ) -> WspResult<(usize, u32)> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+        let r = self.overlapped_result(s, overlapped, wait)?;
+        match r.error {
+            None => Ok((r.bytes as usize, r.flags)),
+            Some(e) => Err(e),
+        }
+    }
+
+    fn get_overlapped_result_ex(
+        &self,
+        s: SOCKET,
+        overlapped: usize,
+        wait: bool,
+    ) -> WspResult<OpResult> {
+        self.overlapped_result(s, overlapped, wait)
+    }
+
+    fn send_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.send_ov(s, bufs, flags, None, ov)
+    }
+
+    fn send_to_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        to: Option<&SockAddr>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.send_ov(s, bufs, flags, to, ov)
+    }
+
+    fn recv_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.recv_ov(s, bufs, flags, false, ov)
+    }
+
+    fn recv_from_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.recv_ov(s, bufs, flags, true, ov)
+    }
+
+    fn ioctl_overlapped(
+        &self,
+        s: SOCKET,
+        code: u32,
+        input: &[u8],
+        output: Box<dyn RecvBufs>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.ioctl_ov(s, code, input, output, ov)
     }
 
     fn get_qos_by_name(&self, s: SOCKET, name: &str, qos: &mut Qos) -> WspResult<()> {

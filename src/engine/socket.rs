@@ -79,6 +79,8 @@ pub(crate) struct SockState {
     pub opts: OptState,
     /// Threads blocked in a call on this socket, for `WSPCancelBlockingCall`.
     pub blocked: Vec<Blocked>,
+    /// Overlapped queues, records and completion-port association.
+    pub ov: super::overlapped::OvState,
 }
 
 /// A thread parked in a blocking call on a socket.
@@ -193,6 +195,7 @@ impl Default for SockState {
             notify: Notify::default(),
             opts: OptState::default(),
             blocked: Vec::new(),
+            ov: Default::default(),
         }
     }
 }
@@ -300,6 +303,7 @@ impl<N: Net> SocketCell<N> {
         }
         self.evaluate();
         self.wake();
+        self.drive_ready();
     }
 
     /// A connected stream reported an error or hang-up: find out whether it was reset, so
@@ -415,6 +419,8 @@ impl<N: Net> SocketCell<N> {
         st.notify = Notify::default();
         drop(st);
         self.wake();
+        // Pending overlapped operations complete with WSA_OPERATION_ABORTED.
+        self.abort_overlapped(true, true);
     }
 }
 
