@@ -130,7 +130,7 @@ impl<N: Net> SocketCell<N> {
             }
         }
         if check_accept {
-            self.stash_accept();
+            let _ = self.stash_accept();
         }
         let mut posts: Vec<(Hwnd, u32, isize)> = Vec::new();
         {
@@ -224,8 +224,9 @@ impl<N: Net> SocketCell<N> {
     }
 
     /// Take connections from the host listener into the engine's backlog until it would
-    /// block, so the backlog length is exact.
-    pub fn stash_accept(&self) {
+    /// block, so the backlog length is exact. Returns whether any was taken.
+    pub fn stash_accept(&self) -> bool {
+        let mut took = false;
         loop {
             let seen = self.seq();
             match self.net.accept(self.host) {
@@ -234,15 +235,16 @@ impl<N: Net> SocketCell<N> {
                     if st.closed {
                         drop(st);
                         self.net.close(conn.0);
-                        return;
+                        return took;
                     }
                     st.backlog.push_back(conn);
+                    took = true;
                 }
                 Err(WsaError::WSAEWOULDBLOCK) => {
                     self.consume(seen, Readiness::READABLE);
-                    return;
+                    return took;
                 }
-                Err(_) => return,
+                Err(_) => return took,
             }
         }
     }

@@ -57,7 +57,10 @@ impl<N: Net> SocketCell<N> {
         if listening {
             r.read = backlog
                 || (lv.contains(Readiness::READABLE) && {
-                    self.stash_accept();
+                    // Taken ahead of the backend's report: record FD_ACCEPT now too.
+                    if self.stash_accept() {
+                        self.evaluate();
+                    }
                     !self.lock().backlog.is_empty()
                 });
             return r;

@@ -14,6 +14,7 @@ pub mod names;
 pub mod notify;
 pub mod notify_rules;
 pub mod others;
+pub mod overlapped;
 pub mod send_recv;
 pub mod shutdown;
 pub mod socket;
@@ -42,6 +43,7 @@ pub fn all() -> Vec<Case> {
     v.extend(sockopt::cases());
     v.extend(notify::cases());
     v.extend(notify_rules::cases());
+    v.extend(overlapped::cases());
     v.extend(others::cases());
     v
 }
