@@ -186,6 +186,29 @@ pub enum HostOpt {
     Linger(Option<u16>),
     /// `IP_TTL` / `IPV6_UNICAST_HOPS`.
     Ttl(u32),
+    /// `IP_ADD_MEMBERSHIP` / `IPV6_JOIN_GROUP`: join multicast `group` on the interface
+    /// that owns local address `iface` (`None`: the host's default multicast interface;
+    /// for IPv6 the backend maps the address to an interface index, `::1` being loopback).
+    JoinGroup {
+        /// The group (a multicast address of the socket's family).
+        group: std::net::IpAddr,
+        /// The interface, by one of its addresses.
+        iface: Option<std::net::IpAddr>,
+    },
+    /// `IP_DROP_MEMBERSHIP` / `IPV6_LEAVE_GROUP`, the same arguments as `JoinGroup`.
+    LeaveGroup {
+        /// The group.
+        group: std::net::IpAddr,
+        /// The interface, by one of its addresses.
+        iface: Option<std::net::IpAddr>,
+    },
+    /// `IP_MULTICAST_LOOP` / `IPV6_MULTICAST_LOOP`.
+    MulticastLoop(bool),
+    /// `IP_MULTICAST_TTL` / `IPV6_MULTICAST_HOPS`.
+    MulticastTtl(u32),
+    /// `IP_MULTICAST_IF` / `IPV6_MULTICAST_IF`: send multicast through the interface that
+    /// owns this local address (`None`: the host's default).
+    MulticastIf(Option<std::net::IpAddr>),
 }
 
 /// Names of [`HostOpt`] values, for reading them back.
@@ -212,6 +235,10 @@ pub enum HostOptName {
     Linger,
     /// See [`HostOpt::Ttl`].
     Ttl,
+    /// See [`HostOpt::MulticastLoop`].
+    MulticastLoop,
+    /// See [`HostOpt::MulticastTtl`].
+    MulticastTtl,
 }
 
 /// An eventcount: a blocked thread sleeps on it until someone calls [`Gate::notify`].
@@ -363,6 +390,33 @@ pub trait Net: Send + Sync + 'static {
     /// Bytes that a receive would return now (stream: all buffered bytes; datagram: size
     /// of the next datagram, as Linux's `FIONREAD` gives).
     fn pending_bytes(&self, s: HostSocket) -> NetResult<usize>;
+
+    /// The id of the process this backend's sockets belong to. `WSPDuplicateSocket` shares
+    /// a socket inside the engine when the target is this process, and asks
+    /// [`Net::export`] otherwise.
+    fn process_id(&self) -> u32 {
+        std::process::id()
+    }
+
+    /// Make host socket `s` importable, once, by process `pid` (another process): the
+    /// returned token (non-zero, top bit clear) goes to that process in
+    /// `WSAPROTOCOL_INFOW::dwProviderReserved`, and its backend's [`Net::import`] turns it
+    /// into a host socket of its own for the same underlying socket. The exporter may close
+    /// `s` after this; the underlying socket stays open until every process closed its
+    /// host socket. Backends without processes to share with return `WSAEOPNOTSUPP` (the
+    /// default).
+    fn export(&self, s: HostSocket, pid: u32) -> NetResult<u32> {
+        let _ = (s, pid);
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    /// Take the socket another process exported for this one under `token`: a new
+    /// non-blocking, unregistered host socket. A token not offered to this process, or
+    /// already used, gives `WSAEINVAL`. Default: `WSAEOPNOTSUPP`.
+    fn import(&self, token: u32) -> NetResult<HostSocket> {
+        let _ = token;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
 
     /// Whether the read position is at the out-of-band mark (`SIOCATMARK`).
     fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool>;

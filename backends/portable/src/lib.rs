@@ -81,6 +81,7 @@
 
 #![deny(unsafe_code)]
 
+mod dup;
 mod reactor;
 #[allow(unsafe_code)]
 mod sys;
@@ -91,7 +92,7 @@ use mio::{Interest, Poll, Registry, Token, Waker};
 use reactor::{Shared, WAKE_TOKEN};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use std::io;
-use std::net::{Shutdown, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
@@ -119,6 +120,8 @@ pub struct Portable {
     shared: Arc<Shared>,
     reactor: Option<JoinHandle<io::Result<()>>>,
     start: Instant,
+    /// Sockets exported for another process and not yet taken ([`Net::export`]).
+    exports: dup::Exports,
 }
 
 impl std::fmt::Debug for Portable {
@@ -150,6 +153,7 @@ impl Portable {
             shared,
             reactor: Some(reactor),
             start: Instant::now(),
+            exports: dup::Exports::default(),
         })
     }
 
@@ -181,6 +185,7 @@ impl Drop for Portable {
         for entry in self.table.drain() {
             self.deregister(&entry);
         }
+        self.exports.stop();
     }
 }
 
@@ -239,6 +244,18 @@ fn iov_limit(kind: HostKind, count: usize) -> usize {
     match kind {
         HostKind::Stream => count.min(IOV_MAX),
         HostKind::Datagram => count,
+    }
+}
+
+/// The IPv6 interface index for an interface named by one of its addresses: `None` or the
+/// unspecified address is the host default (0), `::1` the loopback interface. Other
+/// addresses are not looked up (`WSAEINVAL`).
+fn v6_iface_index(iface: Option<IpAddr>) -> NetResult<u32> {
+    match iface {
+        None => Ok(0),
+        Some(a) if a.is_unspecified() => Ok(0),
+        Some(a) if a.is_loopback() => Ok(sys::loopback_index()?),
+        Some(_) => Err(WsaError::WSAEINVAL),
     }
 }
 
@@ -400,6 +417,48 @@ impl Net for Portable {
                 HostFamily::V4 => sock.set_ttl(ttl)?,
                 HostFamily::V6 => sock.set_unicast_hops_v6(ttl)?,
             },
+            HostOpt::JoinGroup { group, iface } | HostOpt::LeaveGroup { group, iface } => {
+                let join = matches!(opt, HostOpt::JoinGroup { .. });
+                match (group, entry.family) {
+                    (IpAddr::V4(g), HostFamily::V4) => {
+                        let i = match iface {
+                            Some(IpAddr::V4(a)) => a,
+                            None => Ipv4Addr::UNSPECIFIED,
+                            Some(IpAddr::V6(_)) => return Err(WsaError::WSAEINVAL),
+                        };
+                        if join {
+                            sock.join_multicast_v4(&g, &i)?
+                        } else {
+                            sock.leave_multicast_v4(&g, &i)?
+                        }
+                    }
+                    (IpAddr::V6(g), HostFamily::V6) => {
+                        let i = v6_iface_index(iface)?;
+                        if join {
+                            sock.join_multicast_v6(&g, i)?
+                        } else {
+                            sock.leave_multicast_v6(&g, i)?
+                        }
+                    }
+                    _ => return Err(WsaError::WSAEINVAL),
+                }
+            }
+            HostOpt::MulticastLoop(on) => match entry.family {
+                HostFamily::V4 => sock.set_multicast_loop_v4(on)?,
+                HostFamily::V6 => sock.set_multicast_loop_v6(on)?,
+            },
+            HostOpt::MulticastTtl(ttl) => match entry.family {
+                HostFamily::V4 => sock.set_multicast_ttl_v4(ttl)?,
+                HostFamily::V6 => sock.set_multicast_hops_v6(ttl)?,
+            },
+            HostOpt::MulticastIf(iface) => match entry.family {
+                HostFamily::V4 => sock.set_multicast_if_v4(&match iface {
+                    Some(IpAddr::V4(a)) => a,
+                    None => Ipv4Addr::UNSPECIFIED,
+                    Some(IpAddr::V6(_)) => return Err(WsaError::WSAEINVAL),
+                })?,
+                HostFamily::V6 => sock.set_multicast_if_v6(v6_iface_index(iface)?)?,
+            },
             _ => return Err(WsaError::WSAENOPROTOOPT),
         }
         Ok(())
@@ -422,12 +481,42 @@ impl Net for Portable {
                 HostFamily::V4 => sock.ttl()?,
                 HostFamily::V6 => sock.unicast_hops_v6()?,
             }),
+            HostOptName::MulticastLoop => HostOpt::MulticastLoop(match entry.family {
+                HostFamily::V4 => sock.multicast_loop_v4()?,
+                HostFamily::V6 => sock.multicast_loop_v6()?,
+            }),
+            HostOptName::MulticastTtl => HostOpt::MulticastTtl(match entry.family {
+                HostFamily::V4 => sock.multicast_ttl_v4()?,
+                HostFamily::V6 => sock.multicast_hops_v6()?,
+            }),
             _ => return Err(WsaError::WSAENOPROTOOPT),
         })
     }
 
     fn pending_bytes(&self, s: HostSocket) -> NetResult<usize> {
         Ok(sys::fionread(self.table.get(s)?.sock.as_raw_fd())?)
+    }
+
+    /// Linux: the descriptor is handed to `pid` over an abstract Unix socket named after
+    /// the token, with `SCM_RIGHTS`; only a peer whose `SO_PEERCRED` pid is `pid` gets it,
+    /// and only once. Other hosts: `WSAEOPNOTSUPP`.
+    fn export(&self, s: HostSocket, pid: u32) -> NetResult<u32> {
+        let entry = self.table.get(s)?;
+        self.exports.export(&entry.sock, pid)
+    }
+
+    fn import(&self, token: u32) -> NetResult<HostSocket> {
+        let sock = dup::import(token)?;
+        prepare(&sock)?;
+        let family = match sock.domain()? {
+            Domain::IPV6 => HostFamily::V6,
+            _ => HostFamily::V4,
+        };
+        let kind = match sock.r#type()? {
+            Type::DGRAM => HostKind::Datagram,
+            _ => HostKind::Stream,
+        };
+        self.table.insert(sock, family, kind)
     }
 
     fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool> {

@@ -440,6 +440,16 @@ impl Net for Sim {
     }
 
     fn set_opt(&self, s: HostSocket, opt: HostOpt) -> NetResult<()> {
+        // Multicast: the sim's group table; there is only loopback, so the interface, the
+        // loop flag and the TTL are accepted and change nothing.
+        match opt {
+            HostOpt::JoinGroup { group, iface } => return self.join_multicast(s, group, iface),
+            HostOpt::LeaveGroup { group, iface } => return self.leave_multicast(s, group, iface),
+            HostOpt::MulticastLoop(_) | HostOpt::MulticastTtl(_) | HostOpt::MulticastIf(_) => {
+                return self.with(|st| st.datagram_only(s));
+            }
+            _ => {}
+        }
         self.with(|st| st.set_opt(s, opt))
     }
 
