@@ -26,10 +26,11 @@
 //!   (the page names no specific code; a non-multipoint socket is "in an invalid state" for
 //!   the call, as `WSPSocket` refuses multipoint flags on such protocols with `WSAEINVAL`).
 //!
-//! Host mapping: membership is joined on the loopback interface and on the host's default
-//! multicast interface (so local senders reach it whatever interface they use; a failure
-//! on the default one is ignored), multicast loop-back is on, and multicast sends leave
-//! through the interface of the socket's bound address when it is specific.
+//! Host mapping: an IPv4 membership is joined on the loopback interface and on the host's
+//! default multicast interface (so local senders reach it whatever interface they use; a
+//! failure on the default one is ignored); an IPv6 membership on the host's default
+//! interface (index 0). Multicast loop-back is on, and IPv4 multicast sends leave through
+//! the interface of the socket's bound address when it is specific.
 
 use super::socket::Conn;
 use super::Engine;
@@ -60,14 +61,6 @@ impl Session {
     /// Where a send without an address goes, if the session gives it one.
     pub fn default_target(&self) -> Option<SocketAddr> {
         (self.flags != JL_RECEIVER_ONLY).then_some(self.group)
-    }
-}
-
-fn loopback(v6: bool) -> IpAddr {
-    if v6 {
-        IpAddr::V6(Ipv6Addr::LOCALHOST)
-    } else {
-        IpAddr::V4(Ipv4Addr::LOCALHOST)
     }
 }
 
@@ -127,24 +120,37 @@ impl<N: Net> Engine<N> {
         }
         net.set_opt(cell.host, HostOpt::MulticastLoop(true))?;
         let local = net.local_addr(cell.host)?;
-        if !local.ip().is_unspecified() {
-            net.set_opt(cell.host, HostOpt::MulticastIf(Some(local.ip())))?;
+        if let IpAddr::V4(a) = local.ip() {
+            if !a.is_unspecified() {
+                net.set_opt(cell.host, HostOpt::MulticastIfV4(a))?;
+            }
         }
         if flags != JL_SENDER_ONLY {
-            net.set_opt(
-                cell.host,
-                HostOpt::JoinGroup {
-                    group: group.ip(),
-                    iface: Some(loopback(v6)),
-                },
-            )?;
-            let _ = net.set_opt(
-                cell.host,
-                HostOpt::JoinGroup {
-                    group: group.ip(),
-                    iface: None,
-                },
-            );
+            match group.ip() {
+                IpAddr::V4(g) => {
+                    net.set_opt(
+                        cell.host,
+                        HostOpt::JoinV4 {
+                            group: g,
+                            interface: Ipv4Addr::LOCALHOST,
+                        },
+                    )?;
+                    let _ = net.set_opt(
+                        cell.host,
+                        HostOpt::JoinV4 {
+                            group: g,
+                            interface: Ipv4Addr::UNSPECIFIED,
+                        },
+                    );
+                }
+                IpAddr::V6(g) => net.set_opt(
+                    cell.host,
+                    HostOpt::JoinV6 {
+                        group: g,
+                        interface: 0,
+                    },
+                )?,
+            }
         }
         cell.lock().mcast = Some(Session { group, flags });
         cell.evaluate();

@@ -90,9 +90,9 @@ mod table;
 use mio::unix::SourceFd;
 use mio::{Interest, Poll, Registry, Token, Waker};
 use reactor::{Shared, WAKE_TOKEN};
-use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use socket2::{Domain, Protocol, SockAddr, Socket, TcpKeepalive, Type};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr};
+use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
@@ -247,20 +247,12 @@ fn iov_limit(kind: HostKind, count: usize) -> usize {
     }
 }
 
-/// The IPv6 interface index for an interface named by one of its addresses: `None` or the
-/// unspecified address is the host default (0), `::1` the loopback interface. Other
-/// addresses are not looked up (`WSAEINVAL`).
-fn v6_iface_index(iface: Option<IpAddr>) -> NetResult<u32> {
-    match iface {
-        None => Ok(0),
-        Some(a) if a.is_unspecified() => Ok(0),
-        Some(a) if a.is_loopback() => Ok(sys::loopback_index()?),
-        Some(_) => Err(WsaError::WSAEINVAL),
-    }
-}
-
 fn secs_u16(d: Duration) -> u16 {
     u16::try_from(d.as_secs()).unwrap_or(u16::MAX)
+}
+
+fn secs_u32(d: Duration) -> u32 {
+    u32::try_from(d.as_secs()).unwrap_or(u32::MAX)
 }
 
 fn size_u32(n: usize) -> u32 {
@@ -417,48 +409,33 @@ impl Net for Portable {
                 HostFamily::V4 => sock.set_ttl(ttl)?,
                 HostFamily::V6 => sock.set_unicast_hops_v6(ttl)?,
             },
-            HostOpt::JoinGroup { group, iface } | HostOpt::LeaveGroup { group, iface } => {
-                let join = matches!(opt, HostOpt::JoinGroup { .. });
-                match (group, entry.family) {
-                    (IpAddr::V4(g), HostFamily::V4) => {
-                        let i = match iface {
-                            Some(IpAddr::V4(a)) => a,
-                            None => Ipv4Addr::UNSPECIFIED,
-                            Some(IpAddr::V6(_)) => return Err(WsaError::WSAEINVAL),
-                        };
-                        if join {
-                            sock.join_multicast_v4(&g, &i)?
-                        } else {
-                            sock.leave_multicast_v4(&g, &i)?
-                        }
-                    }
-                    (IpAddr::V6(g), HostFamily::V6) => {
-                        let i = v6_iface_index(iface)?;
-                        if join {
-                            sock.join_multicast_v6(&g, i)?
-                        } else {
-                            sock.leave_multicast_v6(&g, i)?
-                        }
-                    }
-                    _ => return Err(WsaError::WSAEINVAL),
-                }
+            HostOpt::KeepIdle(secs) => sock.set_tcp_keepalive(
+                &TcpKeepalive::new().with_time(Duration::from_secs(secs.into())),
+            )?,
+            HostOpt::KeepInterval(secs) => sock.set_tcp_keepalive(
+                &TcpKeepalive::new().with_interval(Duration::from_secs(secs.into())),
+            )?,
+            HostOpt::KeepCount(n) => {
+                sock.set_tcp_keepalive(&TcpKeepalive::new().with_retries(n))?
             }
-            HostOpt::MulticastLoop(on) => match entry.family {
-                HostFamily::V4 => sock.set_multicast_loop_v4(on)?,
-                HostFamily::V6 => sock.set_multicast_loop_v6(on)?,
+            HostOpt::Tos(tos) => match entry.family {
+                HostFamily::V4 => sock.set_tos(tos)?,
+                HostFamily::V6 => sys::set_tclass_v6(sock.as_raw_fd(), tos)?,
             },
             HostOpt::MulticastTtl(ttl) => match entry.family {
                 HostFamily::V4 => sock.set_multicast_ttl_v4(ttl)?,
                 HostFamily::V6 => sock.set_multicast_hops_v6(ttl)?,
             },
-            HostOpt::MulticastIf(iface) => match entry.family {
-                HostFamily::V4 => sock.set_multicast_if_v4(&match iface {
-                    Some(IpAddr::V4(a)) => a,
-                    None => Ipv4Addr::UNSPECIFIED,
-                    Some(IpAddr::V6(_)) => return Err(WsaError::WSAEINVAL),
-                })?,
-                HostFamily::V6 => sock.set_multicast_if_v6(v6_iface_index(iface)?)?,
+            HostOpt::MulticastLoop(on) => match entry.family {
+                HostFamily::V4 => sock.set_multicast_loop_v4(on)?,
+                HostFamily::V6 => sock.set_multicast_loop_v6(on)?,
             },
+            HostOpt::MulticastIfV4(a) => sock.set_multicast_if_v4(&a)?,
+            HostOpt::MulticastIfV6(i) => sock.set_multicast_if_v6(i)?,
+            HostOpt::JoinV4 { group, interface } => sock.join_multicast_v4(&group, &interface)?,
+            HostOpt::LeaveV4 { group, interface } => sock.leave_multicast_v4(&group, &interface)?,
+            HostOpt::JoinV6 { group, interface } => sock.join_multicast_v6(&group, interface)?,
+            HostOpt::LeaveV6 { group, interface } => sock.leave_multicast_v6(&group, interface)?,
             _ => return Err(WsaError::WSAENOPROTOOPT),
         }
         Ok(())
@@ -481,14 +458,28 @@ impl Net for Portable {
                 HostFamily::V4 => sock.ttl()?,
                 HostFamily::V6 => sock.unicast_hops_v6()?,
             }),
-            HostOptName::MulticastLoop => HostOpt::MulticastLoop(match entry.family {
-                HostFamily::V4 => sock.multicast_loop_v4()?,
-                HostFamily::V6 => sock.multicast_loop_v6()?,
+            HostOptName::KeepIdle => HostOpt::KeepIdle(secs_u32(sock.keepalive_time()?)),
+            HostOptName::KeepInterval => {
+                HostOpt::KeepInterval(secs_u32(sock.keepalive_interval()?))
+            }
+            HostOptName::KeepCount => HostOpt::KeepCount(sock.keepalive_retries()?),
+            HostOptName::Tos => HostOpt::Tos(match entry.family {
+                HostFamily::V4 => sock.tos()?,
+                HostFamily::V6 => sys::tclass_v6(sock.as_raw_fd())?,
             }),
             HostOptName::MulticastTtl => HostOpt::MulticastTtl(match entry.family {
                 HostFamily::V4 => sock.multicast_ttl_v4()?,
                 HostFamily::V6 => sock.multicast_hops_v6()?,
             }),
+            HostOptName::MulticastLoop => HostOpt::MulticastLoop(match entry.family {
+                HostFamily::V4 => sock.multicast_loop_v4()?,
+                HostFamily::V6 => sock.multicast_loop_v6()?,
+            }),
+            HostOptName::MulticastIfV4 => HostOpt::MulticastIfV4(sock.multicast_if_v4()?),
+            HostOptName::MulticastIfV6 => HostOpt::MulticastIfV6(sock.multicast_if_v6()?),
+            HostOptName::SendQueue => {
+                HostOpt::SendQueue(size_u32(sys::send_queue(sock.as_raw_fd())?))
+            }
             _ => return Err(WsaError::WSAENOPROTOOPT),
         })
     }
