@@ -321,7 +321,8 @@ impl<N: Net> Engine<N> {
                 return Err(WsaError::WSAEFAULT);
             }
         }
-        if let Some(fr) = framed::of(&cell.lock()) {
+        let framing = framed::of(&cell.lock());
+        if let Some(fr) = framing {
             *flags = 0;
             return self.framed_recv(cell, &fr, bufs, f, timeout);
         }
@@ -476,7 +477,8 @@ impl<N: Net> Engine<N> {
                 target,
             )
         };
-        if let Some(fr) = framed::of(&cell.lock()) {
+        let framing = framed::of(&cell.lock());
+        if let Some(fr) = framing {
             return self.framed_send(cell, &fr, bufs, flags, timeout);
         }
         let io = IoFlags {
@@ -1045,7 +1047,8 @@ impl<N: Net> Wsp for Engine<N> {
         }
         if how != SD_RECEIVE {
             // Frames a non-blocking send left queued go out before the end of the stream.
-            if let Some(f) = framed::of(&cell.lock()) {
+            let framing = framed::of(&cell.lock());
+            if let Some(f) = framing {
                 self.framed_flush_all(&cell, &f)?;
             }
         }
