@@ -102,7 +102,7 @@ fn entry(index: u32, af: i32, ty: i32, proto: i32, name: &str) -> WSAPROTOCOL_IN
 }
 
 /// The catalog, in order: TCP/IPv4, UDP/IPv4, TCP/IPv6, UDP/IPv6 (MSAFD's order, less its
-/// raw entries).
+/// raw entries), then the emulated framed protocol over IPv4 and IPv6.
 pub fn entries() -> Vec<WSAPROTOCOL_INFOW> {
     vec![
         entry(0, AF_INET, SOCK_STREAM, IPPROTO_TCP, "WSP Tcpip [TCP/IP]"),
@@ -115,7 +115,33 @@ pub fn entries() -> Vec<WSAPROTOCOL_INFOW> {
             "WSP Tcpip [TCP/IPv6]",
         ),
         entry(3, AF_INET6, SOCK_DGRAM, IPPROTO_UDP, "WSP Tcpip [UDP/IPv6]"),
+        framed_entry(4, AF_INET, "WSP Framed [FRAMED/IP]"),
+        framed_entry(5, AF_INET6, "WSP Framed [FRAMED/IPv6]"),
     ]
+}
+
+/// Service flags of the emulated framed protocol: a reliable, ordered byte stream with
+/// graceful close that carries connect and disconnect data.
+pub const FRAMED_SERVICE_FLAGS: u32 = XP1_GUARANTEED_DELIVERY
+    | XP1_GUARANTEED_ORDER
+    | XP1_GRACEFUL_CLOSE
+    | XP1_CONNECT_DATA
+    | XP1_DISCONNECT_DATA;
+
+/// An entry of the emulated framed protocol (see `docs/framed-protocol.md`): stream,
+/// protocol 253, no `PFL_MATCHES_PROTOCOL_ZERO` (so `(AF_INET, SOCK_STREAM, 0)` stays TCP),
+/// no `XP1_IFS_HANDLES` (its handles are not host handles) and no expedited data.
+fn framed_entry(index: u32, af: i32, name: &str) -> WSAPROTOCOL_INFOW {
+    let mut p = entry(
+        index,
+        af,
+        SOCK_STREAM,
+        crate::engine::framed::IPPROTO_WSP_FRAMED,
+        name,
+    );
+    p.dwServiceFlags1 = FRAMED_SERVICE_FLAGS;
+    p.dwProviderFlags = 0;
+    p
 }
 
 /// How far a triple got in matching one entry; the error is that of the furthest stage any

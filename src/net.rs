@@ -444,6 +444,33 @@ pub trait Net: Send + Sync + 'static {
     /// of the next datagram, as Linux's `FIONREAD` gives).
     fn pending_bytes(&self, s: HostSocket) -> NetResult<usize>;
 
+    /// The id of the process this backend's sockets belong to. `WSPDuplicateSocket` shares
+    /// a socket inside the engine when the target is this process, and asks
+    /// [`Net::export`] otherwise.
+    fn process_id(&self) -> u32 {
+        std::process::id()
+    }
+
+    /// Make host socket `s` importable, once, by process `pid` (another process): the
+    /// returned token (non-zero, top bit clear) goes to that process in
+    /// `WSAPROTOCOL_INFOW::dwProviderReserved`, and its backend's [`Net::import`] turns it
+    /// into a host socket of its own for the same underlying socket. The exporter may close
+    /// `s` after this; the underlying socket stays open until every process closed its
+    /// host socket. Backends without processes to share with return `WSAEOPNOTSUPP` (the
+    /// default).
+    fn export(&self, s: HostSocket, pid: u32) -> NetResult<u32> {
+        let _ = (s, pid);
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    /// Take the socket another process exported for this one under `token`: a new
+    /// non-blocking, unregistered host socket. A token not offered to this process, or
+    /// already used, gives `WSAEINVAL`. Default: `WSAEOPNOTSUPP`.
+    fn import(&self, token: u32) -> NetResult<HostSocket> {
+        let _ = token;
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
     /// Whether the read position is at the out-of-band mark (`SIOCATMARK`).
     fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool>;
 

@@ -13,9 +13,13 @@
 //! `SO_SNDTIMEO` expires (`WSAETIMEDOUT`). No call sleeps inside a blocking syscall, so a
 //! close from another thread always wakes it.
 
+mod conditional;
+mod duplicate;
 mod extensions;
+pub mod framed;
 pub mod handles;
 mod ioctl;
+pub mod multipoint;
 mod notify;
 mod options;
 mod overlapped;
@@ -30,7 +34,7 @@ use crate::net::{HostFamily, HostKind, HostOpt, IoFlags, Net, Readiness, Readine
 use crate::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use crate::sync::{Event, Hwnd};
 use crate::types::*;
-use crate::wsp::{ConditionDecision, ConditionFn, FdSet, OutBuf, Wsp, WspResult};
+use crate::wsp::{ConditionFn, FdSet, OutBuf, Wsp, WspResult};
 use handles::HandleTable;
 use socket::{Conn, Props, SockState, SocketCell};
 use std::net::SocketAddr;
@@ -77,12 +81,29 @@ struct Inner<N: Net> {
     /// Serialises startup/cleanup transitions.
     lifecycle: Mutex<()>,
     catalog: Vec<WSAPROTOCOL_INFOW>,
+    /// Duplicated sockets: unused infos and shared host sockets (duplicate.rs).
+    dup: duplicate::Registry,
     /// Overlapped I/O's engine-wide state.
     ov: overlapped::EngineOv,
 }
 
 impl<N: Net> ReadinessSink for Inner<N> {
     fn ready(&self, token: u64, r: Readiness) {
+        // A host socket shared by duplicated descriptors reports to all of them.
+        if let Some(members) = self.dup.route(token) {
+            for h in members {
+                let cell = self
+                    .sockets
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get(h)
+                    .cloned();
+                if let Some(cell) = cell {
+                    cell.on_ready(r);
+                }
+            }
+            return;
+        }
         let cell = self
             .sockets
             .read()
@@ -104,6 +125,7 @@ impl<N: Net> Engine<N> {
             users: AtomicU32::new(0),
             lifecycle: Mutex::new(()),
             catalog: catalog::entries(),
+            dup: Default::default(),
             ov: Default::default(),
         });
         let weak: std::sync::Weak<Inner<N>> = Arc::downgrade(&inner);
@@ -299,6 +321,11 @@ impl<N: Net> Engine<N> {
                 return Err(WsaError::WSAEFAULT);
             }
         }
+        let framing = framed::of(&cell.lock());
+        if let Some(fr) = framing {
+            *flags = 0;
+            return self.framed_recv(cell, &fr, bufs, f, timeout);
+        }
         let io = IoFlags {
             peek: f & MSG_PEEK != 0,
             oob: f & MSG_OOB != 0,
@@ -430,7 +457,11 @@ impl<N: Net> Engine<N> {
                         Some(addr)
                     }
                     None if st.conn == Conn::Connected => None,
-                    None => return Err(WsaError::WSAENOTCONN),
+                    // A multicast session joined with WSPJoinLeaf sends to its group.
+                    None => match st.mcast.and_then(|m| m.default_target()) {
+                        Some(g) => Some(g),
+                        None => return Err(WsaError::WSAENOTCONN),
+                    },
                 }
             };
             let max = self.inner.catalog[cell.props.catalog_index].dwMessageSize;
@@ -446,6 +477,10 @@ impl<N: Net> Engine<N> {
                 target,
             )
         };
+        let framing = framed::of(&cell.lock());
+        if let Some(fr) = framing {
+            return self.framed_send(cell, &fr, bufs, flags, timeout);
+        }
         let io = IoFlags {
             peek: false,
             oob: flags & MSG_OOB != 0,
@@ -526,36 +561,8 @@ impl<N: Net> Engine<N> {
                 Err(e) => return Err(e),
             }
         };
-        if let Some(cond) = condition {
-            let local = self
-                .inner
-                .net
-                .local_addr(host)
-                .map(SockAddr::from_std)
-                .unwrap_or_default();
-            let mut args = crate::wsp::AcceptCondition {
-                caller_id: SockAddr::from_std(peer),
-                caller_data: None,
-                sqos: None,
-                gqos: None,
-                callee_id: local,
-                callee_data: None,
-                group: 0,
-            };
-            match cond(&mut args) {
-                ConditionDecision::Accept => {}
-                ConditionDecision::Reject => {
-                    self.inner.net.close(host);
-                    return Err(WsaError::WSAECONNREFUSED);
-                }
-                ConditionDecision::Defer => {
-                    // CF_DEFER needs SO_CONDITIONAL_ACCEPT (the options work); until then
-                    // the connection stays queued at the head and the call is refused.
-                    cell.lock().backlog.push_front((host, peer));
-                    return Err(WsaError::WSAEINVAL);
-                }
-            }
-        }
+        // The condition function, connect data, CF_REJECT and CF_DEFER: conditional.rs.
+        let admitted = self.admit(cell, host, peer, condition, timeout)?;
         // The accepted socket has the listener's properties, including its selection.
         let st = {
             let l = cell.lock();
@@ -578,6 +585,7 @@ impl<N: Net> Engine<N> {
                 rcvtimeo_ms: l.rcvtimeo_ms,
                 sndtimeo_ms: l.sndtimeo_ms,
                 notify,
+                framed: admitted.framed,
                 opts,
                 ..SockState::default()
             };
@@ -694,6 +702,13 @@ impl<N: Net> Wsp for Engine<N> {
         flags: u32,
     ) -> WspResult<SOCKET> {
         self.started()?;
+        if let Some(i) = info.filter(|i| i.dwProviderReserved != 0) {
+            // A structure from WSPDuplicateSocket: duplicate.rs.
+            if group != 0 {
+                return Err(WsaError::WSAEINVAL);
+            }
+            return self.socket_from_duplicate(i);
+        }
         let index = catalog::select_socket(&self.inner.catalog, af, ty, protocol, info)?;
         // Socket groups are reserved; this provider supports none.
         if group != 0 {
@@ -826,12 +841,19 @@ impl<N: Net> Wsp for Engine<N> {
         let cell = self.cell(s)?;
         let addr = name.parse(cell.props.af)?;
         let entry = &self.inner.catalog[cell.props.catalog_index];
-        // TCP/IP on Windows carries no connect data and no QoS.
-        if (caller_data.is_some_and(|d| !d.is_empty())
-            || callee_data.is_some_and(|d| !d.buf.is_empty()))
+        let is_framed = framed::is_framed(entry);
+        let mut callee_data = callee_data;
+        // WSPConnect: WSAEPROTONOSUPPORT when "the lpCallerData augment is not supported by
+        // the service provider" (TCP/IP and UDP/IP have no XP1_CONNECT_DATA). A callee
+        // buffer is allowed and receives nothing (its len is set to 0).
+        // https://learn.microsoft.com/en-us/windows/win32/api/ws2spi/nc-ws2spi-lpwspconnect
+        if caller_data.is_some_and(|d| !d.is_empty())
             && entry.dwServiceFlags1 & XP1_CONNECT_DATA == 0
         {
-            return Err(WsaError::WSAEOPNOTSUPP);
+            return Err(WsaError::WSAEPROTONOSUPPORT);
+        }
+        if let Some(b) = callee_data.as_deref_mut() {
+            b.len = 0;
         }
         if (sqos.is_some() || gqos.is_some()) && entry.dwServiceFlags1 & XP1_QOS_SUPPORTED == 0 {
             return Err(WsaError::WSAEOPNOTSUPP);
@@ -864,12 +886,22 @@ impl<N: Net> Wsp for Engine<N> {
             if is_unspecified(&addr) || addr.port() == 0 {
                 return Err(WsaError::WSAEADDRNOTAVAIL);
             }
+            if is_framed && st.framed.is_some() {
+                // One connect attempt per framed socket: its stream carried a handshake.
+                return Err(WsaError::WSAEINVAL);
+            }
             // Connecting before the host call, so a readiness report that races with it
             // resolves the outcome.
             st.conn = Conn::Connecting;
             st.via_connect = true;
             st.nonblocking
         };
+        if is_framed {
+            if let Err(e) = self.framed_start_connect(&cell, caller_data) {
+                cell.lock().conn = Conn::Idle;
+                return Err(e);
+            }
+        }
         match self.inner.net.connect(cell.host, addr) {
             Ok(()) => {
                 let mut st = cell.lock();
@@ -880,7 +912,7 @@ impl<N: Net> Wsp for Engine<N> {
                 drop(st);
                 cell.evaluate();
                 cell.wake();
-                Ok(())
+                self.framed_finish_connect(&cell, callee_data, !nonblocking)
             }
             Err(WsaError::WSAEWOULDBLOCK) => {
                 cell.lock().bound = true;
@@ -903,9 +935,10 @@ impl<N: Net> Wsp for Engine<N> {
                 if closed {
                     return Err(WsaError::WSAEINTR);
                 }
-                match cell.lock().conn {
+                let conn = cell.lock().conn;
+                match conn {
                     Conn::Failed(e) => Err(e),
-                    _ => Ok(()),
+                    _ => self.framed_finish_connect(&cell, callee_data, true),
                 }
             }
             Err(e) => {
@@ -919,15 +952,15 @@ impl<N: Net> Wsp for Engine<N> {
     fn join_leaf(
         &self,
         s: SOCKET,
-        _name: &SockAddr,
-        _caller_data: Option<&[u8]>,
-        _callee_data: Option<&mut OutBuf<'_>>,
-        _sqos: Option<&Qos>,
-        _gqos: Option<&Qos>,
-        _flags: u32,
+        name: &SockAddr,
+        caller_data: Option<&[u8]>,
+        callee_data: Option<&mut OutBuf<'_>>,
+        sqos: Option<&Qos>,
+        gqos: Option<&Qos>,
+        flags: u32,
     ) -> WspResult<SOCKET> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+        // Multicast joins: multipoint.rs.
+        self.join_leaf_impl(s, name, caller_data, callee_data, sqos, gqos, flags)
     }
 
     fn send(&self, s: SOCKET, bufs: &[&[u8]], flags: u32) -> WspResult<usize> {
@@ -966,15 +999,41 @@ impl<N: Net> Wsp for Engine<N> {
         if data.is_some_and(|d| !d.is_empty()) && entry.dwServiceFlags1 & XP1_DISCONNECT_DATA == 0 {
             return Err(WsaError::WSAENOPROTOOPT);
         }
+        let framing = framed::of(&cell.lock());
+        if let Some(f) = framing {
+            // The emulated protocol: a DISCONNECT frame carries the data, then the host
+            // stream's send side is shut (framed.rs).
+            {
+                let st = cell.lock();
+                if st.conn != Conn::Connected {
+                    return Err(WsaError::WSAENOTCONN);
+                }
+                if st.shut_wr {
+                    return Err(WsaError::WSAESHUTDOWN);
+                }
+            }
+            self.framed_send_disconnect(&cell, &f, data.unwrap_or_default())?;
+        }
         self.shutdown(s, SD_SEND)
     }
 
-    fn recv_disconnect(&self, s: SOCKET, _data: Option<&mut [u8]>) -> WspResult<usize> {
+    fn recv_disconnect(&self, s: SOCKET, data: Option<&mut [u8]>) -> WspResult<usize> {
         // WSARecvDisconnect: TCP/IP implementations without disconnect data "are not required
         // to return WSAENOPROTOOPT"; Microsoft's acts as shutdown(SD_RECEIVE), and a buffer
         // offered for disconnect data receives nothing.
+        let cell = self.cell(s)?;
+        let framing = framed::of(&cell.lock());
+        let n = match framing {
+            Some(f) => {
+                if cell.lock().conn != Conn::Connected {
+                    return Err(WsaError::WSAENOTCONN);
+                }
+                self.framed_recv_disconnect(&cell, &f, data)?
+            }
+            None => 0,
+        };
         self.shutdown(s, SD_RECEIVE)?;
-        Ok(0)
+        Ok(n)
     }
 
     fn shutdown(&self, s: SOCKET, how: i32) -> WspResult<()> {
@@ -985,6 +1044,13 @@ impl<N: Net> Wsp for Engine<N> {
         let stream = cell.props.ty == SOCK_STREAM;
         if stream && cell.lock().conn != Conn::Connected {
             return Err(WsaError::WSAENOTCONN);
+        }
+        if how != SD_RECEIVE {
+            // Frames a non-blocking send left queued go out before the end of the stream.
+            let framing = framed::of(&cell.lock());
+            if let Some(f) = framing {
+                self.framed_flush_all(&cell, &f)?;
+            }
         }
         // Overlapped operations pending in a shut direction are aborted (before the host
         // shutdown, whose readiness report would otherwise complete them with EOF).
@@ -1094,9 +1160,9 @@ impl<N: Net> Wsp for Engine<N> {
         self.cancel_blocking_calls_of(std::thread::current().id())
     }
 
-    fn duplicate_socket(&self, s: SOCKET, _pid: u32) -> WspResult<WSAPROTOCOL_INFOW> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+    fn duplicate_socket(&self, s: SOCKET, pid: u32) -> WspResult<WSAPROTOCOL_INFOW> {
+        // Shared sockets within and across processes: duplicate.rs.
+        self.duplicate_impl(s, pid)
     }
 
     fn get_overlapped_result(

@@ -106,7 +106,8 @@ impl<N: Net> SocketCell<N> {
             let want = st.notify.mask & st.notify.enabled;
             let readable = st
                 .ready
-                .intersects(Readiness::READABLE | Readiness::READ_CLOSED);
+                .intersects(Readiness::READABLE | Readiness::READ_CLOSED)
+                || super::framed::buffered_input(&st);
             (
                 want & (FD_READ | FD_CLOSE) != 0 && readable && !st.listening,
                 want & FD_ACCEPT != 0

@@ -70,6 +70,10 @@ impl<N: Net> SocketCell<N> {
                 // Data, end of stream (recv returns 0) or a reset (recv fails): recv would
                 // not block.
                 r.read = dead || lv.intersects(Readiness::READABLE | Readiness::READ_CLOSED);
+                if let Some(framed) = self.framed_select_read() {
+                    // Host bytes are frames: readable means a whole frame's worth.
+                    r.read = dead || framed;
+                }
                 r.write = lv.contains(Readiness::WRITABLE);
                 r.except = lv.contains(Readiness::PRIORITY);
             }

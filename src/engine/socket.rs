@@ -75,6 +75,12 @@ pub(crate) struct SockState {
     pub backlog: VecDeque<(HostSocket, SocketAddr)>,
     /// Event-select / async-select state.
     pub notify: Notify,
+    /// Framing of the emulated connect/disconnect-data protocol (framed.rs).
+    pub framed: Option<Arc<super::framed::Framed>>,
+    /// The host socket shared with duplicated descriptors (duplicate.rs).
+    pub dup: Option<Arc<super::duplicate::Share>>,
+    /// The multicast session `WSPJoinLeaf` joined (multipoint.rs).
+    pub mcast: Option<super::multipoint::Session>,
     /// Option state the engine keeps itself (see `options.rs`).
     pub opts: OptState,
     /// Threads blocked in a call on this socket, for `WSPCancelBlockingCall`.
@@ -193,6 +199,9 @@ impl Default for SockState {
             close_error: None,
             backlog: VecDeque::new(),
             notify: Notify::default(),
+            framed: None,
+            dup: None,
+            mcast: None,
             opts: OptState::default(),
             blocked: Vec::new(),
             ov: Default::default(),
@@ -298,6 +307,7 @@ impl<N: Net> SocketCell<N> {
         if resolve {
             self.resolve_connect();
         }
+        self.framed_drive();
         if r.intersects(Readiness::ERROR | Readiness::WRITE_CLOSED) {
             self.check_reset();
         }
@@ -393,6 +403,9 @@ impl<N: Net> SocketCell<N> {
     /// be stale (Linux reports a never-connected stream as hung up), so read-side state is
     /// taken from this probe rather than from the bits.
     pub fn probe_read(&self) -> Probe {
+        if let Some(p) = self.framed_probe() {
+            return p;
+        }
         let seen = self.seq();
         let mut byte = [0u8; 1];
         let peek = IoFlags {
@@ -427,10 +440,17 @@ impl<N: Net> SocketCell<N> {
 impl<N: Net> Drop for SocketCell<N> {
     fn drop(&mut self) {
         // The last reference is gone: no call is using the host socket any more.
-        let backlog = std::mem::take(&mut self.lock().backlog);
+        let (backlog, dup) = {
+            let mut st = self.lock();
+            (std::mem::take(&mut st.backlog), st.dup.take())
+        };
         for (h, _) in backlog {
             self.net.close(h);
         }
-        self.net.close(self.host);
+        // A host socket shared with duplicates closes with its last descriptor.
+        match dup {
+            Some(share) => share.release(self.handle),
+            None => self.net.close(self.host),
+        }
     }
 }

@@ -81,6 +81,7 @@
 
 #![deny(unsafe_code)]
 
+mod dup;
 mod reactor;
 #[allow(unsafe_code)]
 mod sys;
@@ -119,6 +120,8 @@ pub struct Portable {
     shared: Arc<Shared>,
     reactor: Option<JoinHandle<io::Result<()>>>,
     start: Instant,
+    /// Sockets exported for another process and not yet taken ([`Net::export`]).
+    exports: dup::Exports,
 }
 
 impl std::fmt::Debug for Portable {
@@ -150,6 +153,7 @@ impl Portable {
             shared,
             reactor: Some(reactor),
             start: Instant::now(),
+            exports: dup::Exports::default(),
         })
     }
 
@@ -181,6 +185,7 @@ impl Drop for Portable {
         for entry in self.table.drain() {
             self.deregister(&entry);
         }
+        self.exports.stop();
     }
 }
 
@@ -481,6 +486,28 @@ impl Net for Portable {
 
     fn pending_bytes(&self, s: HostSocket) -> NetResult<usize> {
         Ok(sys::fionread(self.table.get(s)?.sock.as_raw_fd())?)
+    }
+
+    /// Linux: the descriptor is handed to `pid` over an abstract Unix socket named after
+    /// the token, with `SCM_RIGHTS`; only a peer whose `SO_PEERCRED` pid is `pid` gets it,
+    /// and only once. Other hosts: `WSAEOPNOTSUPP`.
+    fn export(&self, s: HostSocket, pid: u32) -> NetResult<u32> {
+        let entry = self.table.get(s)?;
+        self.exports.export(&entry.sock, pid)
+    }
+
+    fn import(&self, token: u32) -> NetResult<HostSocket> {
+        let sock = dup::import(token)?;
+        prepare(&sock)?;
+        let family = match sock.domain()? {
+            Domain::IPV6 => HostFamily::V6,
+            _ => HostFamily::V4,
+        };
+        let kind = match sock.r#type()? {
+            Type::DGRAM => HostKind::Datagram,
+            _ => HostKind::Stream,
+        };
+        self.table.insert(sock, family, kind)
     }
 
     fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool> {

@@ -304,3 +304,111 @@ pub(crate) fn poll_flags(revents: i16) -> [bool; 6] {
         revents & libc::POLLPRI != 0,
     ]
 }
+
+/// The process id of the peer of a connected Unix stream socket (`SO_PEERCRED`).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) fn peer_pid(fd: RawFd) -> io::Result<u32> {
+    let mut cred = libc::ucred {
+        pid: 0,
+        uid: 0,
+        gid: 0,
+    };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: `cred` and `len` are valid for writes of the sizes given, for the call only.
+    let r = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut cred as *mut libc::ucred).cast(),
+            &mut len,
+        )
+    };
+    if r != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    u32::try_from(cred.pid).map_err(|_| io::Error::from(io::ErrorKind::InvalidData))
+}
+
+/// Control-message room for one descriptor.
+const CMSG_ROOM: usize = 64;
+
+/// Send descriptor `pass` over the Unix stream `fd` with one byte of data (`SCM_RIGHTS`).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) fn send_fd(fd: RawFd, pass: RawFd) -> io::Result<()> {
+    let byte = [1u8];
+    let mut iov = libc::iovec {
+        iov_base: byte.as_ptr() as *mut libc::c_void,
+        iov_len: 1,
+    };
+    let mut control = [0u8; CMSG_ROOM];
+    // SAFETY: a zeroed msghdr is a valid empty header; every pointer set below refers to
+    // a local that outlives the sendmsg call, and the CMSG macros stay inside `control`,
+    // whose length is at least CMSG_SPACE(sizeof(int)).
+    unsafe {
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = libc::CMSG_SPACE(std::mem::size_of::<RawFd>() as u32) as _;
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        (*cmsg).cmsg_level = libc::SOL_SOCKET;
+        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+        (*cmsg).cmsg_len = libc::CMSG_LEN(std::mem::size_of::<RawFd>() as u32) as _;
+        std::ptr::copy_nonoverlapping(
+            (&pass as *const RawFd).cast::<u8>(),
+            libc::CMSG_DATA(cmsg),
+            std::mem::size_of::<RawFd>(),
+        );
+        if libc::sendmsg(fd, &msg, SEND_FLAGS) < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// Receive one descriptor sent with [`send_fd`] on the Unix stream `fd` (blocking), as an
+/// owned socket (close-on-exec).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) fn recv_fd(fd: RawFd) -> io::Result<socket2::Socket> {
+    use std::os::fd::FromRawFd;
+    let mut byte = [0u8];
+    let mut iov = libc::iovec {
+        iov_base: byte.as_mut_ptr().cast(),
+        iov_len: 1,
+    };
+    let mut control = [0u8; CMSG_ROOM];
+    // SAFETY: as in `send_fd`: every pointer in the header refers to a local that
+    // outlives the call; the kernel writes at most `msg_controllen` bytes of control data.
+    let got = unsafe {
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = control.len() as _;
+        if libc::recvmsg(fd, &mut msg, libc::MSG_CMSG_CLOEXEC) < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        if cmsg.is_null()
+            || (*cmsg).cmsg_level != libc::SOL_SOCKET
+            || (*cmsg).cmsg_type != libc::SCM_RIGHTS
+        {
+            None
+        } else {
+            let mut passed: RawFd = -1;
+            std::ptr::copy_nonoverlapping(
+                libc::CMSG_DATA(cmsg),
+                (&mut passed as *mut RawFd).cast::<u8>(),
+                std::mem::size_of::<RawFd>(),
+            );
+            Some(passed)
+        }
+    };
+    match got {
+        // SAFETY: the kernel just installed `passed` in this process for us; nothing else
+        // owns it, so the Socket takes sole ownership.
+        Some(passed) if passed >= 0 => Ok(unsafe { socket2::Socket::from_raw_fd(passed) }),
+        _ => Err(io::Error::from(io::ErrorKind::InvalidData)),
+    }
+}

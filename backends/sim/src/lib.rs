@@ -440,6 +440,25 @@ impl Net for Sim {
     }
 
     fn set_opt(&self, s: HostSocket, opt: HostOpt) -> NetResult<()> {
+        // Multicast: the sim's group table; there is only loopback, so the interface, the
+        // loop flag and the TTL are accepted and change nothing.
+        match opt {
+            HostOpt::JoinV4 { group, interface } => {
+                return self.join_multicast(s, group.into(), Some(interface.into()))
+            }
+            HostOpt::LeaveV4 { group, interface } => {
+                return self.leave_multicast(s, group.into(), Some(interface.into()))
+            }
+            HostOpt::JoinV6 { group, .. } => return self.join_multicast(s, group.into(), None),
+            HostOpt::LeaveV6 { group, .. } => return self.leave_multicast(s, group.into(), None),
+            HostOpt::MulticastLoop(_)
+            | HostOpt::MulticastTtl(_)
+            | HostOpt::MulticastIfV4(_)
+            | HostOpt::MulticastIfV6(_) => {
+                return self.with(|st| st.datagram_only(s));
+            }
+            _ => {}
+        }
         self.with(|st| st.set_opt(s, opt))
     }
 

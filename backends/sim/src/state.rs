@@ -1565,6 +1565,14 @@ impl State {
         Ok(sock.rx.as_deref().is_some_and(|r| r.mark == Some(0)))
     }
 
+    /// `Ok` for a live datagram socket, `WSAENOPROTOOPT` for a stream, `WSAENOTSOCK` else.
+    pub(crate) fn datagram_only(&self, s: HostSocket) -> NetResult<()> {
+        if self.get(s)?.stream() {
+            return Err(WsaError::WSAENOPROTOOPT);
+        }
+        Ok(())
+    }
+
     pub(crate) fn join(&mut self, s: HostSocket, group: IpAddr, join: bool) -> NetResult<()> {
         let sock = self.get(s)?;
         let group = addr::canon(SocketAddr::new(group, 0)).ip();

@@ -5,6 +5,7 @@ pub mod accept;
 pub mod address_string;
 pub mod bind;
 pub mod connect;
+pub mod connx;
 pub mod datagram;
 pub mod disconnect;
 pub mod handles;
@@ -45,6 +46,7 @@ pub fn all() -> Vec<Case> {
     v.extend(notify_rules::cases());
     v.extend(overlapped::cases());
     v.extend(others::cases());
+    v.extend(connx::cases());
     v
 }
 
