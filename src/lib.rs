@@ -25,3 +25,8 @@ pub use addr::SockAddr;
 pub use engine::Engine;
 pub use error::{WsaError, WsaResult};
 pub use wsp::{FdSet, Wsp};
+
+/// The README's example, compiled and run as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

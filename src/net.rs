@@ -366,4 +366,10 @@ pub trait Net: Send + Sync + 'static {
 
     /// Whether the read position is at the out-of-band mark (`SIOCATMARK`).
     fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool>;
+
+    /// The *current* readiness of each socket (level-triggered, like `poll(2)` with a zero
+    /// timeout), written into `out` index by index. Readiness reports can lag the host;
+    /// `WSPSelect` uses this so a zero-timeout select sees exactly what the host has. A
+    /// socket the backend does not know reads as `ERROR`.
+    fn poll_now(&self, sockets: &[HostSocket], out: &mut [Readiness]);
 }

@@ -3,7 +3,6 @@
 
 mod util;
 use util::*;
-use wsp::engine::make_select_reply;
 use wsp::sync::{Event, Hwnd};
 use wsp::types::*;
 use wsp::{WsaError, Wsp};
@@ -234,7 +233,10 @@ fn async_select_posts_select_replies() {
             }
         }
     }
-    assert_eq!(make_select_reply(FD_CLOSE, 10054), (10054 << 16) | 0x20);
+    assert_eq!(
+        wsp::sync::WSAMAKESELECTREPLY(FD_CLOSE, 10054),
+        (10054 << 16) | 0x20
+    );
 }
 
 #[test]

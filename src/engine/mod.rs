@@ -18,8 +18,6 @@ mod notify;
 mod select;
 mod socket;
 
-pub use notify::make_select_reply;
-
 use crate::addr::SockAddr;
 use crate::addr_text;
 use crate::catalog;
@@ -320,7 +318,10 @@ impl<N: Net> Engine<N> {
                     }
                 }
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    None => {
+                        cell.consume(seen, READ_WANT);
+                        return Err(WsaError::WSAEWOULDBLOCK);
+                    }
                     Some(ms) => {
                         if let Err(e) = self.wait_ready(cell, seen, READ_WANT, ms) {
                             if total > 0 && e != WsaError::WSAEINTR {
@@ -442,7 +443,11 @@ impl<N: Net> Engine<N> {
                     }
                 }
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    None => {
+                        // Space must be reported again before FD_WRITE can be recorded.
+                        cell.consume(seen, WRITE_WANT);
+                        return Err(WsaError::WSAEWOULDBLOCK);
+                    }
                     Some(ms) => {
                         self.wait_ready(cell, seen, WRITE_WANT, ms)?;
                     }
@@ -478,7 +483,10 @@ impl<N: Net> Engine<N> {
             match self.inner.net.accept(cell.host) {
                 Ok(conn) => break conn,
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    None => {
+                        cell.consume(seen, READ_WANT);
+                        return Err(WsaError::WSAEWOULDBLOCK);
+                    }
                     Some(ms) => self.wait_ready(cell, seen, READ_WANT, ms)?,
                 },
                 Err(e) => return Err(e),
@@ -898,18 +906,18 @@ impl<N: Net> Wsp for Engine<N> {
     fn send_disconnect(&self, s: SOCKET, data: Option<&[u8]>) -> WspResult<()> {
         let cell = self.cell(s)?;
         let entry = &self.inner.catalog[cell.props.catalog_index];
+        // WSPSendDisconnect: WSAENOPROTOOPT when the provider carries no disconnect data
+        // (TCP/IP on Windows carries none).
         if data.is_some_and(|d| !d.is_empty()) && entry.dwServiceFlags1 & XP1_DISCONNECT_DATA == 0 {
-            return Err(WsaError::WSAEOPNOTSUPP);
+            return Err(WsaError::WSAENOPROTOOPT);
         }
         self.shutdown(s, SD_SEND)
     }
 
-    fn recv_disconnect(&self, s: SOCKET, data: Option<&mut [u8]>) -> WspResult<usize> {
-        let cell = self.cell(s)?;
-        let entry = &self.inner.catalog[cell.props.catalog_index];
-        if data.is_some_and(|d| !d.is_empty()) && entry.dwServiceFlags1 & XP1_DISCONNECT_DATA == 0 {
-            return Err(WsaError::WSAEOPNOTSUPP);
-        }
+    fn recv_disconnect(&self, s: SOCKET, _data: Option<&mut [u8]>) -> WspResult<usize> {
+        // WSARecvDisconnect: TCP/IP implementations without disconnect data "are not required
+        // to return WSAENOPROTOOPT"; Microsoft's acts as shutdown(SD_RECEIVE), and a buffer
+        // offered for disconnect data receives nothing.
         self.shutdown(s, SD_RECEIVE)?;
         Ok(0)
     }

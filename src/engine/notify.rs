@@ -26,7 +26,7 @@
 use super::socket::{Conn, Probe, SocketCell};
 use crate::error::WsaError;
 use crate::net::{Net, Readiness};
-use crate::sync::{Event, Hwnd};
+use crate::sync::{Event, Hwnd, WSAMAKESELECTREPLY};
 use crate::types::*;
 
 /// Where recorded events go.
@@ -81,11 +81,6 @@ const ORDER: [i32; 10] = [
 
 fn bit_of(ev: i32) -> usize {
     ev.trailing_zeros() as usize
-}
-
-/// `WSAMAKESELECTREPLY(event, error)`.
-pub fn make_select_reply(event: i32, error: i32) -> isize {
-    (((error as u32 & 0xffff) << 16) | (event as u32 & 0xffff)) as isize
 }
 
 impl<N: Net> SocketCell<N> {
@@ -217,7 +212,7 @@ impl<N: Net> SocketCell<N> {
                 Target::Window(hwnd, msg) => {
                     for e in ORDER {
                         if fire & e != 0 {
-                            posts.push((hwnd.clone(), msg, make_select_reply(e, errs[bit_of(e)])));
+                            posts.push((hwnd.clone(), msg, WSAMAKESELECTREPLY(e, errs[bit_of(e)])));
                         }
                     }
                 }

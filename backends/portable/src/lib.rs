@@ -99,10 +99,16 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use table::{Entry, Table};
 use wsp::net::{
-    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, Net, NetResult, ReadinessSink,
-    Received,
+    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, Net, NetResult, Readiness,
+    ReadinessSink, Received,
 };
 use wsp::WsaError;
+
+/// Raise the process's soft descriptor limit (`RLIMIT_NOFILE`) to the hard limit and return
+/// it. Programs holding thousands of sockets call this once at start.
+pub fn raise_fd_limit() -> std::io::Result<u64> {
+    sys::raise_fd_limit()
+}
 
 /// The portable backend: host sockets, a mio reactor thread, and the host's monotonic
 /// clock. See the [crate documentation](crate) for the contract and threading model.
@@ -426,5 +432,38 @@ impl Net for Portable {
 
     fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool> {
         Ok(sys::at_mark(self.table.get(s)?.sock.as_raw_fd())?)
+    }
+
+    fn poll_now(&self, sockets: &[HostSocket], out: &mut [Readiness]) {
+        // Keep every entry alive across the poll so no descriptor is closed and reused
+        // underneath it; unknown sockets are polled as -1 and read as ERROR.
+        let entries: Vec<_> = sockets.iter().map(|&s| self.table.get(s).ok()).collect();
+        let fds: Vec<_> = entries
+            .iter()
+            .map(|e| e.as_ref().map_or(-1, |e| e.sock.as_raw_fd()))
+            .collect();
+        let mut revents = vec![0i16; fds.len()];
+        let polled = sys::poll_now(&fds, &mut revents).is_ok();
+        for ((r, ev), e) in out.iter_mut().zip(revents).zip(&entries) {
+            if e.is_none() || !polled {
+                *r = Readiness::ERROR;
+                continue;
+            }
+            let [rd, wr, rc, wc, er, pr] = sys::poll_flags(ev);
+            let mut x = Readiness::EMPTY;
+            for (on, bit) in [
+                (rd, Readiness::READABLE),
+                (wr, Readiness::WRITABLE),
+                (rc, Readiness::READ_CLOSED),
+                (wc, Readiness::WRITE_CLOSED),
+                (er, Readiness::ERROR),
+                (pr, Readiness::PRIORITY),
+            ] {
+                if on {
+                    x.insert(bit);
+                }
+            }
+            *r = x;
+        }
     }
 }

@@ -162,3 +162,71 @@ pub(crate) fn at_mark(fd: RawFd) -> io::Result<bool> {
         Ok(r == 1)
     }
 }
+
+/// Raise this process's soft `RLIMIT_NOFILE` to its hard limit; returns the new soft limit.
+pub(crate) fn raise_fd_limit() -> io::Result<u64> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `getrlimit` writes one `rlimit` through the pointer, which points at `lim`, a
+    // live local of that type.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    lim.rlim_cur = lim.rlim_max;
+    // SAFETY: `setrlimit` reads one `rlimit` through the pointer, which points at `lim`.
+    if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // `rlim_t` is not `u64` on every target.
+    #[allow(clippy::unnecessary_cast)]
+    Ok(lim.rlim_cur as u64)
+}
+
+/// `poll(2)` with a zero timeout over `fds`: the current readiness of each, as
+/// `(readable, writable, read_closed, write_closed, error, priority)` flags packed in
+/// `revents`. Returns the raw `revents` per descriptor; negative descriptors are skipped by
+/// the kernel and read as 0.
+pub(crate) fn poll_now(fds: &[RawFd], revents: &mut [i16]) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    const RDHUP: libc::c_short = libc::POLLRDHUP;
+    #[cfg(not(target_os = "linux"))]
+    const RDHUP: libc::c_short = 0;
+    let mut pfds: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|&fd| libc::pollfd {
+            fd,
+            events: libc::POLLIN | libc::POLLOUT | libc::POLLPRI | RDHUP,
+            revents: 0,
+        })
+        .collect();
+    // SAFETY: `pfds` is a live, initialised array of `pfds.len()` `pollfd`s that `poll`
+    // reads and writes in place; a zero timeout never blocks.
+    let r = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, 0) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    for (out, p) in revents.iter_mut().zip(pfds.iter()) {
+        *out = p.revents;
+    }
+    Ok(())
+}
+
+/// Translate `poll` `revents` into readiness flags
+/// `(readable, writable, read_closed, write_closed, error, priority)`.
+pub(crate) fn poll_flags(revents: i16) -> [bool; 6] {
+    #[cfg(target_os = "linux")]
+    let rdhup = revents & libc::POLLRDHUP != 0;
+    #[cfg(not(target_os = "linux"))]
+    let rdhup = false;
+    let hup = revents & libc::POLLHUP != 0;
+    [
+        revents & libc::POLLIN != 0,
+        revents & libc::POLLOUT != 0,
+        rdhup || hup,
+        hup,
+        revents & (libc::POLLERR | libc::POLLNVAL) != 0,
+        revents & libc::POLLPRI != 0,
+    ]
+}

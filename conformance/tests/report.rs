@@ -1,0 +1,54 @@
+//! Runs the whole suite on the `sim` and `portable` backends through the runner binary and
+//! fails if any case listed in `conformance/baseline.txt` no longer passes.
+
+use std::process::Command;
+
+fn run_backend(backend: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wsp-conformance"))
+        .args(["--backend", backend])
+        .output()
+        .expect("run wsp-conformance");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "baseline cases failed on {backend}:\n{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn sim_backend_keeps_the_baseline() {
+    run_backend("sim");
+}
+
+#[test]
+fn portable_backend_keeps_the_baseline() {
+    run_backend("portable");
+}
+
+#[test]
+fn case_names_are_unique_and_functions_known() {
+    let cases = wsp_conformance::all_cases();
+    let mut names: Vec<_> = cases.iter().map(|c| c.name).collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(before, names.len(), "duplicate case names");
+    for c in &cases {
+        assert!(
+            wsp_conformance::FUNCTIONS.contains(&c.function),
+            "{} names unknown function {}",
+            c.name,
+            c.function
+        );
+        assert!(
+            !c.source.is_empty() && !c.expect.is_empty(),
+            "{} lacks source/expect",
+            c.name
+        );
+    }
+    for f in wsp_conformance::FUNCTIONS {
+        assert!(cases.iter().any(|c| c.function == f), "no case for {f}");
+    }
+}
