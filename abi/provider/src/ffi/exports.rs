@@ -1140,3 +1140,12 @@ unsafe extern "system" fn string_to_address<const S: usize>(
         Ok(0)
     })
 }
+
+/// `DllMain` of the provider DLL: does nothing, so nothing runs under the loader lock
+/// (no threads, no allocation, no other DLLs). The engine and its reactor start in
+/// `WSPStartup` and stop in the balancing `WSPCleanup`.
+#[cfg(windows)]
+#[no_mangle]
+pub extern "system" fn DllMain(_module: usize, _reason: u32, _reserved: *mut u8) -> BOOL {
+    TRUE
+}
