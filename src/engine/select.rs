@@ -20,7 +20,7 @@ use super::socket::{Conn, SocketCell};
 use super::Engine;
 use crate::error::WsaError;
 use crate::net::{Gate, Net, Readiness};
-use crate::types::{SOCKET, SOCK_STREAM, TIMEVAL};
+use crate::types::{SOCK_STREAM, TIMEVAL};
 use crate::wsp::{FdSet, WspResult};
 use std::sync::Arc;
 use std::time::Duration;
@@ -118,21 +118,21 @@ impl<N: Net> Engine<N> {
             })
         };
         let cells = [lookup(&read)?, lookup(&write)?, lookup(&except)?];
-        let gate = Arc::new(Gate::new());
-        for set in &cells {
-            for c in set {
-                c.watch(&gate);
-            }
-        }
-        let mut found: [Vec<SOCKET>; 3] = Default::default();
+        // One flag per set entry, index-aligned with the caller's array, so the rewrite is
+        // linear in the set size (duplicates in a caller's array are kept as given).
+        let mut hits: [Vec<bool>; 3] = [
+            vec![false; cells[0].len()],
+            vec![false; cells[1].len()],
+            vec![false; cells[2].len()],
+        ];
         let hosts: Vec<_> = cells.iter().flatten().map(|c| c.host).collect();
         let mut levels = vec![Readiness::EMPTY; hosts.len()];
         let mut poll = || {
             self.inner.net.poll_now(&hosts, &mut levels);
+            let mut any = false;
             let mut k = 0;
             for (i, set) in cells.iter().enumerate() {
-                found[i].clear();
-                for c in set {
+                for (j, c) in set.iter().enumerate() {
                     let r = c.select_state(levels[k]);
                     k += 1;
                     let ready = match i {
@@ -140,28 +140,34 @@ impl<N: Net> Engine<N> {
                         1 => r.write,
                         _ => r.except,
                     };
-                    if ready && !found[i].contains(&c.handle) {
-                        found[i].push(c.handle);
-                    }
+                    hits[i][j] = ready;
+                    any |= ready;
                 }
             }
-            found.iter().any(|f| !f.is_empty())
+            any
         };
-        let deadline = wait.map(|d| self.inner.net.now() + d);
         let ready = match wait {
+            // A poll needs no wake-up plumbing.
             Some(d) if d.is_zero() => poll(),
-            _ => self.inner.net.block_until(&gate, deadline, &mut poll),
-        };
-        for set in &cells {
-            for c in set {
-                c.unwatch(&gate);
+            _ => {
+                let gate = Arc::new(Gate::new());
+                for c in cells.iter().flatten() {
+                    c.watch(&gate);
+                }
+                let deadline = wait.map(|d| self.inner.net.now() + d);
+                let ready = self.inner.net.block_until(&gate, deadline, &mut poll);
+                for c in cells.iter().flatten() {
+                    c.unwatch(&gate);
+                }
+                ready
             }
-        }
+        };
         let mut count = 0;
-        for (set, hits) in [read, write, except].into_iter().zip(found.iter()) {
+        for (set, hits) in [read, write, except].into_iter().zip(hits.iter()) {
             if let Some(set) = set {
                 if ready {
-                    set.fd_array.retain(|h| hits.contains(h));
+                    let mut flags = hits.iter();
+                    set.fd_array.retain(|_| *flags.next().unwrap_or(&false));
                     count += set.fd_array.len();
                 } else {
                     set.fd_array.clear();
