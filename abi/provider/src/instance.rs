@@ -317,6 +317,7 @@ impl Upcalls for TableUpcalls {
         _overlapped: usize,
         _error: Option<WsaError>,
         _bytes: u32,
+        _flags: u32,
     ) -> Result<(), WsaError> {
         // WPUCompleteOverlappedRequest is a ws2_32 export, not an upcall-table entry; the
         // provider completes overlapped requests itself once the engine has them.
