@@ -1,0 +1,810 @@
+//! Calling a foreign `WSPPROC_TABLE`: one safe method per entry, taking the `Wsp` trait's
+//! Rust arguments, building the C arguments from them, and turning `SOCKET_ERROR` plus
+//! `*lpErrno` back into a `WsaError`. [`crate::ForeignProvider`] is a thin layer over this.
+//!
+//! Soundness rests on the table being a real provider's table: each entry is called with
+//! the signature `ws2spi.h` gives it and with pointers to live Rust memory whose declared
+//! lengths are exactly the memory's lengths. A null entry is `WSAEOPNOTSUPP`.
+
+use crate::abi::*;
+use core::ptr::{null, null_mut};
+use wsp::types::{Qos, INVALID_SOCKET, SOCKET_ERROR};
+use wsp::wsp::{AcceptCondition, ConditionDecision, ConditionFn, OutBuf};
+use wsp::{FdSet, SockAddr, WsaError};
+
+type R<T> = Result<T, WsaError>;
+
+/// A provider's table, as `WSPStartup` filled it.
+#[derive(Clone, Copy, Debug)]
+pub struct Table(pub WSPPROC_TABLE);
+
+fn missing() -> WsaError {
+    WsaError::WSAEOPNOTSUPP
+}
+
+fn int(r: INT, errno: INT) -> R<INT> {
+    if r == SOCKET_ERROR {
+        Err(WsaError(errno))
+    } else {
+        Ok(r)
+    }
+}
+
+fn sock(r: SOCKET, errno: INT) -> R<SOCKET> {
+    if r == INVALID_SOCKET {
+        Err(WsaError(errno))
+    } else {
+        Ok(r)
+    }
+}
+
+fn boolean(r: BOOL, errno: INT) -> R<()> {
+    if r == FALSE {
+        Err(WsaError(errno))
+    } else {
+        Ok(())
+    }
+}
+
+fn wsabuf(b: &[u8]) -> WSABUF {
+    WSABUF {
+        len: b.len().min(u32::MAX as usize) as u32,
+        // The callee only reads an input buffer.
+        buf: b.as_ptr().cast_mut(),
+    }
+}
+
+fn wsabuf_mut(b: &mut [u8]) -> WSABUF {
+    WSABUF {
+        len: b.len().min(u32::MAX as usize) as u32,
+        buf: b.as_mut_ptr(),
+    }
+}
+
+/// A C `QOS` over a Rust one (the provider-specific bytes are only read).
+fn c_qos(q: &Qos) -> QOS {
+    QOS {
+        SendingFlowspec: q.sending,
+        ReceivingFlowspec: q.receiving,
+        ProviderSpecific: wsabuf(&q.provider_specific),
+    }
+}
+
+/// An `fd_set` in a `usize` buffer: `[fd_count, handles...]` (the count's word is the
+/// `u_int` plus padding on little-endian targets, the layout `FD_SET` has).
+fn c_fd_set(set: &FdSet) -> Vec<usize> {
+    let mut v = Vec::with_capacity(set.len().max(FD_SETSIZE) + 1);
+    v.push(set.len());
+    v.extend(&set.fd_array);
+    v.resize(FD_SETSIZE.max(set.len()) + 1, 0);
+    v
+}
+
+fn rust_fd_set(v: &[usize]) -> FdSet {
+    let n = (v[0] & 0xFFFF_FFFF).min(v.len() - 1);
+    FdSet {
+        fd_array: v[1..=n].to_vec(),
+    }
+}
+
+/// The context a condition trampoline receives.
+struct CondCtx<'a, 'b> {
+    f: &'a mut ConditionFn<'b>,
+}
+
+/// `LPCONDITIONPROC` trampoline: decode the provider's arguments and call the Rust
+/// condition function behind `data`.
+unsafe extern "system" fn condition_trampoline(
+    caller_id: *mut WSABUF,
+    caller_data: *mut WSABUF,
+    _sqos: *mut QOS,
+    _gqos: *mut QOS,
+    callee_id: *mut WSABUF,
+    callee_data: *mut WSABUF,
+    g: *mut GROUP,
+    data: DWORD_PTR,
+) -> INT {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> R<INT> {
+        // SAFETY: `data` is the `CondCtx` that `Table::accept` passed and keeps alive for
+        // the call; the WSABUFs are the provider's, valid for their declared lengths.
+        unsafe {
+            let ctx = &mut *(data as *mut CondCtx<'_, '_>);
+            let bytes = |p: *mut WSABUF| -> R<Option<&[u8]>> {
+                if p.is_null() {
+                    return Ok(None);
+                }
+                let w = super::mem::read(p)?;
+                Ok(Some(super::mem::in_bytes(w.buf, w.len as usize)?))
+            };
+            let caller = bytes(caller_id)?.unwrap_or(&[]);
+            let callee = bytes(callee_id)?.unwrap_or(&[]);
+            let cdata = bytes(caller_data)?;
+            let out = if callee_data.is_null() {
+                None
+            } else {
+                let w = super::mem::read(callee_data)?;
+                Some(super::mem::out_bytes(w.buf, w.len as usize)?)
+            };
+            let mut c = AcceptCondition {
+                caller_id: SockAddr::from_bytes(caller),
+                caller_data: cdata,
+                sqos: None,
+                gqos: None,
+                callee_id: SockAddr::from_bytes(callee),
+                callee_data: out.map(|buf| OutBuf { buf, len: 0 }),
+                group: if g.is_null() { 0 } else { super::mem::read(g)? },
+            };
+            let d = (ctx.f)(&mut c);
+            if let Some(o) = &c.callee_data {
+                super::mem::write(core::ptr::addr_of_mut!((*callee_data).len), o.len as u32)?;
+            }
+            if !g.is_null() {
+                super::mem::write(g, c.group)?;
+            }
+            Ok(match d {
+                ConditionDecision::Accept => 0,
+                ConditionDecision::Reject => 1,
+                ConditionDecision::Defer => 2,
+            })
+        }
+    }));
+    match r {
+        Ok(Ok(v)) => v,
+        _ => 1,
+    }
+}
+
+impl Table {
+    /// `WSPAccept`; the accepted peer's address is written back into `addr`.
+    pub fn accept(
+        &self,
+        s: SOCKET,
+        addr: Option<&mut SockAddr>,
+        condition: Option<&mut ConditionFn<'_>>,
+    ) -> R<SOCKET> {
+        let f = self.0.lpWSPAccept.ok_or_else(missing)?;
+        let mut buf = [0u8; 128];
+        let cap = addr.as_ref().map_or(0, |a| a.len());
+        let mut len = cap as INT;
+        let want = addr.is_some();
+        let (p, lp) = if want {
+            (buf.as_mut_ptr().cast::<SOCKADDR>(), &mut len as *mut INT)
+        } else {
+            (null_mut(), null_mut())
+        };
+        let mut ctx = condition.map(|f| CondCtx { f });
+        let (cb, data): (LPCONDITIONPROC, usize) = match ctx.as_mut() {
+            Some(c) => (
+                Some(condition_trampoline),
+                c as *mut CondCtx<'_, '_> as usize,
+            ),
+            None => (None, 0),
+        };
+        let mut errno = 0;
+        // SAFETY: a provider entry called with live locals; `ctx` outlives the call, the only
+        // time the trampoline may use it; `buf` holds 128 bytes and `len` declares at most that.
+        let r = sock(unsafe { f(s, p, lp, cb, data, &mut errno) }, errno)?;
+        if let Some(a) = addr {
+            let n = (len.max(0) as usize).min(cap).min(buf.len());
+            *a = SockAddr::from_bytes(&buf[..n]);
+        }
+        Ok(r)
+    }
+
+    /// `WSPAddressToString`.
+    pub fn address_to_string(
+        &self,
+        addr: &SockAddr,
+        info: Option<&WSAPROTOCOL_INFOW>,
+    ) -> R<String> {
+        let f = self.0.lpWSPAddressToString.ok_or_else(missing)?;
+        let mut info = info.copied();
+        let ip = info.as_mut().map_or(null_mut(), |i| i as *mut _);
+        let mut a = *addr;
+        let mut cap: DWORD = 64;
+        loop {
+            let mut out = vec![0u16; cap as usize];
+            let mut len = cap;
+            let mut errno = 0;
+            let bytes = a.as_bytes().as_ptr().cast_mut().cast::<SOCKADDR>();
+            // SAFETY: a provider entry with live buffers of the declared sizes.
+            let r = unsafe {
+                f(
+                    bytes,
+                    a.len() as DWORD,
+                    ip,
+                    out.as_mut_ptr(),
+                    &mut len,
+                    &mut errno,
+                )
+            };
+            match int(r, errno) {
+                Ok(_) => return crate::decode::wide(&out[..(len as usize).min(out.len())]),
+                Err(WsaError::WSAEFAULT) if len > cap && len <= 4096 => cap = len,
+                Err(e) => return Err(e),
+            }
+            a = *addr;
+        }
+    }
+
+    /// `WSPAsyncSelect`.
+    pub fn async_select(&self, s: SOCKET, hwnd: HWND, msg: u32, events: i32) -> R<()> {
+        let f = self.0.lpWSPAsyncSelect.ok_or_else(missing)?;
+        let mut errno = 0;
+        // SAFETY: plain values and a live errno.
+        int(unsafe { f(s, hwnd, msg, events, &mut errno) }, errno).map(drop)
+    }
+
+    /// `WSPBind`.
+    pub fn bind(&self, s: SOCKET, name: &SockAddr) -> R<()> {
+        let f = self.0.lpWSPBind.ok_or_else(missing)?;
+        let mut errno = 0;
+        let b = name.as_bytes();
+        // SAFETY: `b` is `namelen` readable bytes.
+        int(
+            unsafe { f(s, b.as_ptr().cast(), b.len() as INT, &mut errno) },
+            errno,
+        )
+        .map(drop)
+    }
+
+    /// `WSPCancelBlockingCall`.
+    pub fn cancel_blocking_call(&self) -> R<()> {
+        let f = self.0.lpWSPCancelBlockingCall.ok_or_else(missing)?;
+        let mut errno = 0;
+        // SAFETY: a live errno.
+        int(unsafe { f(&mut errno) }, errno).map(drop)
+    }
+
+    /// `WSPCleanup`.
+    pub fn cleanup(&self) -> R<()> {
+        let f = self.0.lpWSPCleanup.ok_or_else(missing)?;
+        let mut errno = 0;
+        // SAFETY: a live errno.
+        int(unsafe { f(&mut errno) }, errno).map(drop)
+    }
+
+    /// `WSPCloseSocket`.
+    pub fn close_socket(&self, s: SOCKET) -> R<()> {
+        let f = self.0.lpWSPCloseSocket.ok_or_else(missing)?;
+        let mut errno = 0;
+        // SAFETY: a live errno.
+        int(unsafe { f(s, &mut errno) }, errno).map(drop)
+    }
+
+    /// `WSPConnect`.
+    pub fn connect(
+        &self,
+        s: SOCKET,
+        name: &SockAddr,
+        caller_data: Option<&[u8]>,
+        callee_data: Option<&mut OutBuf<'_>>,
+        sqos: Option<&Qos>,
+        gqos: Option<&Qos>,
+    ) -> R<()> {
+        let f = self.0.lpWSPConnect.ok_or_else(missing)?;
+        let b = name.as_bytes();
+        let mut cd = caller_data.map(wsabuf);
+        let mut out = callee_data;
+        let mut ced = out.as_mut().map(|o| wsabuf_mut(o.buf));
+        let (mut sq, mut gq) = (sqos.map(c_qos), gqos.map(c_qos));
+        let mut errno = 0;
+        // SAFETY: every pointer is a live local or null, with its declared length.
+        let r = unsafe {
+            f(
+                s,
+                b.as_ptr().cast(),
+                b.len() as INT,
+                cd.as_mut().map_or(null_mut(), |w| w as *mut _),
+                ced.as_mut().map_or(null_mut(), |w| w as *mut _),
+                sq.as_mut().map_or(null_mut(), |q| q as *mut _),
+                gq.as_mut().map_or(null_mut(), |q| q as *mut _),
+                &mut errno,
+            )
+        };
+        int(r, errno)?;
+        if let (Some(o), Some(w)) = (out, ced) {
+            o.len = (w.len as usize).min(o.buf.len());
+        }
+        Ok(())
+    }
+
+    /// `WSPDuplicateSocket`.
+    pub fn duplicate_socket(&self, s: SOCKET, pid: u32) -> R<WSAPROTOCOL_INFOW> {
+        let f = self.0.lpWSPDuplicateSocket.ok_or_else(missing)?;
+        let mut info = WSAPROTOCOL_INFOW::default();
+        let mut errno = 0;
+        // SAFETY: a live structure and errno.
+        int(unsafe { f(s, pid, &mut info, &mut errno) }, errno)?;
+        Ok(info)
+    }
+
+    /// `WSPEnumNetworkEvents`.
+    pub fn enum_network_events(&self, s: SOCKET, event: HANDLE) -> R<WSANETWORKEVENTS> {
+        let f = self.0.lpWSPEnumNetworkEvents.ok_or_else(missing)?;
+        let mut ne = WSANETWORKEVENTS::default();
+        let mut errno = 0;
+        // SAFETY: a live structure and errno.
+        int(unsafe { f(s, event, &mut ne, &mut errno) }, errno)?;
+        Ok(ne)
+    }
+
+    /// `WSPEventSelect`.
+    pub fn event_select(&self, s: SOCKET, event: HANDLE, events: i32) -> R<()> {
+        let f = self.0.lpWSPEventSelect.ok_or_else(missing)?;
+        let mut errno = 0;
+        // SAFETY: a live errno.
+        int(unsafe { f(s, event, events, &mut errno) }, errno).map(drop)
+    }
+
+    /// `WSPGetOverlappedResult` for the caller's `WSAOVERLAPPED` at address `ov`.
+    pub fn get_overlapped_result(&self, s: SOCKET, ov: usize, wait: bool) -> R<(usize, u32)> {
+        let f = self.0.lpWSPGetOverlappedResult.ok_or_else(missing)?;
+        let (mut n, mut flags, mut errno) = (0, 0, 0);
+        // SAFETY: `ov` is the caller's own WSAOVERLAPPED address, passed through untouched;
+        // the out-values are live locals.
+        let r = unsafe {
+            f(
+                s,
+                ov as *mut WSAOVERLAPPED,
+                &mut n,
+                BOOL::from(wait),
+                &mut flags,
+                &mut errno,
+            )
+        };
+        boolean(r, errno)?;
+        Ok((n as usize, flags))
+    }
+
+    fn name_call(&self, f: LPWSPGETSOCKNAME, s: SOCKET, name: &mut SockAddr) -> R<()> {
+        let f = f.ok_or_else(missing)?;
+        let mut buf = [0u8; 128];
+        let cap = name.len();
+        let mut len = cap as INT;
+        let mut errno = 0;
+        // SAFETY: `buf` holds at least `len` bytes.
+        let r = unsafe { f(s, buf.as_mut_ptr().cast(), &mut len, &mut errno) };
+        int(r, errno)?;
+        *name = SockAddr::from_bytes(&buf[..(len.max(0) as usize).min(cap)]);
+        Ok(())
+    }
+
+    /// `WSPGetPeerName`.
+    pub fn get_peer_name(&self, s: SOCKET, name: &mut SockAddr) -> R<()> {
+        self.name_call(self.0.lpWSPGetPeerName, s, name)
+    }
+
+    /// `WSPGetSockName`.
+    pub fn get_sock_name(&self, s: SOCKET, name: &mut SockAddr) -> R<()> {
+        self.name_call(self.0.lpWSPGetSockName, s, name)
+    }
+
+    /// `WSPGetSockOpt`.
+    pub fn get_sock_opt(&self, s: SOCKET, level: i32, name: i32, optval: &mut [u8]) -> R<usize> {
+        let f = self.0.lpWSPGetSockOpt.ok_or_else(missing)?;
+        let mut len = optval.len().min(INT::MAX as usize) as INT;
+        let mut errno = 0;
+        // SAFETY: `optval` holds `len` bytes.
+        let r = unsafe { f(s, level, name, optval.as_mut_ptr(), &mut len, &mut errno) };
+        int(r, errno)?;
+        Ok((len.max(0) as usize).min(optval.len()))
+    }
+
+    /// `WSPGetQOSByName`.
+    pub fn get_qos_by_name(&self, s: SOCKET, name: &str, qos: &mut Qos) -> R<()> {
+        let f = self.0.lpWSPGetQOSByName.ok_or_else(missing)?;
+        let mut text: Vec<u8> = name.bytes().chain([0]).collect();
+        let mut w = wsabuf_mut(&mut text);
+        let mut q = c_qos(&Qos::default());
+        let mut errno = 0;
+        // SAFETY: live locals of the declared sizes.
+        boolean(unsafe { f(s, &mut w, &mut q, &mut errno) }, errno)?;
+        qos.sending = q.SendingFlowspec;
+        qos.receiving = q.ReceivingFlowspec;
+        Ok(())
+    }
+
+    /// `WSPIoctl` (non-overlapped).
+    pub fn ioctl(&self, s: SOCKET, code: u32, input: &[u8], output: &mut [u8]) -> R<usize> {
+        let f = self.0.lpWSPIoctl.ok_or_else(missing)?;
+        let (mut ret, mut errno) = (0, 0);
+        let ip = if input.is_empty() {
+            null_mut()
+        } else {
+            input.as_ptr().cast_mut()
+        };
+        let op = if output.is_empty() {
+            null_mut()
+        } else {
+            output.as_mut_ptr()
+        };
+        // SAFETY: buffers of the declared lengths; the provider only reads the input.
+        let r = unsafe {
+            f(
+                s,
+                code,
+                ip,
+                input.len() as DWORD,
+                op,
+                output.len() as DWORD,
+                &mut ret,
+                null_mut(),
+                None,
+                null_mut(),
+                &mut errno,
+            )
+        };
+        int(r, errno)?;
+        Ok(ret as usize)
+    }
+
+    /// `WSPJoinLeaf`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn join_leaf(
+        &self,
+        s: SOCKET,
+        name: &SockAddr,
+        caller_data: Option<&[u8]>,
+        callee_data: Option<&mut OutBuf<'_>>,
+        sqos: Option<&Qos>,
+        gqos: Option<&Qos>,
+        flags: u32,
+    ) -> R<SOCKET> {
+        let f = self.0.lpWSPJoinLeaf.ok_or_else(missing)?;
+        let b = name.as_bytes();
+        let mut cd = caller_data.map(wsabuf);
+        let mut out = callee_data;
+        let mut ced = out.as_mut().map(|o| wsabuf_mut(o.buf));
+        let (mut sq, mut gq) = (sqos.map(c_qos), gqos.map(c_qos));
+        let mut errno = 0;
+        // SAFETY: every pointer is a live local or null, with its declared length.
+        let r = unsafe {
+            f(
+                s,
+                b.as_ptr().cast(),
+                b.len() as INT,
+                cd.as_mut().map_or(null_mut(), |w| w as *mut _),
+                ced.as_mut().map_or(null_mut(), |w| w as *mut _),
+                sq.as_mut().map_or(null_mut(), |q| q as *mut _),
+                gq.as_mut().map_or(null_mut(), |q| q as *mut _),
+                flags,
+                &mut errno,
+            )
+        };
+        let r = sock(r, errno)?;
+        if let (Some(o), Some(w)) = (out, ced) {
+            o.len = (w.len as usize).min(o.buf.len());
+        }
+        Ok(r)
+    }
+
+    /// `WSPListen`.
+    pub fn listen(&self, s: SOCKET, backlog: i32) -> R<()> {
+        let f = self.0.lpWSPListen.ok_or_else(missing)?;
+        let mut errno = 0;
+        // SAFETY: a live errno.
+        int(unsafe { f(s, backlog, &mut errno) }, errno).map(drop)
+    }
+
+    /// `WSPRecv` / `WSPRecvFrom` (non-overlapped).
+    pub fn recv_from(
+        &self,
+        s: SOCKET,
+        bufs: &mut [&mut [u8]],
+        flags: &mut u32,
+        from: Option<&mut SockAddr>,
+        plain: bool,
+    ) -> R<usize> {
+        let mut v: Vec<WSABUF> = bufs.iter_mut().map(|b| wsabuf_mut(b)).collect();
+        let vp = if v.is_empty() {
+            null_mut()
+        } else {
+            v.as_mut_ptr()
+        };
+        let (mut got, mut errno) = (0, 0);
+        let r = if plain {
+            let f = self.0.lpWSPRecv.ok_or_else(missing)?;
+            // SAFETY: WSABUFs over live Rust buffers of their declared lengths.
+            unsafe {
+                f(
+                    s,
+                    vp,
+                    v.len() as DWORD,
+                    &mut got,
+                    flags,
+                    null_mut(),
+                    None,
+                    null_mut(),
+                    &mut errno,
+                )
+            }
+        } else {
+            let f = self.0.lpWSPRecvFrom.ok_or_else(missing)?;
+            let mut buf = [0u8; 128];
+            let cap = from.as_ref().map_or(0, |a| a.len());
+            let mut len = cap as INT;
+            let (p, lp) = if from.is_some() {
+                (buf.as_mut_ptr().cast::<SOCKADDR>(), &mut len as *mut INT)
+            } else {
+                (null_mut(), null_mut())
+            };
+            // SAFETY: as above, plus a 128-byte address buffer declared as `cap` <= 128.
+            let r = unsafe {
+                f(
+                    s,
+                    vp,
+                    v.len() as DWORD,
+                    &mut got,
+                    flags,
+                    p,
+                    lp,
+                    null_mut(),
+                    None,
+                    null_mut(),
+                    &mut errno,
+                )
+            };
+            if r != SOCKET_ERROR {
+                if let Some(a) = from {
+                    *a = SockAddr::from_bytes(&buf[..(len.max(0) as usize).min(cap)]);
+                }
+            }
+            r
+        };
+        int(r, errno)?;
+        Ok(got as usize)
+    }
+
+    /// `WSPRecvDisconnect`.
+    pub fn recv_disconnect(&self, s: SOCKET, data: Option<&mut [u8]>) -> R<usize> {
+        let f = self.0.lpWSPRecvDisconnect.ok_or_else(missing)?;
+        let mut w = data.map(wsabuf_mut);
+        let mut errno = 0;
+        // SAFETY: a WSABUF over a live buffer, or null.
+        let r = unsafe {
+            f(
+                s,
+                w.as_mut().map_or(null_mut(), |w| w as *mut _),
+                &mut errno,
+            )
+        };
+        int(r, errno)?;
+        Ok(w.map_or(0, |w| w.len as usize))
+    }
+
+    /// `WSPSelect`.
+    pub fn select(
+        &self,
+        read: Option<&mut FdSet>,
+        write: Option<&mut FdSet>,
+        except: Option<&mut FdSet>,
+        timeout: Option<&TIMEVAL>,
+    ) -> R<usize> {
+        let f = self.0.lpWSPSelect.ok_or_else(missing)?;
+        let mut sets: Vec<Option<Vec<usize>>> = [&read, &write, &except]
+            .iter()
+            .map(|s| s.as_ref().map(|s| c_fd_set(s)))
+            .collect();
+        let ptr = |v: &mut Option<Vec<usize>>| {
+            v.as_mut()
+                .map_or(null_mut(), |v| v.as_mut_ptr().cast::<FD_SET>())
+        };
+        let (rp, wp, ep) = {
+            let (a, rest) = sets.split_at_mut(1);
+            let (b, c) = rest.split_at_mut(1);
+            (ptr(&mut a[0]), ptr(&mut b[0]), ptr(&mut c[0]))
+        };
+        let tp = timeout.map_or(null(), |t| t as *const TIMEVAL);
+        let mut errno = 0;
+        // SAFETY: fd_sets in live buffers holding their counts' handles (at least
+        // FD_SETSIZE), a live timeval or null.
+        let n = int(unsafe { f(0, rp, wp, ep, tp, &mut errno) }, errno)?;
+        for (out, set) in [read, write, except].into_iter().zip(&sets) {
+            if let (Some(out), Some(set)) = (out, set) {
+                *out = rust_fd_set(set);
+            }
+        }
+        Ok(n as usize)
+    }
+
+    /// `WSPSend` / `WSPSendTo` (non-overlapped).
+    pub fn send_to(
+        &self,
+        s: SOCKET,
+        bufs: &[&[u8]],
+        flags: u32,
+        to: Option<&SockAddr>,
+        plain: bool,
+    ) -> R<usize> {
+        let mut v: Vec<WSABUF> = bufs.iter().map(|b| wsabuf(b)).collect();
+        let vp = if v.is_empty() {
+            null_mut()
+        } else {
+            v.as_mut_ptr()
+        };
+        let (mut sent, mut errno) = (0, 0);
+        let r = if plain {
+            let f = self.0.lpWSPSend.ok_or_else(missing)?;
+            // SAFETY: WSABUFs over live Rust buffers of their declared lengths.
+            unsafe {
+                f(
+                    s,
+                    vp,
+                    v.len() as DWORD,
+                    &mut sent,
+                    flags,
+                    null_mut(),
+                    None,
+                    null_mut(),
+                    &mut errno,
+                )
+            }
+        } else {
+            let f = self.0.lpWSPSendTo.ok_or_else(missing)?;
+            let (tp, tl) = to.map_or((null(), 0), |a| {
+                (a.as_bytes().as_ptr().cast::<SOCKADDR>(), a.len() as INT)
+            });
+            // SAFETY: as above, plus an address of its declared length or null.
+            unsafe {
+                f(
+                    s,
+                    vp,
+                    v.len() as DWORD,
+                    &mut sent,
+                    flags,
+                    tp,
+                    tl,
+                    null_mut(),
+                    None,
+                    null_mut(),
+                    &mut errno,
+                )
+            }
+        };
+        int(r, errno)?;
+        Ok(sent as usize)
+    }
+
+    /// `WSPSendDisconnect`.
+    pub fn send_disconnect(&self, s: SOCKET, data: Option<&[u8]>) -> R<()> {
+        let f = self.0.lpWSPSendDisconnect.ok_or_else(missing)?;
+        let mut w = data.map(wsabuf);
+        let mut errno = 0;
+        // SAFETY: a WSABUF over a live buffer, or null.
+        let r = unsafe {
+            f(
+                s,
+                w.as_mut().map_or(null_mut(), |w| w as *mut _),
+                &mut errno,
+            )
+        };
+        int(r, errno).map(drop)
+    }
+
+    /// `WSPSetSockOpt`.
+    pub fn set_sock_opt(&self, s: SOCKET, level: i32, name: i32, optval: &[u8]) -> R<()> {
+        let f = self.0.lpWSPSetSockOpt.ok_or_else(missing)?;
+        let mut errno = 0;
+        let p = if optval.is_empty() {
+            null()
+        } else {
+            optval.as_ptr()
+        };
+        // SAFETY: `optval` holds `optlen` bytes.
+        let r = unsafe { f(s, level, name, p, optval.len() as INT, &mut errno) };
+        int(r, errno).map(drop)
+    }
+
+    /// `WSPShutdown`.
+    pub fn shutdown(&self, s: SOCKET, how: i32) -> R<()> {
+        let f = self.0.lpWSPShutdown.ok_or_else(missing)?;
+        let mut errno = 0;
+        // SAFETY: a live errno.
+        int(unsafe { f(s, how, &mut errno) }, errno).map(drop)
+    }
+
+    /// `WSPSocket`.
+    pub fn socket(
+        &self,
+        af: i32,
+        ty: i32,
+        protocol: i32,
+        info: Option<&WSAPROTOCOL_INFOW>,
+        group: GROUP,
+        flags: u32,
+    ) -> R<SOCKET> {
+        let f = self.0.lpWSPSocket.ok_or_else(missing)?;
+        let mut info = info.copied();
+        let mut errno = 0;
+        // SAFETY: a live structure copy or null.
+        let r = unsafe {
+            f(
+                af,
+                ty,
+                protocol,
+                info.as_mut().map_or(null_mut(), |i| i as *mut _),
+                group,
+                flags,
+                &mut errno,
+            )
+        };
+        sock(r, errno)
+    }
+
+    /// `WSPStringToAddress`.
+    pub fn string_to_address(
+        &self,
+        text: &str,
+        af: i32,
+        info: Option<&WSAPROTOCOL_INFOW>,
+        out: &mut SockAddr,
+    ) -> R<()> {
+        let f = self.0.lpWSPStringToAddress.ok_or_else(missing)?;
+        let mut units: Vec<u16> = text.encode_utf16().chain([0]).collect();
+        let mut info = info.copied();
+        let mut buf = [0u8; 128];
+        let cap = out.len();
+        let mut len = cap as INT;
+        let mut errno = 0;
+        // SAFETY: a NUL-terminated string, a structure copy or null, and a 128-byte buffer
+        // declared as `cap` <= 128 bytes.
+        let r = unsafe {
+            f(
+                units.as_mut_ptr(),
+                af,
+                info.as_mut().map_or(null_mut(), |i| i as *mut _),
+                buf.as_mut_ptr().cast(),
+                &mut len,
+                &mut errno,
+            )
+        };
+        int(r, errno)?;
+        *out = SockAddr::from_bytes(&buf[..(len.max(0) as usize).min(cap)]);
+        Ok(())
+    }
+}
+
+/// Call a `WSPStartup`.
+pub fn startup(
+    f: LPWSPSTARTUP,
+    version: u16,
+    info: &WSAPROTOCOL_INFOW,
+    upcalls: WSPUPCALLTABLE,
+) -> R<(WSPDATA, Table)> {
+    let mut data = WSPDATA {
+        wVersion: 0,
+        wHighVersion: 0,
+        szDescription: [0; wsp::types::WSADESCRIPTION_LEN + 1],
+    };
+    let mut table = WSPPROC_TABLE::default();
+    let mut info = *info;
+    // SAFETY: a provider's WSPStartup called with live structures.
+    let r = unsafe { f(version, &mut data, &mut info, upcalls, &mut table) };
+    if r != 0 {
+        return Err(WsaError(r));
+    }
+    Ok((data, Table(table)))
+}
+
+/// Call a `WSPEnumCatalog` (this crate's catalog export, in any library that has it).
+pub fn enum_catalog(f: LPWSPENUMCATALOG) -> R<Vec<WSAPROTOCOL_INFOW>> {
+    let mut len: DWORD = 0;
+    let mut errno = 0;
+    // SAFETY: a null buffer of declared length 0 asks for the size.
+    let r = unsafe { f(null_mut(), &mut len, &mut errno) };
+    if r != SOCKET_ERROR {
+        return Ok(Vec::new());
+    }
+    if errno != WsaError::WSAENOBUFS.0 {
+        return Err(WsaError(errno));
+    }
+    let n = len as usize / crate::decode::PROTOCOL_INFO_LEN;
+    let mut v = vec![WSAPROTOCOL_INFOW::default(); n];
+    let mut len = (n * crate::decode::PROTOCOL_INFO_LEN) as DWORD;
+    // SAFETY: `v` holds `len` bytes of structures.
+    let r = unsafe { f(v.as_mut_ptr(), &mut len, &mut errno) };
+    let count = int(r, errno)? as usize;
+    v.truncate(count);
+    Ok(v)
+}

@@ -1,0 +1,1151 @@
+//! The exported C entry points: `WSPStartup`, `WSPEnumCatalog`, and the 30 functions of
+//! the `WSPPROC_TABLE`, each instantiated per [slot](crate::instance).
+//!
+//! Every entry point:
+//! 1. returns `SOCKET_ERROR` (or `INVALID_SOCKET`/`FALSE`) without writing anything when
+//!    `lpErrno` is null: there is nowhere to report;
+//! 2. validates the caller's pointers and declared lengths (null or negative → `WSAEFAULT`)
+//!    through [`super::mem`], and decodes bytes with [`crate::decode`];
+//! 3. calls the slot's engine through the `Wsp` trait;
+//! 4. catches any panic and reports `WSASYSCALLFAILURE`.
+//!
+//! Overlapped requests (non-null `lpOverlapped`) are `WSAEOPNOTSUPP` until the engine's
+//! overlapped API lands.
+
+use super::mem;
+use crate::abi::*;
+use crate::decode;
+use crate::instance::{self, Instance};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use wsp::types::{INVALID_SOCKET, SOCKET_ERROR};
+use wsp::wsp::{AcceptCondition, ConditionDecision, OutBuf};
+use wsp::{FdSet, SockAddr, WsaError, Wsp};
+
+type R<T> = Result<T, WsaError>;
+
+/// Run an entry point body: the common steps 1 and 4 above.
+fn guard<T: Copy>(errno: *mut INT, fail: T, f: impl FnOnce() -> R<T>) -> T {
+    if errno.is_null() {
+        return fail;
+    }
+    let r = catch_unwind(AssertUnwindSafe(f)).unwrap_or(Err(WsaError::WSASYSCALLFAILURE));
+    match r {
+        Ok(v) => v,
+        Err(e) => {
+            // SAFETY: `errno` is non-null (checked above) and the caller's INT location.
+            let _ = unsafe { mem::write(errno, e.0) };
+            fail
+        }
+    }
+}
+
+fn inst<const S: usize>() -> R<Arc<Instance>> {
+    instance::get(S)
+}
+
+fn no_overlapped(ov: *mut WSAOVERLAPPED) -> R<()> {
+    if ov.is_null() {
+        Ok(())
+    } else {
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+}
+
+/// Read a `WSABUF` argument into its bytes (`None` for a null pointer).
+///
+/// # Safety
+/// `p` null or a caller `WSABUF` whose buffer is valid for its `len`.
+unsafe fn wsabuf_in<'a>(p: *const WSABUF) -> R<Option<&'a [u8]>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: non-null caller WSABUF, by contract.
+    let (len, ptr) = decode::wsabuf(unsafe { mem::struct_bytes(p) }?)?;
+    // SAFETY: the WSABUF declares `len` bytes at `ptr`.
+    Ok(Some(unsafe {
+        mem::in_bytes(ptr as *const u8, len as usize)
+    }?))
+}
+
+/// A `WSABUF` the callee fills (`lpCalleeData`, disconnect data in).
+///
+/// # Safety
+/// As [`wsabuf_in`], writable.
+unsafe fn wsabuf_out<'a>(p: *mut WSABUF) -> R<Option<&'a mut [u8]>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: non-null caller WSABUF.
+    let (len, ptr) = decode::wsabuf(unsafe { mem::struct_bytes(p) }?)?;
+    // SAFETY: the WSABUF declares `len` writable bytes at `ptr`.
+    Ok(Some(unsafe {
+        mem::out_bytes(ptr as *mut u8, len as usize)
+    }?))
+}
+
+/// Store the filled length back into a `WSABUF`.
+///
+/// # Safety
+/// `p` null or a caller `WSABUF`.
+unsafe fn wsabuf_set_len(p: *mut WSABUF, n: usize) -> R<()> {
+    if p.is_null() {
+        return Ok(());
+    }
+    // SAFETY: a caller WSABUF: write just its `len` field.
+    unsafe { mem::write(core::ptr::addr_of_mut!((*p).len), n as u32) }
+}
+
+/// Read an array of `WSABUF`s as input slices.
+///
+/// # Safety
+/// `p` valid for `count` WSABUFs, each valid for its length.
+unsafe fn bufs_in<'a>(p: *const WSABUF, count: DWORD) -> R<Vec<&'a [u8]>> {
+    let n = (count as usize)
+        .checked_mul(decode::WSABUF_LEN)
+        .ok_or(WsaError::WSAEFAULT)?;
+    // SAFETY: the caller declared `count` WSABUFs at `p`.
+    let descs = decode::wsabufs(unsafe { mem::in_bytes(p.cast(), n) }?)?;
+    descs
+        .into_iter()
+        // SAFETY: each WSABUF declares `len` bytes at `ptr`.
+        .map(|(len, ptr)| unsafe { mem::in_bytes(ptr as *const u8, len as usize) })
+        .collect()
+}
+
+/// Read an array of `WSABUF`s as output slices.
+///
+/// # Safety
+/// As [`bufs_in`], writable and not overlapping.
+unsafe fn bufs_out<'a>(p: *mut WSABUF, count: DWORD) -> R<Vec<&'a mut [u8]>> {
+    let n = (count as usize)
+        .checked_mul(decode::WSABUF_LEN)
+        .ok_or(WsaError::WSAEFAULT)?;
+    // SAFETY: the caller declared `count` WSABUFs at `p`.
+    let descs = decode::wsabufs(unsafe { mem::in_bytes(p.cast(), n) }?)?;
+    descs
+        .into_iter()
+        // SAFETY: each WSABUF declares `len` writable bytes at `ptr`.
+        .map(|(len, ptr)| unsafe { mem::out_bytes(ptr as *mut u8, len as usize) })
+        .collect()
+}
+
+/// An optional `QOS` argument.
+///
+/// # Safety
+/// `p` null or a caller QOS whose provider-specific buffer is valid for its length.
+unsafe fn qos_in(p: *const QOS) -> R<Option<wsp::types::Qos>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: non-null caller QOS.
+    let (mut q, (len, ptr)) = decode::qos(unsafe { mem::struct_bytes(p) }?)?;
+    // SAFETY: the provider-specific WSABUF declares `len` bytes.
+    q.provider_specific = unsafe { mem::in_bytes(ptr as *const u8, len as usize) }?.to_vec();
+    Ok(Some(q))
+}
+
+/// An optional `WSAPROTOCOL_INFOW` argument.
+///
+/// # Safety
+/// `p` null or a caller WSAPROTOCOL_INFOW.
+unsafe fn info_in(p: *const WSAPROTOCOL_INFOW) -> R<Option<WSAPROTOCOL_INFOW>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: non-null caller structure.
+    Ok(Some(decode::protocol_info(unsafe {
+        mem::struct_bytes(p)
+    }?)?))
+}
+
+/// An input address (`name`, `namelen`).
+///
+/// # Safety
+/// `p` null or valid for `len` bytes.
+unsafe fn addr_in(p: *const SOCKADDR, len: INT) -> R<SockAddr> {
+    let len = decode::length(len)?;
+    if p.is_null() {
+        return Err(WsaError::WSAEFAULT);
+    }
+    // SAFETY: the caller declared `len` bytes at `p`.
+    Ok(decode::sockaddr(unsafe { mem::in_bytes(p.cast(), len) }?))
+}
+
+/// An output address buffer: `(name, *namelen)` → capacity.
+///
+/// # Safety
+/// `len` null or a caller INT.
+unsafe fn addr_cap(p: *mut SOCKADDR, len: *mut INT) -> R<SockAddr> {
+    // SAFETY: caller INT.
+    let cap = decode::length(unsafe { mem::read(len) }?)?;
+    if p.is_null() {
+        return Err(WsaError::WSAEFAULT);
+    }
+    Ok(SockAddr::with_capacity(cap))
+}
+
+/// Copy an address out and store its length.
+///
+/// # Safety
+/// `p` valid for `*len` bytes (as checked by [`addr_cap`]).
+unsafe fn addr_out(a: &SockAddr, p: *mut SOCKADDR, len: *mut INT) -> R<()> {
+    // SAFETY: caller INT.
+    let cap = decode::length(unsafe { mem::read(len) }?)?;
+    // SAFETY: the caller declared `cap` bytes at `p`.
+    let out = unsafe { mem::out_bytes(p.cast(), cap) }?;
+    let n = decode::put_sockaddr(a, out)?;
+    // SAFETY: caller INT.
+    unsafe { mem::write(len, n as INT) }
+}
+
+/// Read a caller `fd_set` (header, then exactly `fd_count` handles).
+///
+/// # Safety
+/// `p` null or a caller fd_set holding `fd_count` handles.
+unsafe fn fdset_in(p: *mut FD_SET) -> R<Option<FdSet>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: caller fd_set: the header is there.
+    let header = unsafe { mem::in_bytes(p.cast(), decode::FD_SET_HEADER) }?;
+    let n = decode::fd_count(header)?;
+    // SAFETY: an fd_set holds `fd_count` handles after its header.
+    let all = unsafe { mem::in_bytes(p.cast(), decode::fd_set_len(n)) }?;
+    Ok(Some(decode::fd_set(all)?))
+}
+
+/// Write an `fd_set` result back over the caller's set (never longer than what was read).
+///
+/// # Safety
+/// As [`fdset_in`].
+unsafe fn fdset_out(p: *mut FD_SET, set: &FdSet) -> R<()> {
+    if p.is_null() {
+        return Ok(());
+    }
+    // SAFETY: the result holds no more handles than the caller's set did.
+    let out = unsafe { mem::out_bytes(p.cast(), decode::fd_set_len(set.len())) }?;
+    decode::put_fd_set(set, out)
+}
+
+// ---- WSPStartup -------------------------------------------------------------------------
+
+fn startup_common(
+    slot: usize,
+    version: WORD,
+    data: *mut WSPDATA,
+    info: *mut WSAPROTOCOL_INFOW,
+    up: WSPUPCALLTABLE,
+    table: *mut WSPPROC_TABLE,
+    procs: WSPPROC_TABLE,
+) -> INT {
+    let r = catch_unwind(AssertUnwindSafe(|| -> R<()> {
+        if data.is_null() || table.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        // SAFETY: non-null caller structure (ws2_32 always passes the entry it loads for).
+        let info = unsafe { info_in(info) }?.ok_or(WsaError::WSAEFAULT)?;
+        let d = instance::startup(slot, version, &info, up)?;
+        // SAFETY: non-null caller WSPDATA and WSPPROC_TABLE (checked above).
+        unsafe {
+            mem::write(data, d)?;
+            mem::write(table, procs)?;
+        }
+        Ok(())
+    }))
+    .unwrap_or(Err(WsaError::WSASYSCALLFAILURE));
+    match r {
+        Ok(()) => 0,
+        Err(e) => e.0,
+    }
+}
+
+/// `WSPStartup`: initialise the provider for the catalog entry `lpProtocolInfo`, keep the
+/// caller's `UpcallTable`, and fill `*lpWSPData` and all 30 entries of `*lpProcTable`.
+/// Returns 0 or an error code (`WSAEFAULT` for null `lpWSPData`/`lpProcTable`/
+/// `lpProtocolInfo`, `WSAEINVALIDPROVIDER` for an entry not in this provider's catalog,
+/// `WSAVERNOTSUPPORTED` below 2.0).
+///
+/// # Safety
+/// The pointers are null or valid for their structures, as ws2spi.h specifies.
+#[no_mangle]
+pub unsafe extern "system" fn WSPStartup(
+    wVersionRequested: WORD,
+    lpWSPData: *mut WSPDATA,
+    lpProtocolInfo: *mut WSAPROTOCOL_INFOW,
+    UpcallTable: WSPUPCALLTABLE,
+    lpProcTable: *mut WSPPROC_TABLE,
+) -> INT {
+    startup_common(
+        0,
+        wVersionRequested,
+        lpWSPData,
+        lpProtocolInfo,
+        UpcallTable,
+        lpProcTable,
+        proc_table::<0>(),
+    )
+}
+
+/// `WSPStartup` bound to slot `S` (what [`startup_for_slot`] hands out).
+unsafe extern "system" fn slot_startup<const S: usize>(
+    version: WORD,
+    data: *mut WSPDATA,
+    info: *mut WSAPROTOCOL_INFOW,
+    up: WSPUPCALLTABLE,
+    table: *mut WSPPROC_TABLE,
+) -> INT {
+    startup_common(S, version, data, info, up, table, proc_table::<S>())
+}
+
+/// The `WSPStartup` of slot `slot` (0 is the exported one).
+pub fn startup_for_slot(slot: usize) -> Option<LPWSPSTARTUP> {
+    macro_rules! pick {
+        ($($n:literal)*) => {
+            match slot {
+                $($n => Some(slot_startup::<$n> as LPWSPSTARTUP),)*
+                _ => None,
+            }
+        };
+    }
+    const _: () = assert!(instance::SLOTS == 16);
+    pick!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
+}
+
+/// `WSPEnumCatalog`: copy this provider's `WSAPROTOCOL_INFOW` entries (the array a
+/// Windows installer registers) into `lpProtocolBuffer`, `WSCEnumProtocols`-style.
+///
+/// `*lpdwBufferLength` is the buffer's size in bytes. Returns the number of entries; or
+/// `SOCKET_ERROR` with `*lpErrno = WSAENOBUFS` and `*lpdwBufferLength` set to the size
+/// needed when the buffer is too small (a null buffer with length 0 asks for the size);
+/// `WSAEFAULT` for a null `lpdwBufferLength`.
+///
+/// # Safety
+/// `lpProtocolBuffer` null or valid for `*lpdwBufferLength` bytes; the other pointers null
+/// or valid.
+#[no_mangle]
+pub unsafe extern "system" fn WSPEnumCatalog(
+    lpProtocolBuffer: *mut WSAPROTOCOL_INFOW,
+    lpdwBufferLength: *mut DWORD,
+    lpErrno: *mut INT,
+) -> INT {
+    guard(lpErrno, SOCKET_ERROR, || {
+        // SAFETY: caller DWORD.
+        let cap = unsafe { mem::read(lpdwBufferLength) }? as usize;
+        let entries = wsp::catalog::entries();
+        let out = if lpProtocolBuffer.is_null() {
+            &mut [][..]
+        } else {
+            // SAFETY: the caller declared `cap` bytes at the buffer.
+            unsafe { mem::out_bytes(lpProtocolBuffer.cast(), cap) }?
+        };
+        match decode::put_catalog(&entries, out) {
+            Ok(n) => Ok(n as INT),
+            Err(need) => {
+                // SAFETY: caller DWORD.
+                unsafe { mem::write(lpdwBufferLength, need as DWORD) }?;
+                Err(WsaError::WSAENOBUFS)
+            }
+        }
+    })
+}
+
+/// The table of slot `S`.
+pub fn proc_table<const S: usize>() -> WSPPROC_TABLE {
+    WSPPROC_TABLE {
+        lpWSPAccept: Some(accept::<S>),
+        lpWSPAddressToString: Some(address_to_string::<S>),
+        lpWSPAsyncSelect: Some(async_select::<S>),
+        lpWSPBind: Some(bind::<S>),
+        lpWSPCancelBlockingCall: Some(cancel_blocking_call::<S>),
+        lpWSPCleanup: Some(cleanup::<S>),
+        lpWSPCloseSocket: Some(close_socket::<S>),
+        lpWSPConnect: Some(connect::<S>),
+        lpWSPDuplicateSocket: Some(duplicate_socket::<S>),
+        lpWSPEnumNetworkEvents: Some(enum_network_events::<S>),
+        lpWSPEventSelect: Some(event_select::<S>),
+        lpWSPGetOverlappedResult: Some(get_overlapped_result::<S>),
+        lpWSPGetPeerName: Some(get_peer_name::<S>),
+        lpWSPGetSockName: Some(get_sock_name::<S>),
+        lpWSPGetSockOpt: Some(get_sock_opt::<S>),
+        lpWSPGetQOSByName: Some(get_qos_by_name::<S>),
+        lpWSPIoctl: Some(ioctl::<S>),
+        lpWSPJoinLeaf: Some(join_leaf::<S>),
+        lpWSPListen: Some(listen::<S>),
+        lpWSPRecv: Some(recv::<S>),
+        lpWSPRecvDisconnect: Some(recv_disconnect::<S>),
+        lpWSPRecvFrom: Some(recv_from::<S>),
+        lpWSPSelect: Some(select::<S>),
+        lpWSPSend: Some(send::<S>),
+        lpWSPSendDisconnect: Some(send_disconnect::<S>),
+        lpWSPSendTo: Some(send_to::<S>),
+        lpWSPSetSockOpt: Some(set_sock_opt::<S>),
+        lpWSPShutdown: Some(shutdown::<S>),
+        lpWSPSocket: Some(socket::<S>),
+        lpWSPStringToAddress: Some(string_to_address::<S>),
+    }
+}
+
+// ---- the 30 entries, in ws2spi.h order ---------------------------------------------------
+
+/// Call a C condition function with the connection's details.
+fn call_condition(
+    f: unsafe extern "system" fn(
+        *mut WSABUF,
+        *mut WSABUF,
+        *mut QOS,
+        *mut QOS,
+        *mut WSABUF,
+        *mut WSABUF,
+        *mut GROUP,
+        DWORD_PTR,
+    ) -> INT,
+    data: DWORD_PTR,
+    c: &mut AcceptCondition<'_>,
+) -> ConditionDecision {
+    let mut caller_id_bytes = c.caller_id.as_bytes().to_vec();
+    let mut callee_id_bytes = c.callee_id.as_bytes().to_vec();
+    let mut caller_id = WSABUF {
+        len: caller_id_bytes.len() as u32,
+        buf: caller_id_bytes.as_mut_ptr(),
+    };
+    let mut callee_id = WSABUF {
+        len: callee_id_bytes.len() as u32,
+        buf: callee_id_bytes.as_mut_ptr(),
+    };
+    let mut caller_data_copy = c.caller_data.map(|d| d.to_vec());
+    let mut caller_data = caller_data_copy.as_mut().map(|d| WSABUF {
+        len: d.len() as u32,
+        buf: d.as_mut_ptr(),
+    });
+    let mut callee_data = c.callee_data.as_mut().map(|o| WSABUF {
+        len: o.buf.len() as u32,
+        buf: o.buf.as_mut_ptr(),
+    });
+    let mut group = c.group;
+    let opt = |b: &mut Option<WSABUF>| {
+        b.as_mut()
+            .map_or(core::ptr::null_mut(), |w| w as *mut WSABUF)
+    };
+    let (cd, ced) = (opt(&mut caller_data), opt(&mut callee_data));
+    // SAFETY: the caller's condition function, called with pointers to live locals that
+    // describe exactly the bytes they point at, and the caller's own callback data.
+    let r = unsafe {
+        f(
+            &mut caller_id,
+            cd,
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
+            &mut callee_id,
+            ced,
+            &mut group,
+            data,
+        )
+    };
+    if let (Some(o), Some(w)) = (c.callee_data.as_mut(), callee_data) {
+        o.len = (w.len as usize).min(o.buf.len());
+    }
+    c.group = group;
+    match r {
+        0 => ConditionDecision::Accept,
+        2 => ConditionDecision::Defer,
+        _ => ConditionDecision::Reject,
+    }
+}
+
+unsafe extern "system" fn accept<const S: usize>(
+    s: SOCKET,
+    addr: *mut SOCKADDR,
+    addrlen: *mut INT,
+    cond: LPCONDITIONPROC,
+    data: DWORD_PTR,
+    errno: *mut INT,
+) -> SOCKET {
+    guard(errno, INVALID_SOCKET, || {
+        let i = inst::<S>()?;
+        let mut a = if addr.is_null() {
+            None
+        } else {
+            // SAFETY: addrlen null or a caller INT.
+            Some(unsafe { addr_cap(addr, addrlen) }?)
+        };
+        let mut f = cond.map(|f| move |c: &mut AcceptCondition<'_>| call_condition(f, data, c));
+        let condition = f.as_mut().map(|f| f as &mut wsp::wsp::ConditionFn<'_>);
+        let new = i.engine.accept(s, a.as_mut(), condition)?;
+        if let Some(a) = &a {
+            // SAFETY: validated by addr_cap.
+            unsafe { addr_out(a, addr, addrlen) }?;
+        }
+        Ok(new)
+    })
+}
+
+unsafe extern "system" fn address_to_string<const S: usize>(
+    sa: *mut SOCKADDR,
+    salen: DWORD,
+    info: *mut WSAPROTOCOL_INFOW,
+    out: *mut u16,
+    outlen: *mut DWORD,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        if sa.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        // SAFETY: the caller declared `salen` bytes at `sa`.
+        let a = decode::sockaddr(unsafe { mem::in_bytes(sa.cast(), salen as usize) }?);
+        // SAFETY: null or a caller structure.
+        let info = unsafe { info_in(info) }?;
+        // SAFETY: caller DWORD.
+        let cap = unsafe { mem::read(outlen) }? as usize;
+        let text = i.engine.address_to_string(&a, info.as_ref())?;
+        // SAFETY: the caller declared `cap` characters at `out`.
+        let buf = unsafe { mem::out_wide(out, cap) }?;
+        match decode::put_wide(&text, buf) {
+            Ok(n) => {
+                // SAFETY: caller DWORD.
+                unsafe { mem::write(outlen, n as DWORD) }?;
+                Ok(0)
+            }
+            Err(need) => {
+                // SAFETY: caller DWORD.
+                unsafe { mem::write(outlen, need as DWORD) }?;
+                Err(WsaError::WSAEFAULT)
+            }
+        }
+    })
+}
+
+unsafe extern "system" fn async_select<const S: usize>(
+    s: SOCKET,
+    hwnd: HWND,
+    msg: u32,
+    events: i32,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        let w = i.window(hwnd)?;
+        i.engine.async_select(s, w.as_ref(), msg, events)?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn bind<const S: usize>(
+    s: SOCKET,
+    name: *const SOCKADDR,
+    namelen: INT,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        // SAFETY: the caller declared `namelen` bytes at `name`.
+        let a = unsafe { addr_in(name, namelen) }?;
+        i.engine.bind(s, &a)?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn cancel_blocking_call<const S: usize>(errno: *mut INT) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        inst::<S>()?.engine.cancel_blocking_call()?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn cleanup<const S: usize>(errno: *mut INT) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        instance::cleanup(S)?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn close_socket<const S: usize>(s: SOCKET, errno: *mut INT) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        inst::<S>()?.engine.close_socket(s)?;
+        Ok(0)
+    })
+}
+
+/// The shared body of WSPConnect and WSPJoinLeaf.
+///
+/// # Safety
+/// The pointers are null or valid as ws2spi.h specifies.
+#[allow(clippy::too_many_arguments)]
+unsafe fn connect_args<T>(
+    name: *const SOCKADDR,
+    namelen: INT,
+    caller: *mut WSABUF,
+    callee: *mut WSABUF,
+    sqos: *mut QOS,
+    gqos: *mut QOS,
+    call: impl FnOnce(
+        &SockAddr,
+        Option<&[u8]>,
+        Option<&mut OutBuf<'_>>,
+        Option<&wsp::types::Qos>,
+        Option<&wsp::types::Qos>,
+    ) -> R<T>,
+) -> R<T> {
+    // SAFETY: forwarded contract for every pointer.
+    let (a, cd, out, sq, gq) = unsafe {
+        (
+            addr_in(name, namelen)?,
+            wsabuf_in(caller)?,
+            wsabuf_out(callee)?,
+            qos_in(sqos)?,
+            qos_in(gqos)?,
+        )
+    };
+    let mut out = out.map(|buf| OutBuf { buf, len: 0 });
+    let r = call(&a, cd, out.as_mut(), sq.as_ref(), gq.as_ref())?;
+    if let Some(o) = out {
+        // SAFETY: the caller's WSABUF.
+        unsafe { wsabuf_set_len(callee, o.len) }?;
+    }
+    Ok(r)
+}
+
+unsafe extern "system" fn connect<const S: usize>(
+    s: SOCKET,
+    name: *const SOCKADDR,
+    namelen: INT,
+    caller: *mut WSABUF,
+    callee: *mut WSABUF,
+    sqos: *mut QOS,
+    gqos: *mut QOS,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        // SAFETY: the caller's pointers, forwarded.
+        unsafe {
+            connect_args(
+                name,
+                namelen,
+                caller,
+                callee,
+                sqos,
+                gqos,
+                |a, cd, o, sq, gq| i.engine.connect(s, a, cd, o, sq, gq),
+            )
+        }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn duplicate_socket<const S: usize>(
+    s: SOCKET,
+    pid: DWORD,
+    info: *mut WSAPROTOCOL_INFOW,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        if info.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        let p = i.engine.duplicate_socket(s, pid)?;
+        // SAFETY: non-null caller structure.
+        unsafe { mem::write(info, p) }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn enum_network_events<const S: usize>(
+    s: SOCKET,
+    h: HANDLE,
+    out: *mut WSANETWORKEVENTS,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        if out.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        let ev = i.event(h)?;
+        let ne = i.engine.enum_network_events(s, ev.as_ref())?;
+        if i.is_proxied_event(h) {
+            let _ = i.up.reset_event(h);
+        }
+        // SAFETY: non-null caller structure.
+        unsafe { mem::write(out, ne) }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn event_select<const S: usize>(
+    s: SOCKET,
+    h: HANDLE,
+    events: i32,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        let ev = i.event(h)?;
+        i.engine.event_select(s, ev.as_ref(), events)?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn get_overlapped_result<const S: usize>(
+    s: SOCKET,
+    ov: *mut WSAOVERLAPPED,
+    cb: *mut DWORD,
+    wait: BOOL,
+    flags: *mut DWORD,
+    errno: *mut INT,
+) -> BOOL {
+    guard(errno, FALSE, || {
+        let i = inst::<S>()?;
+        if ov.is_null() || cb.is_null() || flags.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        let (n, f) = i
+            .engine
+            .get_overlapped_result(s, ov as usize, wait != FALSE)?;
+        // SAFETY: non-null caller DWORDs.
+        unsafe {
+            mem::write(cb, n as DWORD)?;
+            mem::write(flags, f)?;
+        }
+        Ok(TRUE)
+    })
+}
+
+unsafe extern "system" fn get_peer_name<const S: usize>(
+    s: SOCKET,
+    name: *mut SOCKADDR,
+    namelen: *mut INT,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        // SAFETY: the caller's pointers.
+        let mut a = unsafe { addr_cap(name, namelen) }?;
+        i.engine.get_peer_name(s, &mut a)?;
+        // SAFETY: validated by addr_cap.
+        unsafe { addr_out(&a, name, namelen) }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn get_sock_name<const S: usize>(
+    s: SOCKET,
+    name: *mut SOCKADDR,
+    namelen: *mut INT,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        // SAFETY: the caller's pointers.
+        let mut a = unsafe { addr_cap(name, namelen) }?;
+        i.engine.get_sock_name(s, &mut a)?;
+        // SAFETY: validated by addr_cap.
+        unsafe { addr_out(&a, name, namelen) }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn get_sock_opt<const S: usize>(
+    s: SOCKET,
+    level: INT,
+    optname: INT,
+    optval: *mut u8,
+    optlen: *mut INT,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        // SAFETY: caller INT.
+        let cap = decode::length(unsafe { mem::read(optlen) }?)?;
+        if optval.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        // SAFETY: the caller declared `cap` bytes at `optval`.
+        let buf = unsafe { mem::out_bytes(optval, cap) }?;
+        let n = i.engine.get_sock_opt(s, level, optname, buf)?;
+        // SAFETY: caller INT.
+        unsafe { mem::write(optlen, n as INT) }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn get_qos_by_name<const S: usize>(
+    s: SOCKET,
+    name: *mut WSABUF,
+    qos: *mut QOS,
+    errno: *mut INT,
+) -> BOOL {
+    guard(errno, FALSE, || {
+        let i = inst::<S>()?;
+        // SAFETY: the caller's WSABUF.
+        let n = unsafe { wsabuf_in(name) }?.ok_or(WsaError::WSAEFAULT)?;
+        if qos.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        let end = n.iter().position(|&b| b == 0).unwrap_or(n.len());
+        let text = String::from_utf8_lossy(&n[..end]).into_owned();
+        let mut q = wsp::types::Qos::default();
+        i.engine.get_qos_by_name(s, &text, &mut q)?;
+        // SAFETY: non-null caller QOS: write only the two flow specs.
+        unsafe {
+            mem::write(core::ptr::addr_of_mut!((*qos).SendingFlowspec), q.sending)?;
+            mem::write(
+                core::ptr::addr_of_mut!((*qos).ReceivingFlowspec),
+                q.receiving,
+            )?;
+        }
+        Ok(TRUE)
+    })
+}
+
+unsafe extern "system" fn ioctl<const S: usize>(
+    s: SOCKET,
+    code: DWORD,
+    inbuf: *mut u8,
+    cbin: DWORD,
+    outbuf: *mut u8,
+    cbout: DWORD,
+    ret: *mut DWORD,
+    ov: *mut WSAOVERLAPPED,
+    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _tid: *mut WSATHREADID,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        no_overlapped(ov)?;
+        if ret.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        // SAFETY: the caller declared `cbin` and `cbout` bytes.
+        let (input, output) = unsafe {
+            (
+                mem::in_bytes(inbuf, cbin as usize)?,
+                mem::out_bytes(outbuf, cbout as usize)?,
+            )
+        };
+        let n = i.engine.ioctl(s, code, input, output)?;
+        // SAFETY: non-null caller DWORD.
+        unsafe { mem::write(ret, n as DWORD) }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn join_leaf<const S: usize>(
+    s: SOCKET,
+    name: *const SOCKADDR,
+    namelen: INT,
+    caller: *mut WSABUF,
+    callee: *mut WSABUF,
+    sqos: *mut QOS,
+    gqos: *mut QOS,
+    flags: DWORD,
+    errno: *mut INT,
+) -> SOCKET {
+    guard(errno, INVALID_SOCKET, || {
+        let i = inst::<S>()?;
+        // SAFETY: the caller's pointers, forwarded.
+        unsafe {
+            connect_args(
+                name,
+                namelen,
+                caller,
+                callee,
+                sqos,
+                gqos,
+                |a, cd, o, sq, gq| i.engine.join_leaf(s, a, cd, o, sq, gq, flags),
+            )
+        }
+    })
+}
+
+unsafe extern "system" fn listen<const S: usize>(s: SOCKET, backlog: INT, errno: *mut INT) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        inst::<S>()?.engine.listen(s, backlog)?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn recv<const S: usize>(
+    s: SOCKET,
+    bufs: *mut WSABUF,
+    count: DWORD,
+    got: *mut DWORD,
+    flags: *mut DWORD,
+    ov: *mut WSAOVERLAPPED,
+    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _tid: *mut WSATHREADID,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        no_overlapped(ov)?;
+        if got.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        // SAFETY: caller DWORD and WSABUF array.
+        let (mut f, mut v) = unsafe { (mem::read(flags)?, bufs_out(bufs, count)?) };
+        let n = i.engine.recv(s, &mut v, &mut f)?;
+        // SAFETY: caller DWORDs.
+        unsafe {
+            mem::write(got, n as DWORD)?;
+            mem::write(flags, f)?;
+        }
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn recv_disconnect<const S: usize>(
+    s: SOCKET,
+    data: *mut WSABUF,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        // SAFETY: the caller's WSABUF.
+        let buf = unsafe { wsabuf_out(data) }?;
+        let n = i.engine.recv_disconnect(s, buf)?;
+        // SAFETY: the caller's WSABUF.
+        unsafe { wsabuf_set_len(data, n) }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn recv_from<const S: usize>(
+    s: SOCKET,
+    bufs: *mut WSABUF,
+    count: DWORD,
+    got: *mut DWORD,
+    flags: *mut DWORD,
+    from: *mut SOCKADDR,
+    fromlen: *mut INT,
+    ov: *mut WSAOVERLAPPED,
+    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _tid: *mut WSATHREADID,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        no_overlapped(ov)?;
+        if got.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        // SAFETY: caller DWORD, WSABUF array and address buffer.
+        let (mut f, mut v, mut a) = unsafe {
+            (
+                mem::read(flags)?,
+                bufs_out(bufs, count)?,
+                if from.is_null() {
+                    None
+                } else {
+                    Some(addr_cap(from, fromlen)?)
+                },
+            )
+        };
+        let n = i.engine.recv_from(s, &mut v, &mut f, a.as_mut())?;
+        // SAFETY: caller DWORDs and the address buffer validated above.
+        unsafe {
+            mem::write(got, n as DWORD)?;
+            mem::write(flags, f)?;
+            if let Some(a) = &a {
+                addr_out(a, from, fromlen)?;
+            }
+        }
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn select<const S: usize>(
+    _nfds: INT,
+    r: *mut FD_SET,
+    w: *mut FD_SET,
+    e: *mut FD_SET,
+    timeout: *const TIMEVAL,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        // SAFETY: the caller's sets and timeval.
+        let (mut rs, mut ws, mut es, t) = unsafe {
+            (
+                fdset_in(r)?,
+                fdset_in(w)?,
+                fdset_in(e)?,
+                if timeout.is_null() {
+                    None
+                } else {
+                    Some(decode::timeval(mem::struct_bytes(timeout)?)?)
+                },
+            )
+        };
+        let n = i
+            .engine
+            .select(rs.as_mut(), ws.as_mut(), es.as_mut(), t.as_ref())?;
+        // SAFETY: the caller's sets; results are subsets of what was read.
+        unsafe {
+            for (p, set) in [(r, &rs), (w, &ws), (e, &es)] {
+                if let Some(set) = set {
+                    fdset_out(p, set)?;
+                }
+            }
+        }
+        Ok(n as INT)
+    })
+}
+
+unsafe extern "system" fn send<const S: usize>(
+    s: SOCKET,
+    bufs: *mut WSABUF,
+    count: DWORD,
+    sent: *mut DWORD,
+    flags: DWORD,
+    ov: *mut WSAOVERLAPPED,
+    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _tid: *mut WSATHREADID,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        no_overlapped(ov)?;
+        if sent.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        // SAFETY: the caller's WSABUF array.
+        let v = unsafe { bufs_in(bufs, count) }?;
+        let n = i.engine.send(s, &v, flags)?;
+        // SAFETY: non-null caller DWORD.
+        unsafe { mem::write(sent, n as DWORD) }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn send_disconnect<const S: usize>(
+    s: SOCKET,
+    data: *mut WSABUF,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        // SAFETY: the caller's WSABUF.
+        let d = unsafe { wsabuf_in(data) }?;
+        i.engine.send_disconnect(s, d)?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn send_to<const S: usize>(
+    s: SOCKET,
+    bufs: *mut WSABUF,
+    count: DWORD,
+    sent: *mut DWORD,
+    flags: DWORD,
+    to: *const SOCKADDR,
+    tolen: INT,
+    ov: *mut WSAOVERLAPPED,
+    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _tid: *mut WSATHREADID,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        no_overlapped(ov)?;
+        if sent.is_null() {
+            return Err(WsaError::WSAEFAULT);
+        }
+        // SAFETY: the caller's WSABUF array and address.
+        let (v, a) = unsafe {
+            (
+                bufs_in(bufs, count)?,
+                if to.is_null() {
+                    None
+                } else {
+                    Some(addr_in(to, tolen)?)
+                },
+            )
+        };
+        let n = i.engine.send_to(s, &v, flags, a.as_ref())?;
+        // SAFETY: non-null caller DWORD.
+        unsafe { mem::write(sent, n as DWORD) }?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn set_sock_opt<const S: usize>(
+    s: SOCKET,
+    level: INT,
+    optname: INT,
+    optval: *const u8,
+    optlen: INT,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        let len = decode::length(optlen)?;
+        // SAFETY: the caller declared `optlen` bytes at `optval`.
+        let v = unsafe { mem::in_bytes(optval, len) }?;
+        i.engine.set_sock_opt(s, level, optname, v)?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn shutdown<const S: usize>(s: SOCKET, how: INT, errno: *mut INT) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        inst::<S>()?.engine.shutdown(s, how)?;
+        Ok(0)
+    })
+}
+
+unsafe extern "system" fn socket<const S: usize>(
+    af: INT,
+    ty: INT,
+    protocol: INT,
+    info: *mut WSAPROTOCOL_INFOW,
+    g: GROUP,
+    flags: DWORD,
+    errno: *mut INT,
+) -> SOCKET {
+    guard(errno, INVALID_SOCKET, || {
+        let i = inst::<S>()?;
+        // SAFETY: null or a caller structure.
+        let info = unsafe { info_in(info) }?;
+        i.engine.socket(af, ty, protocol, info.as_ref(), g, flags)
+    })
+}
+
+unsafe extern "system" fn string_to_address<const S: usize>(
+    text: *mut u16,
+    af: INT,
+    info: *mut WSAPROTOCOL_INFOW,
+    addr: *mut SOCKADDR,
+    addrlen: *mut INT,
+    errno: *mut INT,
+) -> INT {
+    guard(errno, SOCKET_ERROR, || {
+        let i = inst::<S>()?;
+        // SAFETY: a NUL-terminated caller string, a caller structure, and an address buffer.
+        let (units, info, mut a) = unsafe {
+            (
+                mem::wide_cstr(text)?,
+                info_in(info)?,
+                addr_cap(addr, addrlen)?,
+            )
+        };
+        let t = decode::wide(&units)?;
+        i.engine.string_to_address(&t, af, info.as_ref(), &mut a)?;
+        // SAFETY: validated by addr_cap.
+        unsafe { addr_out(&a, addr, addrlen) }?;
+        Ok(0)
+    })
+}
+
+/// `DllMain` of the provider DLL: does nothing, so nothing runs under the loader lock
+/// (no threads, no allocation, no other DLLs). The engine and its reactor start in
+/// `WSPStartup` and stop in the balancing `WSPCleanup`.
+#[cfg(windows)]
+#[no_mangle]
+pub extern "system" fn DllMain(_module: usize, _reason: u32, _reserved: *mut u8) -> BOOL {
+    TRUE
+}

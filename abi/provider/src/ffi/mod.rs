@@ -1,0 +1,13 @@
+//! Everything `unsafe` in this crate: the C entry points, the calls through foreign
+//! function pointers, and the step from caller pointers to slices. Each block says why
+//! it is sound (`// SAFETY:`); the rest of the crate is safe code.
+
+#![allow(unsafe_code)]
+#![allow(non_snake_case)]
+
+pub mod calls;
+pub mod exports;
+pub mod loader;
+pub mod local;
+pub mod mem;
+pub mod upcall;

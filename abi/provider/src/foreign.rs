@@ -1,0 +1,337 @@
+//! [`ForeignProvider`]: the `Wsp` trait over any provider's C `WSPPROC_TABLE`.
+//!
+//! The provider is reached through its `WSPStartup` (from a library loaded by path, a
+//! function pointer, or this crate's own table via [`ForeignProvider::in_tree`]). It gets
+//! this crate's upcall table ([`crate::ffi::local`]), so the `WSAEVENT`s and `HWND`s the
+//! trait's callers pass (`wsp::sync::Event`, `wsp::sync::Hwnd`) travel as their registry
+//! handle values and the provider's `WPUSetEvent`/`WPUPostMessage` land in them.
+//!
+//! Until [`Wsp::startup`] succeeds there is no table, and every call is
+//! `WSANOTINITIALISED`, as ws2_32 reports before `WSAStartup`.
+
+use crate::abi::{LPWSPENUMCATALOG, LPWSPSTARTUP};
+use crate::ffi::calls::{self, Table};
+use crate::ffi::loader::{Library, LoadError};
+use crate::instance;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use wsp::sync::{Event, Hwnd};
+use wsp::types::{Qos, GROUP, SOCKET, TIMEVAL, WSANETWORKEVENTS, WSAPROTOCOL_INFOW, WSPDATA};
+use wsp::wsp::{ConditionFn, OutBuf, WspResult};
+use wsp::{FdSet, SockAddr, WsaError, Wsp};
+
+/// A provider reached through its C table.
+pub struct ForeignProvider {
+    startup_fn: LPWSPSTARTUP,
+    info: WSAPROTOCOL_INFOW,
+    catalog: Vec<WSAPROTOCOL_INFOW>,
+    table: Mutex<Option<Table>>,
+    slot: Option<usize>,
+    _library: Option<Library>,
+}
+
+impl std::fmt::Debug for ForeignProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ForeignProvider")
+            .field("info", &self.info)
+            .field("slot", &self.slot)
+            .field("started", &self.lock().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ForeignProvider {
+    /// A provider whose `WSPStartup` is `startup`, started for the catalog entry `info`.
+    pub fn from_startup(startup: LPWSPSTARTUP, info: WSAPROTOCOL_INFOW) -> ForeignProvider {
+        ForeignProvider {
+            startup_fn: startup,
+            info,
+            catalog: vec![info],
+            table: Mutex::new(None),
+            slot: None,
+            _library: None,
+        }
+    }
+
+    /// Load the provider library at `path` and use its `WSPStartup`. The catalog entry is
+    /// the first one its `WSPEnumCatalog` reports, or `info` when given.
+    pub fn load(
+        path: &Path,
+        info: Option<WSAPROTOCOL_INFOW>,
+    ) -> Result<ForeignProvider, LoadError> {
+        let lib = Library::open(path)?;
+        let startup = lib.wsp_startup()?;
+        let catalog = match lib.wsp_enum_catalog() {
+            Some(f) => enum_catalog(f).map_err(|e| LoadError(format!("WSPEnumCatalog: {e}")))?,
+            None => Vec::new(),
+        };
+        let info = info
+            .or_else(|| catalog.first().copied())
+            .ok_or_else(|| LoadError("no WSPEnumCatalog and no protocol info given".into()))?;
+        Ok(ForeignProvider {
+            startup_fn: startup,
+            info,
+            catalog: if catalog.is_empty() {
+                vec![info]
+            } else {
+                catalog
+            },
+            table: Mutex::new(None),
+            slot: None,
+            _library: Some(lib),
+        })
+    }
+
+    /// This crate's own provider, driven through C: a fresh engine in a slot of its own,
+    /// reached through that slot's `WSPStartup` and `WSPPROC_TABLE` exactly as a loaded
+    /// library's would be. Panics if every in-tree slot is taken (15 live wrappers).
+    pub fn in_tree() -> ForeignProvider {
+        let slot = instance::reserve().expect("all in-tree provider slots are in use");
+        let startup = crate::ffi::exports::startup_for_slot(slot).expect("slot in range");
+        let catalog = wsp::catalog::entries();
+        ForeignProvider {
+            startup_fn: startup,
+            info: catalog[0],
+            catalog,
+            table: Mutex::new(None),
+            slot: Some(slot),
+            _library: None,
+        }
+    }
+
+    /// The catalog entries the provider reported (or the one it was given).
+    pub fn catalog(&self) -> &[WSAPROTOCOL_INFOW] {
+        &self.catalog
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Table>> {
+        self.table.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn t(&self) -> WspResult<Table> {
+        self.lock().ok_or(WsaError::WSANOTINITIALISED)
+    }
+}
+
+impl Drop for ForeignProvider {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot {
+            instance::release(slot);
+        }
+    }
+}
+
+/// Read a library's catalog through its `WSPEnumCatalog`.
+pub fn enum_catalog(f: LPWSPENUMCATALOG) -> WspResult<Vec<WSAPROTOCOL_INFOW>> {
+    calls::enum_catalog(f)
+}
+
+fn event_handle(e: Option<&Event>) -> usize {
+    e.map_or(0, Event::raw)
+}
+
+impl Wsp for ForeignProvider {
+    fn startup(&self, version_requested: u16) -> WspResult<WSPDATA> {
+        let (data, table) = calls::startup(
+            self.startup_fn,
+            version_requested,
+            &self.info,
+            crate::ffi::local::table(),
+        )?;
+        *self.lock() = Some(table);
+        Ok(data)
+    }
+
+    fn cleanup(&self) -> WspResult<()> {
+        self.t()?.cleanup()
+    }
+
+    fn socket(
+        &self,
+        af: i32,
+        ty: i32,
+        protocol: i32,
+        info: Option<&WSAPROTOCOL_INFOW>,
+        group: GROUP,
+        flags: u32,
+    ) -> WspResult<SOCKET> {
+        self.t()?.socket(af, ty, protocol, info, group, flags)
+    }
+
+    fn close_socket(&self, s: SOCKET) -> WspResult<()> {
+        self.t()?.close_socket(s)
+    }
+
+    fn bind(&self, s: SOCKET, name: &SockAddr) -> WspResult<()> {
+        self.t()?.bind(s, name)
+    }
+
+    fn listen(&self, s: SOCKET, backlog: i32) -> WspResult<()> {
+        self.t()?.listen(s, backlog)
+    }
+
+    fn accept(
+        &self,
+        s: SOCKET,
+        addr: Option<&mut SockAddr>,
+        condition: Option<&mut ConditionFn<'_>>,
+    ) -> WspResult<SOCKET> {
+        self.t()?.accept(s, addr, condition)
+    }
+
+    fn connect(
+        &self,
+        s: SOCKET,
+        name: &SockAddr,
+        caller_data: Option<&[u8]>,
+        callee_data: Option<&mut OutBuf<'_>>,
+        sqos: Option<&Qos>,
+        gqos: Option<&Qos>,
+    ) -> WspResult<()> {
+        self.t()?
+            .connect(s, name, caller_data, callee_data, sqos, gqos)
+    }
+
+    fn join_leaf(
+        &self,
+        s: SOCKET,
+        name: &SockAddr,
+        caller_data: Option<&[u8]>,
+        callee_data: Option<&mut OutBuf<'_>>,
+        sqos: Option<&Qos>,
+        gqos: Option<&Qos>,
+        flags: u32,
+    ) -> WspResult<SOCKET> {
+        self.t()?
+            .join_leaf(s, name, caller_data, callee_data, sqos, gqos, flags)
+    }
+
+    fn send(&self, s: SOCKET, bufs: &[&[u8]], flags: u32) -> WspResult<usize> {
+        self.t()?.send_to(s, bufs, flags, None, true)
+    }
+
+    fn send_to(
+        &self,
+        s: SOCKET,
+        bufs: &[&[u8]],
+        flags: u32,
+        to: Option<&SockAddr>,
+    ) -> WspResult<usize> {
+        self.t()?.send_to(s, bufs, flags, to, false)
+    }
+
+    fn recv(&self, s: SOCKET, bufs: &mut [&mut [u8]], flags: &mut u32) -> WspResult<usize> {
+        self.t()?.recv_from(s, bufs, flags, None, true)
+    }
+
+    fn recv_from(
+        &self,
+        s: SOCKET,
+        bufs: &mut [&mut [u8]],
+        flags: &mut u32,
+        from: Option<&mut SockAddr>,
+    ) -> WspResult<usize> {
+        self.t()?.recv_from(s, bufs, flags, from, false)
+    }
+
+    fn send_disconnect(&self, s: SOCKET, data: Option<&[u8]>) -> WspResult<()> {
+        self.t()?.send_disconnect(s, data)
+    }
+
+    fn recv_disconnect(&self, s: SOCKET, data: Option<&mut [u8]>) -> WspResult<usize> {
+        self.t()?.recv_disconnect(s, data)
+    }
+
+    fn shutdown(&self, s: SOCKET, how: i32) -> WspResult<()> {
+        self.t()?.shutdown(s, how)
+    }
+
+    fn get_sock_name(&self, s: SOCKET, name: &mut SockAddr) -> WspResult<()> {
+        self.t()?.get_sock_name(s, name)
+    }
+
+    fn get_peer_name(&self, s: SOCKET, name: &mut SockAddr) -> WspResult<()> {
+        self.t()?.get_peer_name(s, name)
+    }
+
+    fn get_sock_opt(
+        &self,
+        s: SOCKET,
+        level: i32,
+        name: i32,
+        optval: &mut [u8],
+    ) -> WspResult<usize> {
+        self.t()?.get_sock_opt(s, level, name, optval)
+    }
+
+    fn set_sock_opt(&self, s: SOCKET, level: i32, name: i32, optval: &[u8]) -> WspResult<()> {
+        self.t()?.set_sock_opt(s, level, name, optval)
+    }
+
+    fn ioctl(&self, s: SOCKET, code: u32, input: &[u8], output: &mut [u8]) -> WspResult<usize> {
+        self.t()?.ioctl(s, code, input, output)
+    }
+
+    fn event_select(&self, s: SOCKET, event: Option<&Event>, network_events: i32) -> WspResult<()> {
+        self.t()?
+            .event_select(s, event_handle(event), network_events)
+    }
+
+    fn enum_network_events(&self, s: SOCKET, event: Option<&Event>) -> WspResult<WSANETWORKEVENTS> {
+        self.t()?.enum_network_events(s, event_handle(event))
+    }
+
+    fn async_select(&self, s: SOCKET, hwnd: Option<&Hwnd>, msg: u32, events: i32) -> WspResult<()> {
+        self.t()?
+            .async_select(s, hwnd.map_or(0, Hwnd::raw), msg, events)
+    }
+
+    fn select(
+        &self,
+        read: Option<&mut FdSet>,
+        write: Option<&mut FdSet>,
+        except: Option<&mut FdSet>,
+        timeout: Option<&TIMEVAL>,
+    ) -> WspResult<usize> {
+        self.t()?.select(read, write, except, timeout)
+    }
+
+    fn cancel_blocking_call(&self) -> WspResult<()> {
+        self.t()?.cancel_blocking_call()
+    }
+
+    fn duplicate_socket(&self, s: SOCKET, pid: u32) -> WspResult<WSAPROTOCOL_INFOW> {
+        self.t()?.duplicate_socket(s, pid)
+    }
+
+    fn get_overlapped_result(
+        &self,
+        s: SOCKET,
+        overlapped: usize,
+        wait: bool,
+    ) -> WspResult<(usize, u32)> {
+        self.t()?.get_overlapped_result(s, overlapped, wait)
+    }
+
+    fn get_qos_by_name(&self, s: SOCKET, name: &str, qos: &mut Qos) -> WspResult<()> {
+        self.t()?.get_qos_by_name(s, name, qos)
+    }
+
+    fn address_to_string(
+        &self,
+        addr: &SockAddr,
+        info: Option<&WSAPROTOCOL_INFOW>,
+    ) -> WspResult<String> {
+        self.t()?.address_to_string(addr, info)
+    }
+
+    fn string_to_address(
+        &self,
+        text: &str,
+        af: i32,
+        info: Option<&WSAPROTOCOL_INFOW>,
+        out: &mut SockAddr,
+    ) -> WspResult<()> {
+        self.t()?.string_to_address(text, af, info, out)
+    }
+}

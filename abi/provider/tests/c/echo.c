@@ -1,0 +1,218 @@
+/* echo.c: load the wsp provider library, start it with this program's own upcall table,
+ * and run a loopback echo through the returned WSPPROC_TABLE.
+ *
+ *   echo PATH-TO-PROVIDER-LIBRARY
+ *
+ * Built with gcc on Linux (dlopen) by abi/provider/tests/c_echo.rs, and with mingw for the
+ * Wine smoke test (LoadLibraryA) by abi/provider/ci/windows-smoke.sh. Prints "echo ok" and
+ * exits 0 on success; prints the failing step and exits 1 otherwise.
+ *
+ * The upcall table's events are this program's own: an atomic flag per event, waited on
+ * by polling, so the test does not depend on the host's event API. */
+#ifndef _WIN32
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include "wsp_abi.h"
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _WIN32
+#include <windows.h>
+static void *load(const char *path) { return (void *)LoadLibraryA(path); }
+static void *sym(void *lib, const char *name) { return (void *)GetProcAddress((HMODULE)lib, name); }
+static void nap(void) { Sleep(1); }
+#else
+#include <dlfcn.h>
+#include <time.h>
+static void *load(const char *path) { return dlopen(path, RTLD_NOW); }
+static void *sym(void *lib, const char *name) { return dlsym(lib, name); }
+static void nap(void) {
+    struct timespec t = { 0, 1000000 };
+    nanosleep(&t, NULL);
+}
+#endif
+
+#define CHECK(cond, ...)                                             \
+    do {                                                             \
+        if (!(cond)) {                                               \
+            fprintf(stderr, "echo.c:%d: ", __LINE__);                \
+            fprintf(stderr, __VA_ARGS__);                            \
+            fprintf(stderr, "\n");                                   \
+            exit(1);                                                 \
+        }                                                            \
+    } while (0)
+
+/* ---- this host's upcalls ---------------------------------------------------------- */
+
+#define MAX_EVENTS 8
+static atomic_int events[MAX_EVENTS];
+static atomic_int sets_seen;
+static atomic_int posts_seen;
+
+/* Event handles are 0x100 + index, so 0 stays "no event". */
+static atomic_int *event_of(HANDLE h) {
+    if (h < 0x100 || h >= 0x100 + MAX_EVENTS) return NULL;
+    return &events[h - 0x100];
+}
+
+static BOOL WSPAPI up_set_event(HANDLE h, INT *err) {
+    atomic_int *e = event_of(h);
+    if (!e) { *err = 6; return 0; }
+    atomic_store(e, 1);
+    atomic_fetch_add(&sets_seen, 1);
+    return 1;
+}
+static BOOL WSPAPI up_reset_event(HANDLE h, INT *err) {
+    atomic_int *e = event_of(h);
+    if (!e) { *err = 6; return 0; }
+    atomic_store(e, 0);
+    return 1;
+}
+static HANDLE WSPAPI up_create_event(INT *err) { *err = WSAENOBUFS; return 0; }
+static BOOL WSPAPI up_close_event(HANDLE h, INT *err) { (void)h; (void)err; return 1; }
+static BOOL WSPAPI up_post_message(HWND w, unsigned m, WPARAM wp, LPARAM lp) {
+    (void)w; (void)m; (void)wp; (void)lp;
+    atomic_fetch_add(&posts_seen, 1);
+    return 1;
+}
+
+static int wait_event(HANDLE h, int ms) {
+    atomic_int *e = event_of(h);
+    for (int i = 0; i < ms; i++) {
+        if (atomic_load(e)) return 1;
+        nap();
+    }
+    return 0;
+}
+
+/* ---- the test ------------------------------------------------------------------------ */
+
+static SOCKADDR_IN loopback(uint16_t port) {
+    SOCKADDR_IN a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = (uint16_t)((port >> 8) | (port << 8));
+    a.sin_addr[0] = 127; a.sin_addr[3] = 1;
+    return a;
+}
+
+int main(int argc, char **argv) {
+    CHECK(argc == 2, "usage: echo PROVIDER-LIBRARY");
+    void *lib = load(argv[1]);
+    CHECK(lib, "cannot load %s", argv[1]);
+    LPWSPSTARTUP startup = (LPWSPSTARTUP)sym(lib, "WSPStartup");
+    LPWSPENUMCATALOG enum_catalog = (LPWSPENUMCATALOG)sym(lib, "WSPEnumCatalog");
+    CHECK(startup && enum_catalog, "missing exports");
+
+    /* The catalog, WSCEnumProtocols-style: ask for the size, then fill. */
+    DWORD len = 0;
+    INT err = 0;
+    CHECK(enum_catalog(NULL, &len, &err) == SOCKET_ERROR && err == WSAENOBUFS,
+          "size query: err %d", err);
+    CHECK(len % sizeof(WSAPROTOCOL_INFOW) == 0 && len > 0, "catalog length %u", len);
+    WSAPROTOCOL_INFOW *cat = malloc(len);
+    INT n = enum_catalog(cat, &len, &err);
+    CHECK(n == (INT)(len / sizeof(WSAPROTOCOL_INFOW)), "catalog count %d", n);
+    CHECK(cat[0].iAddressFamily == AF_INET && cat[0].iSocketType == SOCK_STREAM,
+          "first entry is not TCP/IPv4");
+
+    WSPUPCALLTABLE up;
+    memset(&up, 0, sizeof up);
+    up.lpWPUSetEvent = up_set_event;
+    up.lpWPUResetEvent = up_reset_event;
+    up.lpWPUCreateEvent = up_create_event;
+    up.lpWPUCloseEvent = up_close_event;
+    up.lpWPUPostMessage = up_post_message;
+
+    WSPDATA data;
+    WSPPROC_TABLE t;
+    memset(&t, 0, sizeof t);
+    CHECK(startup(0x0101, &data, &cat[0], up, &t) != 0, "startup 1.1 should fail");
+    CHECK(startup(0x0202, NULL, &cat[0], up, &t) == WSAEFAULT, "null WSPDATA");
+    CHECK(startup(0x0202, &data, &cat[0], up, &t) == 0, "WSPStartup failed");
+    CHECK(data.wVersion == 0x0202, "version %#x", data.wVersion);
+    void **entries = (void **)&t;
+    for (int i = 0; i < 30; i++) CHECK(entries[i], "table entry %d is null", i);
+
+    /* Pointer discipline. */
+    CHECK(t.lpWSPCloseSocket(0x7bad, NULL) == SOCKET_ERROR, "null lpErrno");
+    CHECK(t.lpWSPCloseSocket(0x7bad, &err) == SOCKET_ERROR && err == WSAENOTSOCK,
+          "garbage handle: %d", err);
+
+    SOCKET l = t.lpWSPSocket(AF_INET, SOCK_STREAM, IPPROTO_TCP, &cat[0], 0, 0, &err);
+    CHECK(l != INVALID_SOCKET, "socket: %d", err);
+    SOCKADDR_IN any = loopback(0);
+    CHECK(t.lpWSPBind(l, (SOCKADDR *)&any, 15, &err) == SOCKET_ERROR && err == WSAEFAULT,
+          "short bind name: %d", err);
+    CHECK(t.lpWSPBind(l, NULL, 16, &err) == SOCKET_ERROR && err == WSAEFAULT,
+          "null bind name: %d", err);
+    CHECK(t.lpWSPBind(l, (SOCKADDR *)&any, sizeof any, &err) == 0, "bind: %d", err);
+    CHECK(t.lpWSPListen(l, 5, &err) == 0, "listen: %d", err);
+    SOCKADDR_IN bound;
+    INT blen = sizeof bound;
+    CHECK(t.lpWSPGetSockName(l, (SOCKADDR *)&bound, NULL, &err) == SOCKET_ERROR &&
+              err == WSAEFAULT, "null namelen: %d", err);
+    CHECK(t.lpWSPGetSockName(l, (SOCKADDR *)&bound, &blen, &err) == 0, "getsockname: %d", err);
+    CHECK(blen == 16, "name length %d", blen);
+
+    SOCKET c = t.lpWSPSocket(AF_INET, SOCK_STREAM, 0, NULL, 0, 0, &err);
+    CHECK(c != INVALID_SOCKET, "client socket: %d", err);
+    CHECK(t.lpWSPConnect(c, (SOCKADDR *)&bound, sizeof bound, NULL, NULL, NULL, NULL, &err) == 0,
+          "connect: %d", err);
+    SOCKADDR_IN peer;
+    INT plen = sizeof peer;
+    SOCKET a = t.lpWSPAccept(l, (SOCKADDR *)&peer, &plen, NULL, 0, &err);
+    CHECK(a != INVALID_SOCKET, "accept: %d", err);
+
+    /* Event select with this host's own event: the provider must call WPUSetEvent. */
+    HANDLE ev = 0x100;
+    CHECK(t.lpWSPEventSelect(a, ev, FD_READ | FD_CLOSE, &err) == 0, "event select: %d", err);
+
+    char msg[] = "hello through the table";
+    WSABUF out = { (DWORD)strlen(msg), msg };
+    DWORD sent = 0;
+    CHECK(t.lpWSPSend(c, &out, 1, &sent, 0, NULL, NULL, NULL, &err) == 0, "send: %d", err);
+    CHECK(sent == strlen(msg), "sent %u", sent);
+    CHECK(t.lpWSPSend(c, NULL, 1, &sent, 0, NULL, NULL, NULL, &err) == SOCKET_ERROR &&
+              err == WSAEFAULT, "null WSABUF array: %d", err);
+
+    CHECK(wait_event(ev, 5000), "FD_READ never signalled the host's event");
+    WSANETWORKEVENTS ne;
+    CHECK(t.lpWSPEnumNetworkEvents(a, ev, &ne, &err) == 0, "enum: %d", err);
+    CHECK(ne.lNetworkEvents & FD_READ, "events %#x", ne.lNetworkEvents);
+    CHECK(!atomic_load(&events[0]), "enum did not reset the host's event");
+
+    char in[64];
+    WSABUF ib = { sizeof in, in };
+    DWORD got = 0, flags = 0;
+    CHECK(t.lpWSPRecv(a, &ib, 1, &got, &flags, NULL, NULL, NULL, &err) == 0, "recv: %d", err);
+    CHECK(got == sent && memcmp(in, msg, got) == 0, "received %u bytes", got);
+
+    /* Echo back and read it on the client through select. */
+    WSABUF back = { got, in };
+    CHECK(t.lpWSPSend(a, &back, 1, &sent, 0, NULL, NULL, NULL, &err) == 0, "echo: %d", err);
+    fd_set_w rs;
+    rs.fd_count = 1;
+    rs.fd_array[0] = c;
+    TIMEVAL tv = { 5, 0 };
+    CHECK(t.lpWSPSelect(0, &rs, NULL, NULL, &tv, &err) == 1, "select: %d", err);
+    CHECK(rs.fd_count == 1 && rs.fd_array[0] == c, "select set");
+    char echo[64];
+    WSABUF eb = { sizeof echo, echo };
+    flags = 0;
+    CHECK(t.lpWSPRecv(c, &eb, 1, &got, &flags, NULL, NULL, NULL, &err) == 0, "recv echo: %d", err);
+    CHECK(got == strlen(msg) && memcmp(echo, msg, got) == 0, "echo mismatch");
+
+    CHECK(t.lpWSPShutdown(c, 1, &err) == 0, "shutdown: %d", err);
+    CHECK(t.lpWSPCloseSocket(a, &err) == 0, "close a: %d", err);
+    CHECK(t.lpWSPCloseSocket(c, &err) == 0, "close c: %d", err);
+    CHECK(t.lpWSPCloseSocket(l, &err) == 0, "close l: %d", err);
+    CHECK(t.lpWSPCleanup(&err) == 0, "cleanup: %d", err);
+    CHECK(t.lpWSPSocket(AF_INET, SOCK_STREAM, 0, NULL, 0, 0, &err) == INVALID_SOCKET &&
+              err == WSANOTINITIALISED, "socket after cleanup: %d", err);
+    free(cat);
+    printf("echo ok (%d event sets)\n", atomic_load(&sets_seen));
+    return 0;
+}

@@ -1,0 +1,57 @@
+//! Build `tests/c/echo.c` with the `cc` (or `gcc`) on PATH, and run it against this
+//! crate's cdylib: a C host with its own upcall table running a loopback echo through the
+//! exported `WSPPROC_TABLE`. Skipped, with a message, when no C compiler is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn compiler() -> Option<&'static str> {
+    ["cc", "gcc"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok())
+}
+
+/// The cdylib cargo built next to this test's deps.
+fn cdylib() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let deps = exe.parent().unwrap();
+    let name = format!(
+        "{}wsp_provider{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    [deps.parent().unwrap().join(&name), deps.join(&name)]
+        .into_iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("{name} not found near {}", deps.display()))
+}
+
+#[test]
+fn c_host_runs_a_loopback_echo_through_the_table() {
+    let Some(cc) = compiler() else {
+        eprintln!("SKIP c_host_runs_a_loopback_echo_through_the_table: no cc or gcc on PATH");
+        return;
+    };
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/echo.c");
+    let exe = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wsp-echo");
+    let mut build = Command::new(cc);
+    build.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1", "-o"]);
+    build.arg(&exe).arg(&src);
+    if cfg!(target_os = "linux") {
+        build.arg("-ldl");
+    }
+    let out = build.output().unwrap();
+    assert!(
+        out.status.success(),
+        "building echo.c failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = Command::new(&exe).arg(cdylib()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "echo failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stdout.contains("echo ok"), "{stdout}");
+}
