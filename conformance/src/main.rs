@@ -2,7 +2,14 @@
 //!
 //! ```text
 //! wsp-conformance [--json] [--backend NAME] [--case SUBSTR] [--update-baseline]
-//!                 [--baseline PATH] [--timeout SECS] [--list]
+//!                 [--baseline PATH] [--timeout SECS] [--list] [--provider PATH]
+//! ```
+//!
+//! Columns: `portable` and `sim` (the engine directly on each backend), `through-c` (the
+//! in-tree provider driven through its exported `WSPPROC_TABLE`), and with `--provider
+//! PATH` a `provider` column for any library exporting `WSPStartup`.
+//!
+//! ```text
 //! ```
 //!
 //! The baseline file (`conformance/baseline.txt` by default) lists `backend case_id` lines
@@ -32,7 +39,26 @@ fn backends() -> Vec<(&'static str, Factory)> {
             "sim",
             Arc::new(|| Box::new(wsp::Engine::new(wsp_sim::Sim::new(SIM_SEED))) as Box<dyn Wsp>),
         ),
+        // The in-tree provider driven through its C table: engine -> WSPPROC_TABLE ->
+        // ForeignProvider -> cases. Must pass everything the direct column passes.
+        (
+            "through-c",
+            Arc::new(|| Box::new(wsp_provider::ForeignProvider::in_tree()) as Box<dyn Wsp>),
+        ),
     ]
+}
+
+/// A column for a provider library loaded by path (`--provider PATH`): its `WSPStartup`
+/// drives the whole suite through C.
+fn provider_column(path: &str) -> Result<Factory, String> {
+    let p = std::path::PathBuf::from(path);
+    wsp_provider::ForeignProvider::load(&p, None).map_err(|e| format!("--provider {path}: {e}"))?;
+    Ok(Arc::new(move || {
+        Box::new(
+            wsp_provider::ForeignProvider::load(&p, None)
+                .expect("the provider loaded a moment ago"),
+        ) as Box<dyn Wsp>
+    }))
 }
 
 /// Seed for the simulated network, fixed so that reports are reproducible.
@@ -46,6 +72,7 @@ struct Options {
     baseline: String,
     timeout: Duration,
     list: bool,
+    provider: Option<String>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -57,6 +84,7 @@ fn parse_args() -> Result<Options, String> {
         baseline: concat!(env!("CARGO_MANIFEST_DIR"), "/baseline.txt").to_string(),
         timeout: Duration::from_secs(20),
         list: false,
+        provider: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -68,6 +96,7 @@ fn parse_args() -> Result<Options, String> {
             "--backend" => o.backend = Some(value("--backend")?),
             "--case" => o.case = Some(value("--case")?),
             "--baseline" => o.baseline = value("--baseline")?,
+            "--provider" => o.provider = Some(value("--provider")?),
             "--timeout" => {
                 let secs: u64 = value("--timeout")?
                     .parse()
@@ -77,7 +106,8 @@ fn parse_args() -> Result<Options, String> {
             "-h" | "--help" => {
                 return Err(
                     "usage: wsp-conformance [--json] [--backend NAME] [--case SUBSTR] \
-                            [--update-baseline] [--baseline PATH] [--timeout SECS] [--list]"
+                            [--update-baseline] [--baseline PATH] [--timeout SECS] [--list] \
+                            [--provider PATH]"
                         .into(),
                 )
             }
@@ -183,7 +213,17 @@ fn main() {
         .into_iter()
         .filter(|c| opts.case.as_deref().is_none_or(|f| c.name.contains(f)))
         .collect();
-    let columns: Vec<(&'static str, Factory)> = backends()
+    let mut all_columns = backends();
+    if let Some(path) = &opts.provider {
+        match provider_column(path) {
+            Ok(f) => all_columns.push(("provider", f)),
+            Err(msg) => {
+                eprintln!("{msg}");
+                std::process::exit(2);
+            }
+        }
+    }
+    let columns: Vec<(&'static str, Factory)> = all_columns
         .into_iter()
         .filter(|(n, _)| opts.backend.as_deref().is_none_or(|b| b == *n))
         .collect();

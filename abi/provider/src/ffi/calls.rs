@@ -302,11 +302,12 @@ impl Table {
                 &mut errno,
             )
         };
-        int(r, errno)?;
+        // The provider writes `lpCalleeData->len` on failure too: with WSAEFAULT it is the
+        // size the callee data needs, which may exceed the buffer.
         if let (Some(o), Some(w)) = (out, ced) {
-            o.len = (w.len as usize).min(o.buf.len());
+            o.len = w.len as usize;
         }
-        Ok(())
+        int(r, errno).map(|_| ())
     }
 
     /// `WSPDuplicateSocket`.

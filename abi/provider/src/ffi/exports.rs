@@ -599,12 +599,13 @@ unsafe fn connect_args<T>(
         )
     };
     let mut out = out.map(|buf| OutBuf { buf, len: 0 });
-    let r = call(&a, cd, out.as_mut(), sq.as_ref(), gq.as_ref())?;
+    let r = call(&a, cd, out.as_mut(), sq.as_ref(), gq.as_ref());
     if let Some(o) = out {
+        // Written on failure too: with WSAEFAULT it is the size the callee data needs.
         // SAFETY: the caller's WSABUF.
         unsafe { wsabuf_set_len(callee, o.len) }?;
     }
-    Ok(r)
+    r
 }
 
 unsafe extern "system" fn connect<const S: usize>(
