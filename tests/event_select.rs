@@ -283,3 +283,85 @@ fn select_rules_for_listening_connected_and_empty_sets() {
     assert_eq!(p.select(Some(&mut r), None, None, None).unwrap(), 1);
     assert_eq!(r.fd_array, vec![s]);
 }
+
+/// Upcalls that count the notification calls and act on the local objects.
+#[derive(Default)]
+struct Counting {
+    local: wsp::upcall::LocalUpcalls,
+    set: std::sync::atomic::AtomicUsize,
+    reset: std::sync::atomic::AtomicUsize,
+    posts: std::sync::atomic::AtomicUsize,
+}
+
+impl wsp::upcall::Upcalls for Counting {
+    fn create_event(&self) -> Result<Event, WsaError> {
+        self.local.create_event()
+    }
+    fn set_event(&self, event: &Event) -> Result<(), WsaError> {
+        self.set.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.local.set_event(event)
+    }
+    fn reset_event(&self, event: &Event) -> Result<(), WsaError> {
+        self.reset.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.local.reset_event(event)
+    }
+    fn close_event(&self, event: &Event) -> Result<(), WsaError> {
+        self.local.close_event(event)
+    }
+    fn post_message(&self, hwnd: &Hwnd, msg: u32, wparam: usize, lparam: isize) -> bool {
+        self.posts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.local.post_message(hwnd, msg, wparam, lparam)
+    }
+    fn queue_apc(
+        &self,
+        thread: &wsp::sync::ThreadHandle,
+        routine: wsp::sync::Apc,
+    ) -> Result<(), WsaError> {
+        self.local.queue_apc(thread, routine)
+    }
+    fn complete_overlapped(
+        &self,
+        socket: SOCKET,
+        overlapped: usize,
+        error: Option<WsaError>,
+        bytes: u32,
+        flags: u32,
+    ) -> Result<(), WsaError> {
+        self.local
+            .complete_overlapped(socket, overlapped, error, bytes, flags)
+    }
+    fn create_socket_handle(&self, id: u32, context: usize) -> Result<SOCKET, WsaError> {
+        self.local.create_socket_handle(id, context)
+    }
+    fn query_socket_handle_context(&self, s: SOCKET) -> Result<usize, WsaError> {
+        self.local.query_socket_handle_context(s)
+    }
+    fn close_socket_handle(&self, s: SOCKET) -> Result<(), WsaError> {
+        self.local.close_socket_handle(s)
+    }
+}
+
+/// A provider behind a WSPUPCALLTABLE signals the caller's event objects and posts to its
+/// windows through WPUSetEvent/WPUResetEvent/WPUPostMessage (WSPEventSelect and
+/// WSPAsyncSelect SPI pages), so event and async select must go through the upcalls.
+#[test]
+fn event_and_async_select_deliver_through_upcalls() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let p = provider();
+    let up = std::sync::Arc::new(Counting::default());
+    p.set_upcalls(up.clone());
+    let (c, s, _l) = pair(&p);
+    let ev = Event::new();
+    p.event_select(c, Some(&ev), FD_WRITE).unwrap();
+    collect_events(&p, c, &ev, FD_WRITE);
+    assert!(up.set.load(SeqCst) >= 1, "WPUSetEvent not used");
+    assert!(up.reset.load(SeqCst) >= 1, "WPUResetEvent not used");
+    let w = Hwnd::new();
+    p.async_select(s, Some(&w), 0x401, FD_WRITE).unwrap();
+    let g = w.gate().epoch();
+    if w.is_empty() {
+        w.gate().wait(g, Some(GUARD));
+    }
+    assert_eq!(w.try_get().map(|m| m.wparam), Some(s));
+    assert!(up.posts.load(SeqCst) >= 1, "WPUPostMessage not used");
+}

@@ -228,12 +228,13 @@ impl<N: Net> Engine<N> {
             ..SockState::default()
         };
         let net = self.inner.net.clone();
+        let upcalls = self.inner.ov.upcalls.clone();
         let host = p.share.host;
         // Not registered again: the host socket's reports reach every member through the
         // route set up by WSPDuplicateSocket.
         let handle = self
             .table_write()
-            .insert_with(|h| Arc::new(SocketCell::new(net, h, host, props, st)))
+            .insert_with(|h| Arc::new(SocketCell::new(net, h, host, props, st, upcalls.clone())))
             .ok_or(WsaError::WSAEMFILE)?;
         p.share
             .members

@@ -48,7 +48,8 @@ impl<N: Net> Engine<N> {
         st: SockState,
     ) -> WspResult<()> {
         let net = self.inner.net.clone();
-        let cell = Arc::new(SocketCell::new(net, s, host, props, st));
+        let upcalls = self.inner.ov.upcalls.clone();
+        let cell = Arc::new(SocketCell::new(net, s, host, props, st, upcalls));
         let old = self.table_write().replace(s, cell);
         let Some(old) = old else {
             self.inner.net.close(host);

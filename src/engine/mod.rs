@@ -185,9 +185,10 @@ impl<N: Net> Engine<N> {
         st: SockState,
     ) -> WspResult<SOCKET> {
         let net = self.inner.net.clone();
+        let upcalls = self.inner.ov.upcalls.clone();
         let handle = self
             .table_write()
-            .insert_with(|h| Arc::new(SocketCell::new(net, h, host, props, st)));
+            .insert_with(|h| Arc::new(SocketCell::new(net, h, host, props, st, upcalls.clone())));
         let Some(handle) = handle else {
             self.inner.net.close(host);
             return Err(WsaError::WSAEMFILE);

@@ -208,7 +208,12 @@ impl<N: Net> SocketCell<N> {
                     }
                     // Set under the socket lock, so an enumeration that clears the record
                     // and resets the event can never leave a record without a signal.
-                    ev.set();
+                    match self.upcalls() {
+                        Some(up) => {
+                            let _ = up.set_event(&ev);
+                        }
+                        None => ev.set(),
+                    }
                 }
                 Target::Window(hwnd, msg) => {
                     for e in ORDER {
@@ -219,8 +224,18 @@ impl<N: Net> SocketCell<N> {
                 }
             }
         }
-        for (hwnd, msg, lparam) in posts {
-            hwnd.post(msg, self.handle, lparam);
+        if !posts.is_empty() {
+            let up = self.upcalls();
+            for (hwnd, msg, lparam) in posts {
+                match &up {
+                    Some(up) => {
+                        up.post_message(&hwnd, msg, self.handle, lparam);
+                    }
+                    None => {
+                        hwnd.post(msg, self.handle, lparam);
+                    }
+                }
+            }
         }
     }
 
@@ -283,7 +298,12 @@ impl<N: Net> SocketCell<N> {
         st.notify.recorded = 0;
         st.notify.errors = [0; FD_MAX_EVENTS];
         if let Some(ev) = event {
-            ev.reset();
+            match self.upcalls() {
+                Some(up) => {
+                    let _ = up.reset_event(ev);
+                }
+                None => ev.reset(),
+            }
         }
         out
     }

@@ -326,13 +326,19 @@ impl<N: Net> SocketCell<N> {
 /// Engine-wide overlapped state (a field of the engine's shared state).
 #[derive(Default)]
 pub(crate) struct EngineOv {
-    /// Upcalls to report through; `None` acts on the emulated objects directly.
-    upcalls: RwLock<Option<Arc<dyn Upcalls>>>,
+    /// Upcalls to report through; `None` acts on the emulated objects directly. Shared
+    /// with every socket cell, whose event-select and async-select delivery uses it too.
+    pub(crate) upcalls: UpcallSlot,
 }
 
+/// Where the engine's upcalls go: shared by the engine and each socket.
+pub(crate) type UpcallSlot = Arc<RwLock<Option<Arc<dyn Upcalls>>>>;
+
 impl<N: Net> Engine<N> {
-    /// Report completions through `upcalls` (the provider's `WSPUPCALLTABLE`) instead of
-    /// acting on the emulated objects directly. Affects requests started afterwards.
+    /// Report through `upcalls` (the provider's `WSPUPCALLTABLE`) instead of acting on the
+    /// emulated objects directly: overlapped completions (requests started afterwards) and
+    /// event-select / async-select delivery (`WPUSetEvent`, `WPUResetEvent`,
+    /// `WPUPostMessage`).
     pub fn set_upcalls(&self, upcalls: Arc<dyn Upcalls>) {
         *self
             .inner

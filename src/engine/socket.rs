@@ -236,10 +236,19 @@ pub(crate) struct SocketCell<N: Net> {
     pub gate: Gate,
     /// Extra gates to notify (threads in `WSPSelect` over several sockets).
     watchers: Mutex<Vec<Arc<Gate>>>,
+    /// The engine's upcalls, shared with it.
+    upcalls: super::overlapped::UpcallSlot,
 }
 
 impl<N: Net> SocketCell<N> {
-    pub fn new(net: Arc<N>, handle: SOCKET, host: HostSocket, props: Props, st: SockState) -> Self {
+    pub fn new(
+        net: Arc<N>,
+        handle: SOCKET,
+        host: HostSocket,
+        props: Props,
+        st: SockState,
+        upcalls: super::overlapped::UpcallSlot,
+    ) -> Self {
         SocketCell {
             net,
             handle,
@@ -248,6 +257,7 @@ impl<N: Net> SocketCell<N> {
             st: Mutex::new(st),
             gate: Gate::new(),
             watchers: Mutex::new(Vec::new()),
+            upcalls,
         }
     }
 
@@ -259,6 +269,14 @@ impl<N: Net> SocketCell<N> {
     /// The readiness sequence number, read before an operation is attempted.
     pub fn seq(&self) -> u64 {
         self.lock().seq
+    }
+
+    /// The upcalls to deliver notifications through, if the provider installed any.
+    pub fn upcalls(&self) -> Option<Arc<dyn crate::upcall::Upcalls>> {
+        self.upcalls
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Wake every thread waiting on this socket.
