@@ -1,0 +1,1 @@
+//! The Win32 pieces Winsock programs lean on.

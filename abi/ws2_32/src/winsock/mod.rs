@@ -1,0 +1,1 @@
+//! The Winsock 2 API over a provider table.
