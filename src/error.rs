@@ -203,7 +203,43 @@ impl WsaError {
     ///
     /// The table is context-free. Where Windows reports one host condition differently per
     /// call, the engine decides before it asks here; the rows below say where.
+    ///
+    /// On Windows (`cfg(not(unix))`) a host error is already a Winsock or Win32 code (std
+    /// reports `WSAGetLastError()`/`GetLastError()`; the next provider reports Winsock
+    /// codes): known Winsock codes pass through unchanged, the Win32 codes that the
+    /// Windows TCP/IP provider translates are translated the same way, anything else is
+    /// `WSASYSCALLFAILURE`.
     pub fn from_errno(errno: i32) -> WsaError {
+        #[cfg(unix)]
+        return WsaError::from_unix_errno(errno);
+        #[cfg(not(unix))]
+        return WsaError::from_windows_code(errno);
+    }
+
+    /// The Windows half of [`WsaError::from_errno`].
+    #[cfg(not(unix))]
+    fn from_windows_code(code: i32) -> WsaError {
+        match code {
+            // ERROR_NETNAME_DELETED: what an overlapped socket op reports for a reset.
+            64 => WsaError::WSAECONNRESET,
+            // ERROR_SEM_TIMEOUT
+            121 => WsaError::WSAETIMEDOUT,
+            // ERROR_CONNECTION_REFUSED
+            1225 => WsaError::WSAECONNREFUSED,
+            // ERROR_NETWORK_UNREACHABLE, ERROR_HOST_UNREACHABLE
+            1231 => WsaError::WSAENETUNREACH,
+            1232 => WsaError::WSAEHOSTUNREACH,
+            // ERROR_CONNECTION_ABORTED
+            1236 => WsaError::WSAECONNABORTED,
+            0 => WsaError::WSASYSCALLFAILURE,
+            c if WsaError(c).name().is_some() => WsaError(c),
+            _ => WsaError::WSASYSCALLFAILURE,
+        }
+    }
+
+    /// The host `errno` table of [`WsaError::from_errno`] (Linux, macOS).
+    #[cfg(unix)]
+    fn from_unix_errno(errno: i32) -> WsaError {
         match errno {
             // A host call interrupted by a signal. The engine retries EINTR itself; one
             // that reaches the caller is the Winsock 1.1 "interrupted" meaning.

@@ -326,6 +326,46 @@ pub struct WSPUPCALLTABLE {
     pub lpWPUCloseThread: LPWPUCLOSETHREAD,
 }
 
+/// `WSAMSG` (ws2def.h): the message of `WSARecvMsg`/`WSASendMsg`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct WSAMSG {
+    /// Remote address (`name`), or null.
+    pub name: *mut SOCKADDR,
+    /// Its length in bytes.
+    pub namelen: INT,
+    /// Data buffers.
+    pub lpBuffers: *mut WSABUF,
+    /// Number of data buffers.
+    pub dwBufferCount: u32,
+    /// Control (ancillary) data buffer.
+    pub Control: WSABUF,
+    /// Flags in and out (`MSG_PARTIAL`, `MSG_TRUNC`, `MSG_CTRUNC`...).
+    pub dwFlags: u32,
+}
+
+/// `TRANSMIT_PACKETS_ELEMENT` (mswsock.h): one element of `TransmitPackets`. The union of
+/// (`nFileOffset`, `hFile`) and `pBuffer` starts at offset 8; `pBuffer` is its first word.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct TRANSMIT_PACKETS_ELEMENT {
+    /// `TP_ELEMENT_MEMORY`, `TP_ELEMENT_FILE`, `TP_ELEMENT_EOP`.
+    pub dwElFlags: u32,
+    /// Bytes to send (0 with a file: to its end).
+    pub cLength: u32,
+    /// `pBuffer` for memory elements (`nFileOffset` for file elements).
+    pub pBuffer: *mut u8,
+    /// `hFile` for file elements.
+    pub hFile: HANDLE,
+}
+
+/// `TP_ELEMENT_MEMORY`.
+pub const TP_ELEMENT_MEMORY: u32 = 1;
+/// `TP_ELEMENT_FILE`.
+pub const TP_ELEMENT_FILE: u32 = 2;
+/// `TP_ELEMENT_EOP`.
+pub const TP_ELEMENT_EOP: u32 = 4;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,6 +381,12 @@ mod tests {
         assert_eq!(offset_of!(WSAOVERLAPPED, Offset), 16);
         assert_eq!(offset_of!(WSAOVERLAPPED, OffsetHigh), 20);
         assert_eq!(offset_of!(WSAOVERLAPPED, hEvent), 24);
+        assert_eq!(size_of::<WSAMSG>(), 56);
+        assert_eq!(offset_of!(WSAMSG, lpBuffers), 16);
+        assert_eq!(offset_of!(WSAMSG, Control), 32);
+        assert_eq!(offset_of!(WSAMSG, dwFlags), 48);
+        assert_eq!(size_of::<TRANSMIT_PACKETS_ELEMENT>(), 24);
+        assert_eq!(offset_of!(TRANSMIT_PACKETS_ELEMENT, pBuffer), 8);
     }
 
     #[test]

@@ -9,27 +9,43 @@
 //! by side each drive their own engine through C. An instance is created by the first
 //! `WSPStartup` of its slot and dropped by the `WSPCleanup` that balances the last one.
 //!
-//! # Events and windows
-//! The engine signals `wsp::sync::Event`s and posts to `wsp::sync::Hwnd`s itself; it does
-//! not yet route those through `wsp::upcall::Upcalls` (see the crate docs for the hook
-//! this needs). So a caller's handle becomes an engine object here:
+//! # Events, windows and threads
+//! The engine reports through [`TableUpcalls`] (installed with `Engine::set_upcalls`), so a
+//! caller's handle becomes an engine object here:
 //! * if the caller's upcall table is this crate's own ([`crate::ffi::local`]), its handles
-//!   are registry handles and resolve directly (`Event::from_raw`, `Hwnd::from_raw`);
-//! * otherwise each foreign handle gets a *proxy* object and a forwarding thread that
-//!   calls `WPUSetEvent`/`WPUPostMessage` on the caller's handle when the engine signals
-//!   the proxy. `WSPEnumNetworkEvents` also calls `WPUResetEvent`. A proxy lives until
-//!   the instance is cleaned up.
+//!   are registry handles and resolve directly (`Event::from_raw`, `Hwnd::from_raw`,
+//!   `ThreadHandle::from_raw`): no map, no C call;
+//! * otherwise each foreign handle gets a stand-in object, bound to the handle in the
+//!   [`TableUpcalls`], which calls `WPUSetEvent`/`WPUResetEvent`/`WPUPostMessage`/
+//!   `WPUQueueApc` on the caller's handle when the engine signals the stand-in. A stand-in
+//!   lives until the instance is cleaned up.
 
-use crate::abi::{HANDLE, HWND, WSPUPCALLTABLE};
+use crate::abi::{HANDLE, HWND, WSATHREADID, WSPUPCALLTABLE};
 use crate::ffi::upcall::CUpcalls;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use wsp::sync::{Apc, Event, Hwnd, RealTime, ThreadHandle};
-use wsp::types::{SOCKET, WSAPROTOCOL_INFOW, WSPDATA};
-use wsp::upcall::Upcalls;
+use wsp::sync::{current_thread, Event, Hwnd, ThreadHandle};
+use wsp::types::{WSAPROTOCOL_INFOW, WSPDATA};
 use wsp::{Engine, WsaError, Wsp};
-use wsp_portable::Portable;
+
+/// The network the provider's engine runs on: the portable backend on Linux/macOS.
+#[cfg(unix)]
+pub type Backend = wsp_portable::Portable;
+/// The network the provider's engine runs on: on Windows, until a backend that calls the
+/// next provider in the chain exists, the in-memory simulated network (one per instance:
+/// sockets of one instance reach each other, nothing else).
+#[cfg(not(unix))]
+pub type Backend = wsp_sim::Sim;
+
+#[cfg(unix)]
+fn backend() -> Result<Backend, WsaError> {
+    wsp_portable::Portable::new().map_err(|_| WsaError::WSASYSNOTREADY)
+}
+
+#[cfg(not(unix))]
+fn backend() -> Result<Backend, WsaError> {
+    Ok(wsp_sim::Sim::new(0x5157_0001))
+}
 
 /// Number of slots (0 for the exported `WSPStartup`, the rest for in-tree wrappers).
 pub const SLOTS: usize = 16;
@@ -41,38 +57,30 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// One live provider instance.
 pub struct Instance {
     /// The engine every entry point calls.
-    pub engine: Engine<Portable>,
+    pub engine: Engine<Backend>,
     /// The caller's upcalls.
     pub up: CUpcalls,
-    /// Whether the caller's handles are this crate's registry handles.
-    native: bool,
+    /// What the engine reports through (the caller's table, with handle mapping).
+    pub upcalls: Arc<TableUpcalls>,
     /// Catalog entries `WSPStartup` was called for.
     pub started: Mutex<Vec<WSAPROTOCOL_INFOW>>,
-    events: Mutex<HashMap<HANDLE, Proxy<Event>>>,
-    windows: Mutex<HashMap<HWND, Proxy<Hwnd>>>,
-}
-
-struct Proxy<T> {
-    object: T,
-    stop: Arc<AtomicBool>,
+    events: Mutex<HashMap<HANDLE, Event>>,
+    windows: Mutex<HashMap<HWND, Hwnd>>,
 }
 
 impl Instance {
     fn new(up: CUpcalls) -> Result<Instance, WsaError> {
-        let net = Portable::new().map_err(|_| WsaError::WSASYSNOTREADY)?;
+        let engine = Engine::new(backend()?);
+        let upcalls = Arc::new(TableUpcalls::new(up.0));
+        engine.set_upcalls(upcalls.clone());
         Ok(Instance {
-            engine: Engine::new(net),
-            native: up.is_local(),
+            engine,
             up,
+            upcalls,
             started: Mutex::new(Vec::new()),
             events: Mutex::new(HashMap::new()),
             windows: Mutex::new(HashMap::new()),
         })
-    }
-
-    /// Whether `h` is handled through a proxy (so resets must be forwarded).
-    pub fn is_proxied_event(&self, h: HANDLE) -> bool {
-        !self.native && h != 0
     }
 
     /// The engine event for the caller's `WSAEVENT` (0 is `None`). An unknown registry
@@ -81,35 +89,16 @@ impl Instance {
         if h == 0 {
             return Ok(None);
         }
-        if self.native {
+        if self.upcalls.is_native() {
             return Event::from_raw(h).map(Some).ok_or(WsaError::WSAEINVAL);
         }
         let mut map = lock(&self.events);
-        if let Some(p) = map.get(&h) {
-            return Ok(Some(p.object.clone()));
-        }
-        let proxy = Event::new();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (ev, flag, up) = (proxy.clone(), stop.clone(), self.up);
-        std::thread::Builder::new()
-            .name("wsp-event-proxy".into())
-            .spawn(move || loop {
-                ev.wait(&RealTime, None, false);
-                if flag.load(Ordering::Acquire) {
-                    return;
-                }
-                ev.reset();
-                let _ = up.set_event(h);
-            })
-            .map_err(|_| WsaError::WSAENOBUFS)?;
-        map.insert(
-            h,
-            Proxy {
-                object: proxy.clone(),
-                stop,
-            },
-        );
-        Ok(Some(proxy))
+        let e = map.entry(h).or_insert_with(|| {
+            let e = Event::new();
+            self.upcalls.bind_event(&e, h);
+            e
+        });
+        Ok(Some(e.clone()))
     }
 
     /// The engine window for the caller's `HWND` (0 is `None`).
@@ -117,45 +106,31 @@ impl Instance {
         if h == 0 {
             return Ok(None);
         }
-        if self.native {
+        if self.upcalls.is_native() {
             return Hwnd::from_raw(h).map(Some).ok_or(WsaError::WSAEINVAL);
         }
         let mut map = lock(&self.windows);
-        if let Some(p) = map.get(&h) {
-            return Ok(Some(p.object.clone()));
-        }
-        let proxy = Hwnd::new();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (w, up) = (proxy.clone(), self.up);
-        std::thread::Builder::new()
-            .name("wsp-window-proxy".into())
-            .spawn(move || {
-                while let Some(m) = w.get(&RealTime, 0, 0) {
-                    up.post_message(h, m.msg, m.wparam, m.lparam);
-                }
-            })
-            .map_err(|_| WsaError::WSAENOBUFS)?;
-        map.insert(
-            h,
-            Proxy {
-                object: proxy.clone(),
-                stop,
-            },
-        );
-        Ok(Some(proxy))
+        let w = map.entry(h).or_insert_with(|| {
+            let w = Hwnd::new();
+            self.upcalls.bind_window(&w, h);
+            w
+        });
+        Ok(Some(w.clone()))
     }
-}
 
-impl Drop for Instance {
-    fn drop(&mut self) {
-        for (_, p) in lock(&self.events).drain() {
-            p.stop.store(true, Ordering::Release);
-            p.object.set();
+    /// The engine thread for the caller's `WSATHREADID` (`lpThreadId` of an overlapped
+    /// call with a completion routine): the registry thread itself for native callers,
+    /// else the calling thread's own handle bound to the caller's id, so the engine's
+    /// `queue_apc` reaches `WPUQueueApc` with it.
+    pub fn thread(&self, id: &WSATHREADID) -> ThreadHandle {
+        if self.upcalls.is_native() {
+            if let Some(t) = ThreadHandle::from_raw(id.ThreadHandle) {
+                return t;
+            }
         }
-        for (_, p) in lock(&self.windows).drain() {
-            p.stop.store(true, Ordering::Release);
-            p.object.post_quit(0);
-        }
+        let t = current_thread();
+        self.upcalls.bind_thread(&t, *id);
+        t
     }
 }
 
@@ -241,95 +216,4 @@ pub fn release(slot: usize) {
     }
 }
 
-/// [`Upcalls`] over a C `WSPUPCALLTABLE`: the engine's objects stand for the caller's
-/// handles, mapped back by their registry handle values (`Event::raw`, `Hwnd::raw`).
-///
-/// This is the implementation the engine will call once it routes its notifications
-/// through `Upcalls`; until then the instance's proxies forward through the same table.
-pub struct TableUpcalls {
-    up: CUpcalls,
-    events: Mutex<HashMap<usize, HANDLE>>,
-    windows: Mutex<HashMap<usize, HWND>>,
-}
-
-impl TableUpcalls {
-    /// Upcalls over `table`.
-    pub fn new(table: WSPUPCALLTABLE) -> TableUpcalls {
-        TableUpcalls {
-            up: CUpcalls(table),
-            events: Mutex::new(HashMap::new()),
-            windows: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Declare that `event` stands for the caller's handle `h`.
-    pub fn bind_event(&self, event: &Event, h: HANDLE) {
-        lock(&self.events).insert(event.raw(), h);
-    }
-
-    /// Declare that `hwnd` stands for the caller's window `h`.
-    pub fn bind_window(&self, hwnd: &Hwnd, h: HWND) {
-        lock(&self.windows).insert(hwnd.raw(), h);
-    }
-
-    fn foreign_event(&self, e: &Event) -> Result<HANDLE, WsaError> {
-        lock(&self.events)
-            .get(&e.raw())
-            .copied()
-            .ok_or(WsaError::WSA_INVALID_HANDLE)
-    }
-}
-
-impl Upcalls for TableUpcalls {
-    fn create_event(&self) -> Result<Event, WsaError> {
-        let h = self.up.create_event()?;
-        let e = Event::new();
-        self.bind_event(&e, h);
-        Ok(e)
-    }
-    fn set_event(&self, event: &Event) -> Result<(), WsaError> {
-        self.up.set_event(self.foreign_event(event)?)
-    }
-    fn reset_event(&self, event: &Event) -> Result<(), WsaError> {
-        self.up.reset_event(self.foreign_event(event)?)
-    }
-    fn close_event(&self, event: &Event) -> Result<(), WsaError> {
-        let h = lock(&self.events)
-            .remove(&event.raw())
-            .ok_or(WsaError::WSA_INVALID_HANDLE)?;
-        event.close();
-        self.up.close_event(h)
-    }
-    fn post_message(&self, hwnd: &Hwnd, msg: u32, wparam: usize, lparam: isize) -> bool {
-        match lock(&self.windows).get(&hwnd.raw()).copied() {
-            Some(h) => self.up.post_message(h, msg, wparam, lparam),
-            None => false,
-        }
-    }
-    fn queue_apc(&self, thread: &ThreadHandle, routine: Apc) -> Result<(), WsaError> {
-        // A Rust closure cannot cross to a foreign thread's APC queue without a trampoline
-        // and a boxed context; the engine's threads are this process's, so queue locally.
-        thread.queue(routine)
-    }
-    fn complete_overlapped(
-        &self,
-        _socket: SOCKET,
-        _overlapped: usize,
-        _error: Option<WsaError>,
-        _bytes: u32,
-        _flags: u32,
-    ) -> Result<(), WsaError> {
-        // WPUCompleteOverlappedRequest is a ws2_32 export, not an upcall-table entry; the
-        // provider completes overlapped requests itself once the engine has them.
-        Err(WsaError::WSAEOPNOTSUPP)
-    }
-    fn create_socket_handle(&self, entry: u32, context: usize) -> Result<SOCKET, WsaError> {
-        self.up.create_socket_handle(entry, context)
-    }
-    fn query_socket_handle_context(&self, s: SOCKET) -> Result<usize, WsaError> {
-        self.up.query_socket_handle_context(s)
-    }
-    fn close_socket_handle(&self, s: SOCKET) -> Result<(), WsaError> {
-        self.up.close_socket_handle(s)
-    }
-}
+pub use crate::ffi::upcall::TableUpcalls;

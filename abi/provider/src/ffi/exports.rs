@@ -9,16 +9,20 @@
 //! 3. calls the slot's engine through the `Wsp` trait;
 //! 4. catches any panic and reports `WSASYSCALLFAILURE`.
 //!
-//! Overlapped requests (non-null `lpOverlapped`) are `WSAEOPNOTSUPP` until the engine's
-//! overlapped API lands.
+//! Overlapped requests (non-null `lpOverlapped`) go to the engine's overlapped methods with
+//! buffers over the caller's memory ([`super::ov`]); completion writes the caller's
+//! `WSAOVERLAPPED` and signals through the caller's upcall table
+//! ([`super::upcall::TableUpcalls`]).
 
 use super::mem;
+use super::ov::{CRecvBufs, CSendBufs, Request};
 use crate::abi::*;
 use crate::decode;
 use crate::instance::{self, Instance};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use wsp::types::{INVALID_SOCKET, SOCKET_ERROR};
+use wsp::overlapped::{Issued, Overlapped};
+use wsp::types::{INVALID_SOCKET, SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET_ERROR};
 use wsp::wsp::{AcceptCondition, ConditionDecision, OutBuf};
 use wsp::{FdSet, SockAddr, WsaError, Wsp};
 
@@ -44,11 +48,49 @@ fn inst<const S: usize>() -> R<Arc<Instance>> {
     instance::get(S)
 }
 
-fn no_overlapped(ov: *mut WSAOVERLAPPED) -> R<()> {
-    if ov.is_null() {
-        Ok(())
-    } else {
-        Err(WsaError::WSAEOPNOTSUPP)
+/// Issue an overlapped request (non-null `lpOverlapped`) and report it the C way: 0 with
+/// `*count`/`*flags` written when it completed in the call, `WSA_IO_PENDING` when it did
+/// not, the error when it never started (or completed at once with an error: the counts
+/// are written then too). `count` and `flags` may be null (Windows: "use NULL for
+/// lpNumberOfBytes if lpOverlapped is not NULL").
+///
+/// # Safety
+/// `ov`, `cr`, `tid` as [`Request::new`]; `count`/`flags` null or caller DWORDs.
+pub(super) unsafe fn overlapped(
+    i: &Instance,
+    ov: *mut WSAOVERLAPPED,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    tid: *mut WSATHREADID,
+    count: *mut DWORD,
+    flags: *mut DWORD,
+    issue: impl FnOnce(Overlapped) -> R<Issued>,
+) -> R<INT> {
+    // SAFETY: forwarded contract.
+    let (o, ticket) = unsafe { Request::new(i, ov, cr, tid) }?.split();
+    let r = issue(o);
+    i.upcalls.settle(
+        ticket,
+        matches!(
+            r,
+            Ok(Issued {
+                immediate: None,
+                ..
+            })
+        ),
+    );
+    let res = r?.immediate.ok_or(WsaError::WSA_IO_PENDING)?;
+    // SAFETY: null or caller DWORDs.
+    unsafe {
+        if !count.is_null() {
+            mem::write(count, res.bytes)?;
+        }
+        if !flags.is_null() {
+            mem::write(flags, res.flags)?;
+        }
+    }
+    match res.error {
+        None => Ok(0),
+        Some(e) => Err(e),
     }
 }
 
@@ -163,7 +205,7 @@ unsafe fn info_in(p: *const WSAPROTOCOL_INFOW) -> R<Option<WSAPROTOCOL_INFOW>> {
 ///
 /// # Safety
 /// `p` null or valid for `len` bytes.
-unsafe fn addr_in(p: *const SOCKADDR, len: INT) -> R<SockAddr> {
+pub(super) unsafe fn addr_in(p: *const SOCKADDR, len: INT) -> R<SockAddr> {
     let len = decode::length(len)?;
     if p.is_null() {
         return Err(WsaError::WSAEFAULT);
@@ -666,10 +708,8 @@ unsafe extern "system" fn enum_network_events<const S: usize>(
             return Err(WsaError::WSAEFAULT);
         }
         let ev = i.event(h)?;
+        // The engine resets the event through the instance's upcalls (WPUResetEvent).
         let ne = i.engine.enum_network_events(s, ev.as_ref())?;
-        if i.is_proxied_event(h) {
-            let _ = i.up.reset_event(h);
-        }
         // SAFETY: non-null caller structure.
         unsafe { mem::write(out, ne) }?;
         Ok(0)
@@ -703,15 +743,20 @@ unsafe extern "system" fn get_overlapped_result<const S: usize>(
         if ov.is_null() || cb.is_null() || flags.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        let (n, f) = i
+        let r = i
             .engine
-            .get_overlapped_result(s, ov as usize, wait != FALSE)?;
+            .get_overlapped_result_ex(s, ov as usize, wait != FALSE)?;
         // SAFETY: non-null caller DWORDs.
         unsafe {
-            mem::write(cb, n as DWORD)?;
-            mem::write(flags, f)?;
+            mem::write(cb, r.bytes)?;
+            mem::write(flags, r.flags)?;
         }
-        Ok(TRUE)
+        // A failed operation reports its own error, with its byte count and flags written
+        // (a truncated datagram: WSAEMSGSIZE, MSG_PARTIAL).
+        match r.error {
+            None => Ok(TRUE),
+            Some(e) => Err(e),
+        }
     })
 }
 
@@ -811,13 +856,29 @@ unsafe extern "system" fn ioctl<const S: usize>(
     cbout: DWORD,
     ret: *mut DWORD,
     ov: *mut WSAOVERLAPPED,
-    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _tid: *mut WSATHREADID,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    tid: *mut WSATHREADID,
     errno: *mut INT,
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
-        no_overlapped(ov)?;
+        if !ov.is_null() {
+            // SAFETY: the input is read during the call; the output buffer and the
+            // WSAOVERLAPPED stay valid until completion.
+            let r = unsafe {
+                let input = mem::in_bytes(inbuf, cbin as usize)?;
+                let out = CRecvBufs::single(outbuf, cbout as usize)?;
+                overlapped(&i, ov, cr, tid, ret, core::ptr::null_mut(), |o| {
+                    i.engine.ioctl_overlapped(s, code, input, Box::new(out), o)
+                })
+            };
+            if r.is_ok() && code == SIO_GET_EXTENSION_FUNCTION_POINTER {
+                // SAFETY: the engine wrote a pointer-sized identifier there (it completed).
+                let out = unsafe { mem::out_bytes(outbuf, cbout as usize) }?;
+                super::ext::swap_in::<S>(out)?;
+            }
+            return r;
+        }
         if ret.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
@@ -828,7 +889,10 @@ unsafe extern "system" fn ioctl<const S: usize>(
                 mem::out_bytes(outbuf, cbout as usize)?,
             )
         };
-        let n = i.engine.ioctl(s, code, input, output)?;
+        let n = i.engine.ioctl(s, code, input, &mut *output)?;
+        if code == SIO_GET_EXTENSION_FUNCTION_POINTER {
+            super::ext::swap_in::<S>(output)?;
+        }
         // SAFETY: non-null caller DWORD.
         unsafe { mem::write(ret, n as DWORD) }?;
         Ok(0)
@@ -877,13 +941,23 @@ unsafe extern "system" fn recv<const S: usize>(
     got: *mut DWORD,
     flags: *mut DWORD,
     ov: *mut WSAOVERLAPPED,
-    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _tid: *mut WSATHREADID,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    tid: *mut WSATHREADID,
     errno: *mut INT,
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
-        no_overlapped(ov)?;
+        if !ov.is_null() {
+            // SAFETY: the caller's flags, WSABUFs and WSAOVERLAPPED, valid until completion
+            // as the overlapped contract requires.
+            return unsafe {
+                let f = mem::read(flags)?;
+                let b = CRecvBufs::new(bufs, count)?;
+                overlapped(&i, ov, cr, tid, got, flags, |o| {
+                    i.engine.recv_overlapped(s, Box::new(b), f, o)
+                })
+            };
+        }
         if got.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
@@ -924,13 +998,23 @@ unsafe extern "system" fn recv_from<const S: usize>(
     from: *mut SOCKADDR,
     fromlen: *mut INT,
     ov: *mut WSAOVERLAPPED,
-    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _tid: *mut WSATHREADID,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    tid: *mut WSATHREADID,
     errno: *mut INT,
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
-        no_overlapped(ov)?;
+        if !ov.is_null() {
+            // SAFETY: the caller's flags, WSABUFs, address buffer and WSAOVERLAPPED, valid
+            // until completion as the overlapped contract requires.
+            return unsafe {
+                let f = mem::read(flags)?;
+                let b = CRecvBufs::new(bufs, count)?.with_from(from, fromlen)?;
+                overlapped(&i, ov, cr, tid, got, flags, |o| {
+                    i.engine.recv_from_overlapped(s, Box::new(b), f, o)
+                })
+            };
+        }
         if got.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
@@ -1004,13 +1088,21 @@ unsafe extern "system" fn send<const S: usize>(
     sent: *mut DWORD,
     flags: DWORD,
     ov: *mut WSAOVERLAPPED,
-    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _tid: *mut WSATHREADID,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    tid: *mut WSATHREADID,
     errno: *mut INT,
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
-        no_overlapped(ov)?;
+        if !ov.is_null() {
+            // SAFETY: the caller's WSABUFs and WSAOVERLAPPED, valid until completion.
+            return unsafe {
+                let b = CSendBufs::new(bufs, count)?;
+                overlapped(&i, ov, cr, tid, sent, core::ptr::null_mut(), |o| {
+                    i.engine.send_overlapped(s, Box::new(b), flags, o)
+                })
+            };
+        }
         if sent.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
@@ -1046,13 +1138,28 @@ unsafe extern "system" fn send_to<const S: usize>(
     to: *const SOCKADDR,
     tolen: INT,
     ov: *mut WSAOVERLAPPED,
-    _cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _tid: *mut WSATHREADID,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    tid: *mut WSATHREADID,
     errno: *mut INT,
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
-        no_overlapped(ov)?;
+        if !ov.is_null() {
+            // SAFETY: the caller's WSABUFs, address and WSAOVERLAPPED; the address is
+            // read now, the buffers until completion.
+            return unsafe {
+                let b = CSendBufs::new(bufs, count)?;
+                let a = if to.is_null() {
+                    None
+                } else {
+                    Some(addr_in(to, tolen)?)
+                };
+                overlapped(&i, ov, cr, tid, sent, core::ptr::null_mut(), |o| {
+                    i.engine
+                        .send_to_overlapped(s, Box::new(b), flags, a.as_ref(), o)
+                })
+            };
+        }
         if sent.is_null() {
             return Err(WsaError::WSAEFAULT);
         }

@@ -7,7 +7,9 @@
 
 pub mod calls;
 pub mod exports;
+pub mod ext;
 pub mod loader;
 pub mod local;
 pub mod mem;
+pub mod ov;
 pub mod upcall;

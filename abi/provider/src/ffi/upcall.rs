@@ -154,3 +154,247 @@ impl CUpcalls {
         }
     }
 }
+
+// ---- TableUpcalls -----------------------------------------------------------------------
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use wsp::sync::{Apc, Event, Hwnd, ThreadHandle};
+use wsp::upcall::Upcalls;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// `Internal` of a `WSAOVERLAPPED` whose request is still pending (`STATUS_PENDING`, what
+/// `HasOverlappedIoCompleted` tests for).
+pub const STATUS_PENDING: usize = 0x103;
+
+/// A registration of a caller's `WSAOVERLAPPED` with [`TableUpcalls::expect`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ticket {
+    addr: usize,
+    generation: u64,
+}
+
+/// [`Upcalls`] over a caller's C `WSPUPCALLTABLE`, installed in the instance's engine with
+/// `Engine::set_upcalls`: every event-select / async-select delivery and every overlapped
+/// completion goes through here.
+///
+/// * **Native** callers (this crate's own upcall table, whose handles are `wsp::sync`
+///   registry handles): the engine's objects *are* the caller's objects, so events are set,
+///   messages posted and APCs queued directly, with no C call.
+/// * **Foreign** callers: the engine holds stand-in objects that [`TableUpcalls::bind_event`]
+///   / [`TableUpcalls::bind_window`] / [`TableUpcalls::bind_thread`] map back to the
+///   caller's `WSAEVENT`/`HWND`/`WSATHREADID`; signalling one calls `WPUSetEvent`,
+///   `WPUResetEvent`, `WPUPostMessage` or `WPUQueueApc` synchronously (no forwarding thread).
+///
+/// Overlapped completions write the outcome into the caller's `WSAOVERLAPPED`
+/// (`Internal` = the Winsock error or 0, `InternalHigh` = bytes, `Offset` = result flags)
+/// before the engine signals `hEvent` or queues the completion routine, but only for
+/// `WSAOVERLAPPED`s registered with [`TableUpcalls::expect`].
+pub struct TableUpcalls {
+    up: CUpcalls,
+    native: bool,
+    events: Mutex<HashMap<usize, HANDLE>>,
+    windows: Mutex<HashMap<usize, HWND>>,
+    threads: Mutex<HashMap<usize, WSATHREADID>>,
+    pending: Mutex<HashMap<usize, u64>>,
+    generation: AtomicU64,
+}
+
+impl std::fmt::Debug for TableUpcalls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableUpcalls")
+            .field("native", &self.native)
+            .field("pending", &lock(&self.pending).len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TableUpcalls {
+    /// Upcalls over `table`.
+    pub fn new(table: WSPUPCALLTABLE) -> TableUpcalls {
+        let up = CUpcalls(table);
+        TableUpcalls {
+            native: up.is_local(),
+            up,
+            events: Mutex::new(HashMap::new()),
+            windows: Mutex::new(HashMap::new()),
+            threads: Mutex::new(HashMap::new()),
+            pending: Mutex::new(HashMap::new()),
+            generation: AtomicU64::new(1),
+        }
+    }
+
+    /// Whether the caller's handles are this crate's registry handles.
+    pub fn is_native(&self) -> bool {
+        self.native
+    }
+
+    /// The caller's table.
+    pub fn table(&self) -> CUpcalls {
+        self.up
+    }
+
+    /// Declare that `event` stands for the caller's handle `h`.
+    pub fn bind_event(&self, event: &Event, h: HANDLE) {
+        lock(&self.events).insert(event.raw(), h);
+    }
+
+    /// Declare that `hwnd` stands for the caller's window `h`.
+    pub fn bind_window(&self, hwnd: &Hwnd, h: HWND) {
+        lock(&self.windows).insert(hwnd.raw(), h);
+    }
+
+    /// Declare that `thread` stands for the caller's `WSATHREADID` (the latest one given
+    /// for the thread wins; ws2_32 gives one per thread).
+    pub fn bind_thread(&self, thread: &ThreadHandle, id: WSATHREADID) {
+        lock(&self.threads).insert(thread.raw(), id);
+    }
+
+    /// Register the caller's `WSAOVERLAPPED` at `ov` for the request about to be issued:
+    /// mark it pending (`Internal = STATUS_PENDING`, `InternalHigh = 0`) and let
+    /// [`Upcalls::complete_overlapped`] write the outcome into it.
+    ///
+    /// # Safety
+    /// `ov` must be non-null and valid for reads and writes of a `WSAOVERLAPPED` until the
+    /// request completes (or until [`TableUpcalls::settle`] forgets it), which is the
+    /// Winsock contract for `lpOverlapped`: "the WSAOVERLAPPED structure must remain valid
+    /// until the overlapped operation completes".
+    pub unsafe fn expect(&self, ov: *mut WSAOVERLAPPED) -> Result<Ticket, WsaError> {
+        // SAFETY: valid for writes by this function's contract.
+        unsafe {
+            super::mem::write(core::ptr::addr_of_mut!((*ov).Internal), STATUS_PENDING)?;
+            super::mem::write(core::ptr::addr_of_mut!((*ov).InternalHigh), 0)?;
+        }
+        let generation = self.generation.fetch_add(1, Ordering::Relaxed);
+        lock(&self.pending).insert(ov as usize, generation);
+        Ok(Ticket {
+            addr: ov as usize,
+            generation,
+        })
+    }
+
+    /// After the issuing call: a request that is still pending stays registered; one that
+    /// completed in the call or never started is forgotten (unless the caller already
+    /// reused its `WSAOVERLAPPED` for a newer request).
+    pub fn settle(&self, t: Ticket, pending: bool) {
+        if pending {
+            return;
+        }
+        let mut p = lock(&self.pending);
+        if p.get(&t.addr) == Some(&t.generation) {
+            p.remove(&t.addr);
+        }
+    }
+
+    fn foreign_event(&self, e: &Event) -> Option<HANDLE> {
+        lock(&self.events).get(&e.raw()).copied()
+    }
+}
+
+/// `WSAUSERAPC` trampoline for [`TableUpcalls::queue_apc`]: `context` is a leaked
+/// `Box<Apc>`.
+unsafe extern "system" fn apc_trampoline(context: DWORD_PTR) {
+    // SAFETY: `context` is the `Box<Apc>` that `queue_apc` leaked for exactly this one call
+    // (WPUQueueApc runs the routine once with the context it was given).
+    let apc = unsafe { Box::from_raw(context as *mut Apc) };
+    let _ = catch_unwind(AssertUnwindSafe(apc));
+}
+
+impl Upcalls for TableUpcalls {
+    fn create_event(&self) -> Result<Event, WsaError> {
+        if self.native {
+            return Ok(Event::new());
+        }
+        let h = self.up.create_event()?;
+        let e = Event::new();
+        self.bind_event(&e, h);
+        Ok(e)
+    }
+    fn set_event(&self, event: &Event) -> Result<(), WsaError> {
+        match (!self.native).then(|| self.foreign_event(event)).flatten() {
+            Some(h) => self.up.set_event(h),
+            None => {
+                event.set();
+                Ok(())
+            }
+        }
+    }
+    fn reset_event(&self, event: &Event) -> Result<(), WsaError> {
+        match (!self.native).then(|| self.foreign_event(event)).flatten() {
+            Some(h) => self.up.reset_event(h),
+            None => {
+                event.reset();
+                Ok(())
+            }
+        }
+    }
+    fn close_event(&self, event: &Event) -> Result<(), WsaError> {
+        let h = lock(&self.events).remove(&event.raw());
+        event.close();
+        match h {
+            Some(h) if !self.native => self.up.close_event(h),
+            _ => Ok(()),
+        }
+    }
+    fn post_message(&self, hwnd: &Hwnd, msg: u32, wparam: usize, lparam: isize) -> bool {
+        if self.native {
+            return hwnd.post(msg, wparam, lparam);
+        }
+        match lock(&self.windows).get(&hwnd.raw()).copied() {
+            Some(h) => self.up.post_message(h, msg, wparam, lparam),
+            None => hwnd.post(msg, wparam, lparam),
+        }
+    }
+    fn queue_apc(&self, thread: &ThreadHandle, routine: Apc) -> Result<(), WsaError> {
+        let id = lock(&self.threads).get(&thread.raw()).copied();
+        let Some(id) = id.filter(|_| !self.native) else {
+            return thread.queue(routine);
+        };
+        let context = Box::into_raw(Box::new(routine)) as usize;
+        let r = self.up.queue_apc(&id, Some(apc_trampoline), context);
+        if r.is_err() {
+            // SAFETY: WPUQueueApc failed, so the routine will never run: the box is still
+            // ours to free.
+            drop(unsafe { Box::from_raw(context as *mut Apc) });
+        }
+        r
+    }
+    fn complete_overlapped(
+        &self,
+        _socket: SOCKET,
+        overlapped: usize,
+        error: Option<WsaError>,
+        bytes: u32,
+        flags: u32,
+    ) -> Result<(), WsaError> {
+        if lock(&self.pending).remove(&overlapped).is_none() {
+            // Not a caller WSAOVERLAPPED we were told about (a Rust-keyed request).
+            return Ok(());
+        }
+        let ov = overlapped as *mut WSAOVERLAPPED;
+        let status = error.map_or(0, |e| e.0 as u32 as usize);
+        // SAFETY: `overlapped` was registered by `expect`, whose caller guaranteed the
+        // WSAOVERLAPPED stays valid until this completion, the only one for the request
+        // (the engine completes each request once; the entry is removed above).
+        unsafe {
+            super::mem::write(core::ptr::addr_of_mut!((*ov).InternalHigh), bytes as usize)?;
+            super::mem::write(core::ptr::addr_of_mut!((*ov).Offset), flags)?;
+            super::mem::write(core::ptr::addr_of_mut!((*ov).Internal), status)?;
+        }
+        Ok(())
+    }
+    fn create_socket_handle(&self, entry: u32, context: usize) -> Result<SOCKET, WsaError> {
+        self.up.create_socket_handle(entry, context)
+    }
+    fn query_socket_handle_context(&self, s: SOCKET) -> Result<usize, WsaError> {
+        self.up.query_socket_handle_context(s)
+    }
+    fn close_socket_handle(&self, s: SOCKET) -> Result<(), WsaError> {
+        self.up.close_socket_handle(s)
+    }
+}
