@@ -20,9 +20,13 @@ fn cdylib() -> PathBuf {
         std::env::consts::DLL_PREFIX,
         std::env::consts::DLL_SUFFIX
     );
-    [deps.parent().unwrap().join(&name), deps.join(&name)]
+    // `cargo test` refreshes the copy in deps/; the uplifted one next to it is only
+    // refreshed by `cargo build`, so take the newer of the two.
+    [deps.join(&name), deps.parent().unwrap().join(&name)]
         .into_iter()
-        .find(|p| p.exists())
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .max_by_key(|(t, _)| *t)
+        .map(|(_, p)| p)
         .unwrap_or_else(|| panic!("{name} not found near {}", deps.display()))
 }
 

@@ -51,7 +51,8 @@ static atomic_int events[MAX_EVENTS];
 static atomic_int sets_seen;
 static atomic_int posts_seen;
 
-/* Event handles are 0x100 + index, so 0 stays "no event". */
+/* Event handles are 0x100 + index, so 0 stays "no event"; overlapped requests use even
+ * handles (hEvent with the low bit set means "skip the completion port"). */
 static atomic_int *event_of(HANDLE h) {
     if (h < 0x100 || h >= 0x100 + MAX_EVENTS) return NULL;
     return &events[h - 0x100];
@@ -76,6 +77,26 @@ static BOOL WSPAPI up_post_message(HWND w, unsigned m, WPARAM wp, LPARAM lp) {
     (void)w; (void)m; (void)wp; (void)lp;
     atomic_fetch_add(&posts_seen, 1);
     return 1;
+}
+
+/* APCs: WPUQueueApc records the routine; the test runs it in its own "alertable wait". */
+static void (WSPAPI *apc_fn)(DWORD_PTR);
+static DWORD_PTR apc_ctx;
+static atomic_int apc_queued;
+static INT WSPAPI up_queue_apc(WSATHREADID *t, void (WSPAPI *f)(DWORD_PTR), DWORD_PTR ctx, INT *err) {
+    if (!t || t->ThreadHandle != 0x77 || atomic_load(&apc_queued)) { *err = WSAEINVAL; return -1; }
+    apc_fn = f;
+    apc_ctx = ctx;
+    atomic_store(&apc_queued, 1);
+    return 0;
+}
+static DWORD routine_err = 1, routine_bytes;
+static WSAOVERLAPPED *routine_ov;
+static void WSPAPI on_complete(DWORD e, DWORD n, WSAOVERLAPPED *ov, DWORD flags) {
+    (void)flags;
+    routine_err = e;
+    routine_bytes = n;
+    routine_ov = ov;
 }
 
 static int wait_event(HANDLE h, int ms) {
@@ -125,6 +146,7 @@ int main(int argc, char **argv) {
     up.lpWPUCreateEvent = up_create_event;
     up.lpWPUCloseEvent = up_close_event;
     up.lpWPUPostMessage = up_post_message;
+    up.lpWPUQueueApc = up_queue_apc;
 
     WSPDATA data;
     WSPPROC_TABLE t;
@@ -204,6 +226,73 @@ int main(int argc, char **argv) {
     flags = 0;
     CHECK(t.lpWSPRecv(c, &eb, 1, &got, &flags, NULL, NULL, NULL, &err) == 0, "recv echo: %d", err);
     CHECK(got == strlen(msg) && memcmp(echo, msg, got) == 0, "echo mismatch");
+
+    /* Overlapped I/O with this host's own event and APC queue. */
+    SOCKET l2 = t.lpWSPSocket(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED, &err);
+    CHECK(l2 != INVALID_SOCKET, "overlapped listener: %d", err);
+    CHECK(t.lpWSPBind(l2, (SOCKADDR *)&any, sizeof any, &err) == 0, "bind l2: %d", err);
+    CHECK(t.lpWSPListen(l2, 5, &err) == 0, "listen l2: %d", err);
+    blen = sizeof bound;
+    CHECK(t.lpWSPGetSockName(l2, (SOCKADDR *)&bound, &blen, &err) == 0, "name l2: %d", err);
+    SOCKET c2 = t.lpWSPSocket(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED, &err);
+    CHECK(c2 != INVALID_SOCKET, "overlapped client: %d", err);
+    CHECK(t.lpWSPConnect(c2, (SOCKADDR *)&bound, sizeof bound, NULL, NULL, NULL, NULL, &err) == 0,
+          "connect c2: %d", err);
+    SOCKET a2 = t.lpWSPAccept(l2, NULL, NULL, NULL, 0, &err);
+    CHECK(a2 != INVALID_SOCKET, "accept a2: %d", err);
+
+    WSAOVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = 0x104;
+    char ovbuf[16];
+    WSABUF ovb = { sizeof ovbuf, ovbuf };
+    flags = 0;
+    CHECK(t.lpWSPRecv(a2, &ovb, 1, NULL, &flags, &ov, NULL, NULL, &err) == SOCKET_ERROR &&
+              err == WSA_IO_PENDING, "overlapped recv: %d", err);
+    CHECK(ov.Internal == STATUS_PENDING, "Internal %#lx while pending", (unsigned long)ov.Internal);
+    DWORD cb = 99, oflags = 99;
+    CHECK(!t.lpWSPGetOverlappedResult(a2, &ov, &cb, 0, &oflags, &err) && err == WSA_IO_INCOMPLETE,
+          "GetOverlappedResult while pending: %d", err);
+    WSABUF five = { 5, msg };
+    CHECK(t.lpWSPSend(c2, &five, 1, &sent, 0, NULL, NULL, NULL, &err) == 0, "send c2: %d", err);
+    CHECK(wait_event(0x104, 5000), "overlapped completion never signalled the host event (Internal %#lx, high %lu)", (unsigned long)ov.Internal, (unsigned long)ov.InternalHigh);
+    CHECK(ov.Internal == 0 && ov.InternalHigh == 5, "WSAOVERLAPPED %#lx %lu",
+          (unsigned long)ov.Internal, (unsigned long)ov.InternalHigh);
+    CHECK(t.lpWSPGetOverlappedResult(a2, &ov, &cb, 1, &oflags, &err) && cb == 5 && oflags == 0,
+          "GetOverlappedResult: %d cb %u", err, cb);
+    CHECK(memcmp(ovbuf, msg, 5) == 0, "overlapped data");
+
+    /* A completion routine goes through WPUQueueApc to the issuing thread's id. */
+    WSAOVERLAPPED ov2;
+    memset(&ov2, 0, sizeof ov2);
+    WSATHREADID me = { 0x77, 0 };
+    CHECK(t.lpWSPRecv(a2, &ovb, 1, NULL, &flags, &ov2, (void *)on_complete, &me, &err) == SOCKET_ERROR &&
+              err == WSA_IO_PENDING, "overlapped recv with routine: %d", err);
+    CHECK(t.lpWSPSend(c2, &five, 1, &sent, 0, NULL, NULL, NULL, &err) == 0, "send c2: %d", err);
+    for (int i = 0; i < 5000 && !atomic_load(&apc_queued); i++) nap();
+    CHECK(atomic_load(&apc_queued), "no APC queued for the completion routine");
+    CHECK(routine_err == 1, "routine ran before the alertable wait");
+    apc_fn(apc_ctx);
+    CHECK(routine_err == 0 && routine_bytes == 5 && routine_ov == &ov2, "routine (%u, %u)",
+          routine_err, routine_bytes);
+
+    /* An extension function through the ioctl: DisconnectEx, blocking (null overlapped). */
+    GUID disconnect_ex = { 0x7fda2e11, 0x8630, 0x436f, { 0xa0, 0x31, 0xf5, 0x36, 0xa6, 0xee, 0xc1, 0x57 } };
+    LPFN_DISCONNECTEX dx = NULL;
+    DWORD ret = 0;
+    CHECK(t.lpWSPIoctl(c2, SIO_GET_EXTENSION_FUNCTION_POINTER, &disconnect_ex, sizeof disconnect_ex,
+                       (void *)&dx, sizeof dx, &ret, NULL, NULL, NULL, &err) == 0 && dx && ret == sizeof dx,
+          "SIO_GET_EXTENSION_FUNCTION_POINTER: %d", err);
+    CHECK(dx(c2, NULL, 0, 0), "DisconnectEx failed");
+    flags = 0;
+    memset(&ov, 0, sizeof ov);
+    CHECK(t.lpWSPRecv(a2, &ovb, 1, &got, &flags, &ov, NULL, NULL, &err) == 0 ||
+              err == WSA_IO_PENDING, "recv after DisconnectEx: %d", err);
+    CHECK(t.lpWSPGetOverlappedResult(a2, &ov, &cb, 1, &oflags, &err) && cb == 0,
+          "end of stream after DisconnectEx: %d cb %u", err, cb);
+    CHECK(t.lpWSPCloseSocket(a2, &err) == 0, "close a2: %d", err);
+    CHECK(t.lpWSPCloseSocket(c2, &err) == 0, "close c2: %d", err);
+    CHECK(t.lpWSPCloseSocket(l2, &err) == 0, "close l2: %d", err);
 
     CHECK(t.lpWSPShutdown(c, 1, &err) == 0, "shutdown: %d", err);
     CHECK(t.lpWSPCloseSocket(a, &err) == 0, "close a: %d", err);

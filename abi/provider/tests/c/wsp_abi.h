@@ -46,6 +46,12 @@ typedef uint16_t WCHAR;
 #define FD_CLOSE 0x20
 #define FIONREAD 0x4004667f
 
+#define WSA_FLAG_OVERLAPPED 0x01
+#define WSA_IO_PENDING 997
+#define WSA_IO_INCOMPLETE 996
+#define STATUS_PENDING 0x103
+#define SIO_GET_EXTENSION_FUNCTION_POINTER 0xc8000006u
+
 #define WSAEFAULT 10014
 #define WSAEINVAL 10022
 #define WSAENOTSOCK 10038
@@ -105,7 +111,8 @@ typedef struct {
     WSPFN lpWSPDuplicateSocket;
     LPWSPENUMNETWORKEVENTS lpWSPEnumNetworkEvents;
     LPWSPEVENTSELECT lpWSPEventSelect;
-    WSPFN lpWSPGetOverlappedResult, lpWSPGetPeerName;
+    BOOL (WSPAPI *lpWSPGetOverlappedResult)(SOCKET, WSAOVERLAPPED *, DWORD *, BOOL, DWORD *, INT *);
+    WSPFN lpWSPGetPeerName;
     LPWSPGETSOCKNAME lpWSPGetSockName;
     WSPFN lpWSPGetSockOpt, lpWSPGetQOSByName;
     LPWSPIOCTL lpWSPIoctl;
@@ -138,6 +145,10 @@ typedef struct {
     INT (WSPAPI *lpWPUOpenCurrentThread)(WSATHREADID *, INT *);
     INT (WSPAPI *lpWPUCloseThread)(WSATHREADID *, INT *);
 } WSPUPCALLTABLE;
+
+/* mswsock extension functions, as SIO_GET_EXTENSION_FUNCTION_POINTER hands them out. */
+typedef BOOL (WSPAPI *LPFN_DISCONNECTEX)(SOCKET, WSAOVERLAPPED *, DWORD, DWORD);
+typedef void (WSPAPI *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD, DWORD, WSAOVERLAPPED *, DWORD);
 
 typedef INT (WSPAPI *LPWSPSTARTUP)(WORD, WSPDATA *, WSAPROTOCOL_INFOW *, WSPUPCALLTABLE, WSPPROC_TABLE *);
 /* wsp's catalog export: WSCEnumProtocols-style sizing (see WSPEnumCatalog in the crate). */
