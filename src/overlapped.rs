@@ -349,6 +349,64 @@ impl OpHandle {
     }
 }
 
+impl OpHandle {
+    /// An operation that runs outside this engine (a provider reached through its C table,
+    /// a layer over another `Wsp`), holding `buffers` until it completes. The
+    /// [`OpCompleter`] stores its outcome; notifying (event, routine, port) is the
+    /// caller's business.
+    pub fn external(
+        socket: crate::types::SOCKET,
+        key: usize,
+        buffers: Buffers,
+    ) -> (OpHandle, OpCompleter) {
+        let inner = OpShared::new(socket, key, buffers);
+        inner.lock().issuing = false;
+        (
+            OpHandle {
+                inner: inner.clone(),
+            },
+            OpCompleter { inner },
+        )
+    }
+}
+
+/// The completing side of an [`OpHandle::external`] operation.
+pub struct OpCompleter {
+    inner: Arc<OpShared>,
+}
+
+impl fmt::Debug for OpCompleter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpCompleter")
+            .field("key", &self.inner.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OpCompleter {
+    /// Work on the buffers the operation holds (before completing it).
+    pub fn with_buffers<R>(&self, f: impl FnOnce(&mut Buffers) -> R) -> R {
+        f(&mut self.inner.lock().buffers)
+    }
+    /// Record a receive-from's source address ([`OpHandle::from`]).
+    pub fn set_from(&self, from: SockAddr) {
+        self.inner.lock().from = Some(from);
+    }
+    /// Store the outcome and wake the handle's waiters. Returns `false` (and changes
+    /// nothing) if the operation was already complete.
+    pub fn complete(&self, r: OpResult) -> bool {
+        {
+            let mut st = self.inner.lock();
+            if st.result.is_some() {
+                return false;
+            }
+            st.result = Some(r);
+        }
+        self.inner.gate.notify();
+        true
+    }
+}
+
 /// Shared state of one operation.
 pub(crate) struct OpShared {
     pub socket: crate::types::SOCKET,
