@@ -12,11 +12,13 @@
 use crate::abi::{LPWSPENUMCATALOG, LPWSPSTARTUP};
 use crate::ffi::calls::{self, Table};
 use crate::ffi::loader::{Library, LoadError};
+use crate::ffi::pending::{Call, Requests};
 use crate::instance;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use wsp::sync::{Event, Hwnd};
 use wsp::types::{Qos, GROUP, SOCKET, TIMEVAL, WSANETWORKEVENTS, WSAPROTOCOL_INFOW, WSPDATA};
+use wsp::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use wsp::wsp::{ConditionFn, OutBuf, WspResult};
 use wsp::{FdSet, SockAddr, WsaError, Wsp};
 
@@ -27,6 +29,7 @@ pub struct ForeignProvider {
     catalog: Vec<WSAPROTOCOL_INFOW>,
     table: Mutex<Option<Table>>,
     slot: Option<usize>,
+    requests: Requests,
     _library: Option<Library>,
 }
 
@@ -49,6 +52,7 @@ impl ForeignProvider {
             catalog: vec![info],
             table: Mutex::new(None),
             slot: None,
+            requests: Requests::default(),
             _library: None,
         }
     }
@@ -78,6 +82,7 @@ impl ForeignProvider {
             },
             table: Mutex::new(None),
             slot: None,
+            requests: Requests::default(),
             _library: Some(lib),
         })
     }
@@ -95,6 +100,7 @@ impl ForeignProvider {
             catalog,
             table: Mutex::new(None),
             slot: Some(slot),
+            requests: Requests::default(),
             _library: None,
         }
     }
@@ -310,7 +316,90 @@ impl Wsp for ForeignProvider {
         overlapped: usize,
         wait: bool,
     ) -> WspResult<(usize, u32)> {
-        self.t()?.get_overlapped_result(s, overlapped, wait)
+        let r = self.get_overlapped_result_ex(s, overlapped, wait)?;
+        match r.error {
+            None => Ok((r.bytes as usize, r.flags)),
+            Some(e) => Err(e),
+        }
+    }
+
+    fn get_overlapped_result_ex(
+        &self,
+        s: SOCKET,
+        overlapped: usize,
+        wait: bool,
+    ) -> WspResult<OpResult> {
+        self.requests.result(&self.t()?, s, overlapped, wait)
+    }
+
+    fn send_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = Call::Send {
+            flags,
+            to: None,
+            plain: true,
+        };
+        self.requests
+            .issue(&self.t()?, s, call, None, Some(bufs), ov)
+    }
+
+    fn send_to_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        to: Option<&SockAddr>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = Call::Send {
+            flags,
+            to,
+            plain: false,
+        };
+        self.requests
+            .issue(&self.t()?, s, call, None, Some(bufs), ov)
+    }
+
+    fn recv_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = Call::Recv { flags, from: false };
+        self.requests
+            .issue(&self.t()?, s, call, Some(bufs), None, ov)
+    }
+
+    fn recv_from_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = Call::Recv { flags, from: true };
+        self.requests
+            .issue(&self.t()?, s, call, Some(bufs), None, ov)
+    }
+
+    fn ioctl_overlapped(
+        &self,
+        s: SOCKET,
+        code: u32,
+        input: &[u8],
+        output: Box<dyn RecvBufs>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = Call::Ioctl { code, input };
+        self.requests
+            .issue(&self.t()?, s, call, Some(output), None, ov)
     }
 
     fn get_qos_by_name(&self, s: SOCKET, name: &str, qos: &mut Qos) -> WspResult<()> {

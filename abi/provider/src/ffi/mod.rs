@@ -12,4 +12,5 @@ pub mod loader;
 pub mod local;
 pub mod mem;
 pub mod ov;
+pub mod pending;
 pub mod upcall;
