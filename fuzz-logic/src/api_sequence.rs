@@ -95,6 +95,10 @@ struct Prog<'a> {
     events: [Event; 2],
     hwnd: Hwnd,
     pending: Pending,
+    /// A fixed readiness delay is set: `Sim::run_until_idle` would not return (reports
+    /// re-queue themselves while it is set; see `tests/reliability.rs`,
+    /// `sim_readiness_delay_report_is_delivered`), so idling advances a bounded time.
+    readiness_delay: bool,
 }
 
 /// Run one input.
@@ -129,6 +133,7 @@ pub fn run(data: &[u8]) {
         events: [Event::new(), Event::new()],
         hwnd: Hwnd::new(),
         pending: Pending::default(),
+        readiness_delay: false,
     };
     let mut steps = 0;
     while !prog.inp.is_empty() && steps < MAX_STEPS {
@@ -137,6 +142,12 @@ pub fn run(data: &[u8]) {
         prog.check();
     }
     prog.drain_and_check();
+}
+
+/// Whether `WSP_FUZZ_TRACE` is set: print every step and result (for reading a finding).
+fn trace() -> bool {
+    static TRACE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TRACE.get_or_init(|| std::env::var_os("WSP_FUZZ_TRACE").is_some())
 }
 
 fn faults(inp: &mut Input<'_>) -> FaultConfig {
@@ -329,7 +340,15 @@ impl Prog<'_> {
         }
     }
 
-    fn note<T>(&mut self, what: &str, rec: Option<usize>, r: &Result<T, WsaError>) {
+    fn note<T: std::fmt::Debug>(
+        &mut self,
+        what: &str,
+        rec: Option<usize>,
+        r: &Result<T, WsaError>,
+    ) {
+        if trace() {
+            eprintln!("  {what} on {:?}: {r:?}", rec.map(|i| self.recs[i].handle));
+        }
         check_known(what, r);
         if let (Some(i), Err(e)) = (rec, r) {
             if is_reset(*e) {
@@ -408,6 +427,9 @@ impl Prog<'_> {
 
     fn step(&mut self) {
         let op = self.inp.u8() % 32;
+        if trace() {
+            eprintln!("op {op}");
+        }
         match op {
             0 | 1 => self.op_socket(),
             2 => self.op_close(),
@@ -881,7 +903,8 @@ impl Prog<'_> {
     }
 
     fn op_sim(&mut self) {
-        let sim = self.p.net();
+        let engine = self.p.clone();
+        let sim = engine.net();
         match self.inp.u8() % 8 {
             0 | 1 => sim.advance(Duration::from_millis(u64::from(self.inp.u8()))),
             2 => {
@@ -912,9 +935,17 @@ impl Prog<'_> {
             }
             4 => sim.refuse_next_connects(u32::from(self.inp.u8() % 3)),
             5 => sim.set_latency(Duration::from_millis(u64::from(self.inp.u8() % 32))),
-            6 => sim.set_readiness_delay(Duration::from_millis(u64::from(self.inp.u8() % 32))),
+            6 => {
+                let d = Duration::from_millis(u64::from(self.inp.u8() % 32));
+                self.readiness_delay = !d.is_zero();
+                sim.set_readiness_delay(d);
+            }
             _ => {
-                sim.run_until_idle();
+                if self.readiness_delay {
+                    sim.advance(Duration::from_secs(1));
+                } else {
+                    sim.run_until_idle();
+                }
             }
         }
     }
@@ -992,7 +1023,13 @@ impl Prog<'_> {
                             let got = buf[..n].to_vec();
                             self.record_recv(i, &got, false);
                         }
-                        Err(_) => break,
+                        Err(WsaError::WSAEWOULDBLOCK) => break,
+                        Err(_) => {
+                            // An error injected with `Sim::fail_next` changes nothing and
+                            // is used up: try again next round (the rounds are bounded).
+                            progress = true;
+                            break;
+                        }
                     }
                 }
             }
