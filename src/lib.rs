@@ -16,6 +16,8 @@ pub mod catalog;
 pub mod engine;
 pub mod error;
 pub mod net;
+pub mod overlapped;
+pub mod qos;
 pub mod sync;
 pub mod types;
 pub mod upcall;

@@ -28,6 +28,7 @@
 
 use crate::error::WsaError;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
@@ -186,6 +187,53 @@ pub enum HostOpt {
     Linger(Option<u16>),
     /// `IP_TTL` / `IPV6_UNICAST_HOPS`.
     Ttl(u32),
+    /// `TCP_KEEPIDLE`: seconds of idle before the first keep-alive probe.
+    KeepIdle(u32),
+    /// `TCP_KEEPINTVL`: seconds between keep-alive probes.
+    KeepInterval(u32),
+    /// `TCP_KEEPCNT`: probes before the connection is dropped.
+    KeepCount(u32),
+    /// `IP_TOS` (IPv4) / `IPV6_TCLASS` (IPv6).
+    Tos(u32),
+    /// `IP_MULTICAST_TTL` (IPv4) / `IPV6_MULTICAST_HOPS` (IPv6).
+    MulticastTtl(u32),
+    /// `IP_MULTICAST_LOOP` (IPv4) / `IPV6_MULTICAST_LOOP` (IPv6).
+    MulticastLoop(bool),
+    /// `IP_MULTICAST_IF` for IPv4: the interface address.
+    MulticastIfV4(std::net::Ipv4Addr),
+    /// `IPV6_MULTICAST_IF`: the interface index.
+    MulticastIfV6(u32),
+    /// `IP_ADD_MEMBERSHIP`: join `group` on the interface with address `interface`.
+    JoinV4 {
+        /// Group address.
+        group: std::net::Ipv4Addr,
+        /// Local interface address (unspecified = any).
+        interface: std::net::Ipv4Addr,
+    },
+    /// `IP_DROP_MEMBERSHIP`.
+    LeaveV4 {
+        /// Group address.
+        group: std::net::Ipv4Addr,
+        /// Local interface address.
+        interface: std::net::Ipv4Addr,
+    },
+    /// `IPV6_ADD_MEMBERSHIP`: join `group` on interface index `interface` (0 = any).
+    JoinV6 {
+        /// Group address.
+        group: std::net::Ipv6Addr,
+        /// Interface index.
+        interface: u32,
+    },
+    /// `IPV6_DROP_MEMBERSHIP`.
+    LeaveV6 {
+        /// Group address.
+        group: std::net::Ipv6Addr,
+        /// Interface index.
+        interface: u32,
+    },
+    /// Read only: bytes the host has not yet sent (or not yet had acknowledged) on a stream
+    /// (`SIOCOUTQ` on Linux, `SO_NWRITE` on macOS). Used to emulate `SO_LINGER` on close.
+    SendQueue(u32),
 }
 
 /// Names of [`HostOpt`] values, for reading them back.
@@ -212,6 +260,24 @@ pub enum HostOptName {
     Linger,
     /// See [`HostOpt::Ttl`].
     Ttl,
+    /// See [`HostOpt::KeepIdle`].
+    KeepIdle,
+    /// See [`HostOpt::KeepInterval`].
+    KeepInterval,
+    /// See [`HostOpt::KeepCount`].
+    KeepCount,
+    /// See [`HostOpt::Tos`].
+    Tos,
+    /// See [`HostOpt::MulticastTtl`].
+    MulticastTtl,
+    /// See [`HostOpt::MulticastLoop`].
+    MulticastLoop,
+    /// See [`HostOpt::MulticastIfV4`].
+    MulticastIfV4,
+    /// See [`HostOpt::MulticastIfV6`].
+    MulticastIfV6,
+    /// See [`HostOpt::SendQueue`].
+    SendQueue,
 }
 
 /// An eventcount: a blocked thread sleeps on it until someone calls [`Gate::notify`].
@@ -223,6 +289,9 @@ pub enum HostOptName {
 pub struct Gate {
     epoch: Mutex<u64>,
     cv: Condvar,
+    /// Threads inside [`Gate::wait`]; changed only under `epoch`'s lock, so a notify that
+    /// sees zero can skip the condvar wake (a futex syscall) without losing a waiter.
+    waiters: AtomicUsize,
 }
 
 impl Gate {
@@ -240,15 +309,22 @@ impl Gate {
     pub fn notify(&self) {
         let mut e = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
         *e = e.wrapping_add(1);
+        let waiting = self.waiters.load(Ordering::Relaxed) != 0;
         drop(e);
-        self.cv.notify_all();
+        if waiting {
+            self.cv.notify_all();
+        }
     }
 
     /// Sleep until the epoch differs from `seen` or `timeout` passes (real time).
     /// Returns whether the epoch changed.
     pub fn wait(&self, seen: u64, timeout: Option<Duration>) -> bool {
         let mut e = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
-        match timeout {
+        if *e != seen {
+            return true;
+        }
+        self.waiters.fetch_add(1, Ordering::Relaxed);
+        let changed = match timeout {
             None => {
                 while *e == seen {
                     e = self.cv.wait(e).unwrap_or_else(|p| p.into_inner());
@@ -256,13 +332,17 @@ impl Gate {
                 true
             }
             Some(t) => {
-                let (e, _) = self
+                let (g, _) = self
                     .cv
                     .wait_timeout_while(e, t, |e| *e == seen)
                     .unwrap_or_else(|p| p.into_inner());
+                e = g;
                 *e != seen
             }
-        }
+        };
+        self.waiters.fetch_sub(1, Ordering::Relaxed);
+        drop(e);
+        changed
     }
 }
 
@@ -366,4 +446,10 @@ pub trait Net: Send + Sync + 'static {
 
     /// Whether the read position is at the out-of-band mark (`SIOCATMARK`).
     fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool>;
+
+    /// The *current* readiness of each socket (level-triggered, like `poll(2)` with a zero
+    /// timeout), written into `out` index by index. Readiness reports can lag the host;
+    /// `WSPSelect` uses this so a zero-timeout select sees exactly what the host has. A
+    /// socket the backend does not know reads as `ERROR`.
+    fn poll_now(&self, sockets: &[HostSocket], out: &mut [Readiness]);
 }

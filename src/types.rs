@@ -485,6 +485,248 @@ pub struct WSANETWORKEVENTS {
     pub iErrorCode: [i32; FD_MAX_EVENTS],
 }
 
+// =========================================================================================
+// Options, ioctls and QoS (the options issue): Windows' numbers from winsock2.h, ws2def.h,
+// ws2ipdef.h, mstcpip.h and qos.h. Pages: getsockopt/setsockopt
+// (<https://learn.microsoft.com/en-us/windows/win32/winsock/sol-socket-socket-options>,
+// <https://learn.microsoft.com/en-us/windows/win32/winsock/ipproto-tcp-socket-options>,
+// <https://learn.microsoft.com/en-us/windows/win32/winsock/ipproto-ip-socket-options>,
+// <https://learn.microsoft.com/en-us/windows/win32/winsock/ipproto-ipv6-socket-options>,
+// <https://learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls>).
+// =========================================================================================
+
+// ---- SOL_SOCKET option names --------------------------------------------------------------
+/// Record debugging information (BOOL).
+pub const SO_DEBUG: i32 = 0x0001;
+/// The socket is listening (BOOL, get only).
+pub const SO_ACCEPTCONN: i32 = 0x0002;
+/// Allow the socket to be bound to an address already in use (BOOL).
+pub const SO_REUSEADDR: i32 = 0x0004;
+/// Send keep-alives (BOOL).
+pub const SO_KEEPALIVE: i32 = 0x0008;
+/// Bypass routing (BOOL).
+pub const SO_DONTROUTE: i32 = 0x0010;
+/// Allow broadcast (BOOL).
+pub const SO_BROADCAST: i32 = 0x0020;
+/// Loop back (not supported by Windows' TCP/IP).
+pub const SO_USELOOPBACK: i32 = 0x0040;
+/// Linger on close (`LINGER`).
+pub const SO_LINGER: i32 = 0x0080;
+/// Receive out-of-band data in the normal stream (BOOL).
+pub const SO_OOBINLINE: i32 = 0x0100;
+/// `~SO_LINGER`: do not linger (BOOL).
+pub const SO_DONTLINGER: i32 = !SO_LINGER;
+/// `~SO_REUSEADDR`: nobody else may bind the address (BOOL).
+pub const SO_EXCLUSIVEADDRUSE: i32 = !SO_REUSEADDR;
+/// Send buffer size (int).
+pub const SO_SNDBUF: i32 = 0x1001;
+/// Receive buffer size (int).
+pub const SO_RCVBUF: i32 = 0x1002;
+/// Send low-water mark (int; not supported by Windows' TCP/IP).
+pub const SO_SNDLOWAT: i32 = 0x1003;
+/// Receive low-water mark (int; not supported by Windows' TCP/IP).
+pub const SO_RCVLOWAT: i32 = 0x1004;
+/// Send timeout (DWORD milliseconds).
+pub const SO_SNDTIMEO: i32 = 0x1005;
+/// Receive timeout (DWORD milliseconds).
+pub const SO_RCVTIMEO: i32 = 0x1006;
+/// Pending error, read and cleared (int).
+pub const SO_ERROR: i32 = 0x1007;
+/// Socket type (int, get only).
+pub const SO_TYPE: i32 = 0x1008;
+/// Local and remote addresses (`CSADDR_INFO`, get only).
+pub const SO_BSP_STATE: i32 = 0x1009;
+/// Socket group id (`GROUP`, get only).
+pub const SO_GROUP_ID: i32 = 0x2001;
+/// Priority within the socket group (int).
+pub const SO_GROUP_PRIORITY: i32 = 0x2002;
+/// Largest message size (unsigned int, get only).
+pub const SO_MAX_MSG_SIZE: i32 = 0x2003;
+/// `WSAPROTOCOL_INFOA` of the socket (get only).
+pub const SO_PROTOCOL_INFOA: i32 = 0x2004;
+/// `WSAPROTOCOL_INFOW` of the socket (get only).
+pub const SO_PROTOCOL_INFOW: i32 = 0x2005;
+/// Defer accepting connections to the condition function (BOOL).
+pub const SO_CONDITIONAL_ACCEPT: i32 = 0x3002;
+/// Pause accepting (BOOL).
+pub const SO_PAUSE_ACCEPT: i32 = 0x3003;
+/// Maximum datagram size (int, get only).
+pub const SO_MAXDG: i32 = 0x7009;
+/// Maximum datagram size along the path (int, get only).
+pub const SO_MAXPATHDG: i32 = 0x700A;
+/// Inherit the listener's properties after AcceptEx (SOCKET).
+pub const SO_UPDATE_ACCEPT_CONTEXT: i32 = 0x700B;
+/// Seconds since the socket connected, `0xFFFFFFFF` if not connected (DWORD, get only).
+pub const SO_CONNECT_TIME: i32 = 0x700C;
+/// Update the context after ConnectEx (no value).
+pub const SO_UPDATE_CONNECT_CONTEXT: i32 = 0x7010;
+
+// ---- IPPROTO_TCP option names --------------------------------------------------------------
+/// Disable Nagle (BOOL).
+pub const TCP_NODELAY: i32 = 0x0001;
+/// RFC 1122 urgent-pointer semantics (BOOL).
+pub const TCP_EXPEDITED_1122: i32 = 0x0002;
+/// Seconds of idle before keep-alives (DWORD); the same number as `TCP_KEEPIDLE`.
+pub const TCP_KEEPALIVE: i32 = 3;
+/// Largest segment size (DWORD).
+pub const TCP_MAXSEG: i32 = 4;
+/// Retransmission timeout in seconds (DWORD).
+pub const TCP_MAXRT: i32 = 5;
+/// Seconds of idle before keep-alives (DWORD).
+pub const TCP_KEEPIDLE: i32 = TCP_KEEPALIVE;
+/// Number of keep-alive probes (DWORD, Windows 10 1703+).
+pub const TCP_KEEPCNT: i32 = 16;
+/// Seconds between keep-alive probes (DWORD, Windows 10 1703+).
+pub const TCP_KEEPINTVL: i32 = 17;
+
+// ---- IPPROTO_IP option names (ws2ipdef.h; not winsock.h's Winsock 1 numbers) ----------------
+/// IP options (char[]).
+pub const IP_OPTIONS: i32 = 1;
+/// The application supplies the IP header (BOOL; raw sockets only).
+pub const IP_HDRINCL: i32 = 2;
+/// Type of service (DWORD).
+pub const IP_TOS: i32 = 3;
+/// Time to live (DWORD).
+pub const IP_TTL: i32 = 4;
+/// Outgoing multicast interface (`IN_ADDR` / interface index).
+pub const IP_MULTICAST_IF: i32 = 9;
+/// Multicast time to live (DWORD).
+pub const IP_MULTICAST_TTL: i32 = 10;
+/// Multicast loopback (BOOL).
+pub const IP_MULTICAST_LOOP: i32 = 11;
+/// Join a multicast group (`IP_MREQ`).
+pub const IP_ADD_MEMBERSHIP: i32 = 12;
+/// Leave a multicast group (`IP_MREQ`).
+pub const IP_DROP_MEMBERSHIP: i32 = 13;
+/// Do not fragment (BOOL).
+pub const IP_DONTFRAGMENT: i32 = 14;
+/// Receive packet information (BOOL).
+pub const IP_PKTINFO: i32 = 19;
+
+// ---- IPPROTO_IPV6 option names ---------------------------------------------------------------
+/// The application supplies the IPv6 header (BOOL; raw sockets only).
+pub const IPV6_HDRINCL: i32 = 2;
+/// Unicast hop limit (DWORD).
+pub const IPV6_UNICAST_HOPS: i32 = 4;
+/// Outgoing multicast interface index (DWORD).
+pub const IPV6_MULTICAST_IF: i32 = 9;
+/// Multicast hop limit (DWORD).
+pub const IPV6_MULTICAST_HOPS: i32 = 10;
+/// Multicast loopback (BOOL).
+pub const IPV6_MULTICAST_LOOP: i32 = 11;
+/// Join a multicast group (`IPV6_MREQ`).
+pub const IPV6_ADD_MEMBERSHIP: i32 = 12;
+/// Same as `IPV6_ADD_MEMBERSHIP`.
+pub const IPV6_JOIN_GROUP: i32 = IPV6_ADD_MEMBERSHIP;
+/// Leave a multicast group (`IPV6_MREQ`).
+pub const IPV6_DROP_MEMBERSHIP: i32 = 13;
+/// Same as `IPV6_DROP_MEMBERSHIP`.
+pub const IPV6_LEAVE_GROUP: i32 = IPV6_DROP_MEMBERSHIP;
+/// Do not fragment (BOOL); the same number as `IP_DONTFRAGMENT`.
+pub const IPV6_DONTFRAG: i32 = 14;
+/// Receive packet information (BOOL).
+pub const IPV6_PKTINFO: i32 = 19;
+/// IPv6 only, no IPv4-mapped traffic (BOOL; on by default on Windows).
+pub const IPV6_V6ONLY: i32 = 27;
+
+// ---- ioctl encoding ----------------------------------------------------------------------
+/// No parameters.
+pub const IOC_VOID: u32 = 0x2000_0000;
+/// Copy parameters out.
+pub const IOC_OUT: u32 = 0x4000_0000;
+/// Copy parameters in.
+pub const IOC_IN: u32 = 0x8000_0000;
+/// Both directions.
+pub const IOC_INOUT: u32 = IOC_IN | IOC_OUT;
+/// Unix-compatible codes.
+pub const IOC_UNIX: u32 = 0x0000_0000;
+/// Winsock 2 codes.
+pub const IOC_WS2: u32 = 0x0800_0000;
+/// Protocol-specific codes.
+pub const IOC_PROTOCOL: u32 = 0x1000_0000;
+/// Vendor-specific codes.
+pub const IOC_VENDOR: u32 = 0x1800_0000;
+
+/// `_WSAIO(x, y)`.
+pub const fn wsaio(x: u32, y: u32) -> u32 {
+    IOC_VOID | x | y
+}
+/// `_WSAIOR(x, y)`.
+pub const fn wsaior(x: u32, y: u32) -> u32 {
+    IOC_OUT | x | y
+}
+/// `_WSAIOW(x, y)`.
+pub const fn wsaiow(x: u32, y: u32) -> u32 {
+    IOC_IN | x | y
+}
+/// `_WSAIORW(x, y)`.
+pub const fn wsaiorw(x: u32, y: u32) -> u32 {
+    IOC_INOUT | x | y
+}
+
+/// Set/clear asynchronous notification (not supported by Winsock 2 providers).
+pub const FIOASYNC: u32 = 0x8004_667d;
+/// Associate a handle with a companion API.
+pub const SIO_ASSOCIATE_HANDLE: u32 = wsaiow(IOC_WS2, 1);
+/// Circular queueing of datagrams.
+pub const SIO_ENABLE_CIRCULAR_QUEUEING: u32 = wsaio(IOC_WS2, 2);
+/// Find a route.
+pub const SIO_FIND_ROUTE: u32 = wsaior(IOC_WS2, 3);
+/// Discard the send queue.
+pub const SIO_FLUSH: u32 = wsaio(IOC_WS2, 4);
+/// The broadcast address of the socket's family.
+pub const SIO_GET_BROADCAST_ADDRESS: u32 = wsaior(IOC_WS2, 5);
+/// Extension function pointers (`AcceptEx`, `ConnectEx`, ...).
+pub const SIO_GET_EXTENSION_FUNCTION_POINTER: u32 = wsaiorw(IOC_WS2, 6);
+/// Read the socket's QoS.
+pub const SIO_GET_QOS: u32 = wsaiorw(IOC_WS2, 7);
+/// Read the group's QoS (reserved).
+pub const SIO_GET_GROUP_QOS: u32 = wsaiorw(IOC_WS2, 8);
+/// Multipoint loopback (BOOL).
+pub const SIO_MULTIPOINT_LOOPBACK: u32 = wsaiow(IOC_WS2, 9);
+/// Multicast scope (int hops).
+pub const SIO_MULTICAST_SCOPE: u32 = wsaiow(IOC_WS2, 10);
+/// Set the socket's QoS.
+pub const SIO_SET_QOS: u32 = wsaiow(IOC_WS2, 11);
+/// Set the group's QoS (reserved).
+pub const SIO_SET_GROUP_QOS: u32 = wsaiow(IOC_WS2, 12);
+/// Translate a handle.
+pub const SIO_TRANSLATE_HANDLE: u32 = wsaiorw(IOC_WS2, 13);
+/// The local interface address used to reach a destination.
+pub const SIO_ROUTING_INTERFACE_QUERY: u32 = wsaiorw(IOC_WS2, 20);
+/// Notify when the routing interface for a destination changes.
+pub const SIO_ROUTING_INTERFACE_CHANGE: u32 = wsaiow(IOC_WS2, 21);
+/// The local addresses of the socket's family (`SOCKET_ADDRESS_LIST`).
+pub const SIO_ADDRESS_LIST_QUERY: u32 = wsaior(IOC_WS2, 22);
+/// Notify when the local address list changes.
+pub const SIO_ADDRESS_LIST_CHANGE: u32 = wsaio(IOC_WS2, 23);
+/// Sort an address list.
+pub const SIO_ADDRESS_LIST_SORT: u32 = wsaiorw(IOC_WS2, 25);
+/// The base provider's handle.
+pub const SIO_BASE_HANDLE: u32 = wsaior(IOC_WS2, 34);
+/// Receive all packets (raw sockets).
+pub const SIO_RCVALL: u32 = wsaiow(IOC_VENDOR, 1);
+/// Per-socket keep-alive (`tcp_keepalive`: onoff, keepalivetime ms, keepaliveinterval ms).
+pub const SIO_KEEPALIVE_VALS: u32 = wsaiow(IOC_VENDOR, 4);
+/// Report ICMP port unreachable on UDP as `WSAECONNRESET` (BOOL, on by default).
+pub const SIO_UDP_CONNRESET: u32 = wsaiow(IOC_VENDOR, 12);
+/// Report ICMP TTL expired on UDP as `WSAENETRESET` (BOOL).
+pub const SIO_UDP_NETRESET: u32 = wsaiow(IOC_VENDOR, 15);
+
+// ---- QoS (qos.h) --------------------------------------------------------------------------
+/// A `FLOWSPEC` field the application leaves to the provider.
+pub const QOS_NOT_SPECIFIED: u32 = 0xFFFF_FFFF;
+/// No traffic in this direction.
+pub const SERVICETYPE_NOTRAFFIC: u32 = 0x0000_0000;
+/// Best effort.
+pub const SERVICETYPE_BESTEFFORT: u32 = 0x0000_0001;
+/// Controlled load.
+pub const SERVICETYPE_CONTROLLEDLOAD: u32 = 0x0000_0002;
+/// Guaranteed.
+pub const SERVICETYPE_GUARANTEED: u32 = 0x0000_0003;
+/// Size of `QOS` on x64 without its provider buffer: two `FLOWSPEC`s and a `WSABUF`.
+pub const QOS_FIXED_LEN: usize = 2 * 32 + 16;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,20 +60,28 @@ pub trait Upcalls: Send + Sync {
     /// the thread has exited.
     fn queue_apc(&self, thread: &ThreadHandle, routine: Apc) -> Result<(), WsaError>;
 
-    /// Report an overlapped request as complete (`WPUCompleteOverlappedRequest`).
+    /// Record an overlapped request's outcome (the bookkeeping half of
+    /// `WPUCompleteOverlappedRequest`).
     ///
-    /// *Placeholder until the overlapped issue fixes the shape:* `socket` issued the
-    /// request, `overlapped` identifies it (the `WSAOVERLAPPED` address in C, an id the
-    /// engine assigns in Rust), `error` is `None` on success, and `bytes` is the count
-    /// transferred. The implementation records `error`/`bytes` in the request and
-    /// signals its event (or its completion port) — not its completion routine, which
-    /// the engine delivers with [`Upcalls::queue_apc`].
+    /// `socket` issued the request, `overlapped` is its key (the `WSAOVERLAPPED` address
+    /// in C, the caller's chosen key in Rust), `error` is `None` on success, `bytes` the
+    /// count transferred and `flags` the result flags (`MSG_PARTIAL`). The C provider
+    /// writes them into the caller's `WSAOVERLAPPED` (`Internal`, `InternalHigh`,
+    /// `Offset`) here.
+    ///
+    /// The engine calls this first, before any notification, and then notifies by
+    /// itself: the completion routine through [`Upcalls::queue_apc`], else the request's
+    /// event through [`Upcalls::set_event`] and the engine's completion port (if the
+    /// socket is associated with one). A provider that wants ws2_32's own
+    /// `WPUCompleteOverlappedRequest` to signal `hEvent` (and the kernel port) passes no
+    /// event in the request and calls it from here.
     fn complete_overlapped(
         &self,
         socket: SOCKET,
         overlapped: usize,
         error: Option<WsaError>,
         bytes: u32,
+        flags: u32,
     ) -> Result<(), WsaError>;
 
     /// A new socket handle for a provider's socket, carrying `context`
@@ -104,12 +112,16 @@ pub struct Completion {
     pub error: Option<WsaError>,
     /// Bytes transferred.
     pub bytes: u32,
+    /// Result flags.
+    pub flags: u32,
 }
 
 /// The default upcalls, acting on [`crate::sync`]'s objects in this process.
 ///
-/// Until the overlapped issue lands, [`Upcalls::complete_overlapped`] only records the
-/// completion; [`LocalUpcalls::take_completions`] reads the record. Socket handles made
+/// [`Upcalls::complete_overlapped`] records each completion (the engine notifies by
+/// itself); [`LocalUpcalls::take_completions`] reads the record. An engine uses these
+/// upcalls only if given them with `Engine::set_upcalls`; by default it acts on the
+/// emulated objects directly and keeps no such record. Socket handles made
 /// through [`Upcalls::create_socket_handle`] come from a table of their own, with the same
 /// encoding and stale-handle rules as the engine's sockets.
 #[derive(Default)]
@@ -179,12 +191,14 @@ impl Upcalls for LocalUpcalls {
         overlapped: usize,
         error: Option<WsaError>,
         bytes: u32,
+        flags: u32,
     ) -> Result<(), WsaError> {
         lock(&self.completions).push(Completion {
             socket,
             overlapped,
             error,
             bytes,
+            flags,
         });
         Ok(())
     }

@@ -10,6 +10,7 @@
 
 use crate::addr::SockAddr;
 use crate::error::WsaError;
+use crate::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use crate::sync::{Event, Hwnd};
 use crate::types::{Qos, GROUP, SOCKET, TIMEVAL, WSANETWORKEVENTS, WSAPROTOCOL_INFOW, WSPDATA};
 
@@ -220,6 +221,80 @@ pub trait Wsp: Send + Sync {
         overlapped: usize,
         wait: bool,
     ) -> WspResult<(usize, u32)>;
+    /// `WSPGetOverlappedResult` with the operation's whole outcome, for callers that need
+    /// the byte count and flags of a *failed* operation too (a truncated datagram:
+    /// `WSAEMSGSIZE` with `MSG_PARTIAL`). `Ok(r)` once complete, `r.error` being the
+    /// operation's own error; `Err(WSA_IO_INCOMPLETE)` while pending without `wait`.
+    fn get_overlapped_result_ex(
+        &self,
+        _s: SOCKET,
+        _overlapped: usize,
+        _wait: bool,
+    ) -> WspResult<OpResult> {
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
+    /// `WSPSend` with a `WSAOVERLAPPED` (see [`crate::overlapped`]). `Ok` means the
+    /// operation started: [`Issued::immediate`] is `Some` if it already completed (the C
+    /// call returns 0) and `None` for `WSA_IO_PENDING`; either way the notifications in
+    /// `ov` happen. `Err` means it never started and nothing will be notified. On a socket
+    /// made without `WSA_FLAG_OVERLAPPED` the request is ignored and the call is an
+    /// ordinary `WSPSend`.
+    fn send_overlapped(
+        &self,
+        _s: SOCKET,
+        _bufs: Box<dyn SendBufs>,
+        _flags: u32,
+        _ov: Overlapped,
+    ) -> WspResult<Issued> {
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+    /// `WSPSendTo` with a `WSAOVERLAPPED`; see [`Wsp::send_overlapped`].
+    fn send_to_overlapped(
+        &self,
+        _s: SOCKET,
+        _bufs: Box<dyn SendBufs>,
+        _flags: u32,
+        _to: Option<&SockAddr>,
+        _ov: Overlapped,
+    ) -> WspResult<Issued> {
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+    /// `WSPRecv` with a `WSAOVERLAPPED`; see [`Wsp::send_overlapped`]. The result flags
+    /// (`*lpFlags`) are in the [`OpResult`].
+    fn recv_overlapped(
+        &self,
+        _s: SOCKET,
+        _bufs: Box<dyn RecvBufs>,
+        _flags: u32,
+        _ov: Overlapped,
+    ) -> WspResult<Issued> {
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+    /// `WSPRecvFrom` with a `WSAOVERLAPPED`: the source address goes to
+    /// [`RecvBufs::set_from`] before completion (and to [`crate::overlapped::OpHandle::from`]).
+    fn recv_from_overlapped(
+        &self,
+        _s: SOCKET,
+        _bufs: Box<dyn RecvBufs>,
+        _flags: u32,
+        _ov: Overlapped,
+    ) -> WspResult<Issued> {
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+    /// `WSPIoctl` with a `WSAOVERLAPPED`: `output`'s first buffer is `lpvOutBuffer`;
+    /// the byte count (`*lpcbBytesReturned`) is the result's `bytes`.
+    fn ioctl_overlapped(
+        &self,
+        _s: SOCKET,
+        _code: u32,
+        _input: &[u8],
+        _output: Box<dyn RecvBufs>,
+        _ov: Overlapped,
+    ) -> WspResult<Issued> {
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+
     /// `WSPGetQOSByName`: fill `qos` from the template `name`.
     fn get_qos_by_name(&self, s: SOCKET, name: &str, qos: &mut Qos) -> WspResult<()>;
 

@@ -725,8 +725,8 @@ fn local_upcalls_act_on_the_objects() {
     assert_eq!(sleep_ex(&RealTime, POLL, true), WaitResult::IoCompletion);
     assert_eq!(log.lock().unwrap().len(), 1);
 
-    up.complete_overlapped(8, 0x1000, None, 12).unwrap();
-    up.complete_overlapped(8, 0x2000, Some(WsaError::WSA_OPERATION_ABORTED), 0)
+    up.complete_overlapped(8, 0x1000, None, 12, 0).unwrap();
+    up.complete_overlapped(8, 0x2000, Some(WsaError::WSA_OPERATION_ABORTED), 0, 0)
         .unwrap();
     assert_eq!(
         local.take_completions(),
@@ -735,13 +735,15 @@ fn local_upcalls_act_on_the_objects() {
                 socket: 8,
                 overlapped: 0x1000,
                 error: None,
-                bytes: 12
+                bytes: 12,
+                flags: 0
             },
             Completion {
                 socket: 8,
                 overlapped: 0x2000,
                 error: Some(WsaError::WSA_OPERATION_ABORTED),
-                bytes: 0
+                bytes: 0,
+                flags: 0
             },
         ]
     );

@@ -10,16 +10,9 @@ use wsp::sync::Event;
 use wsp::types::*;
 use wsp::{SockAddr, WsaError, Wsp};
 
-/// `SO_REUSEADDR`.
-pub const SO_REUSEADDR: i32 = 0x0004;
-/// `SO_ACCEPTCONN`.
-pub const SO_ACCEPTCONN: i32 = 0x0002;
-/// `SO_LINGER`.
-pub const SO_LINGER: i32 = 0x0080;
-/// `SO_RCVBUF`.
-pub const SO_RCVBUF: i32 = 0x1002;
-/// `SO_TYPE`.
-pub const SO_TYPE: i32 = 0x1008;
+// The option numbers now live in `wsp::types` (the options work); re-exported so cases
+// that import them from here keep working.
+pub use wsp::types::{SO_ACCEPTCONN, SO_LINGER, SO_RCVBUF, SO_REUSEADDR, SO_TYPE};
 
 /// How long a case waits for something that is already on its way (an event being
 /// signalled, data that was sent on loopback). Generous: only a broken provider waits it out.

@@ -338,6 +338,17 @@ fn main() {
         );
         return;
     }
+    // A plain closing line that CI tools read: every (backend, case) pair counted once;
+    // "skipped" counts the cases whose function is not built yet.
+    if !opts.json {
+        let count = |f: fn(&Outcome) -> bool| results.iter().filter(|(_, _, o)| f(o)).count();
+        println!(
+            "\nconformance: {} passed, {} failed, {} skipped",
+            count(|o| *o == Outcome::Pass),
+            count(|o| matches!(o, Outcome::Fail(_))),
+            count(|o| matches!(o, Outcome::NotBuilt(_))),
+        );
+    }
     if !regressions.is_empty() {
         eprintln!(
             "\nbaseline regressions (listed in {} but not passing):",

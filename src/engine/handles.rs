@@ -116,6 +116,17 @@ impl<T> HandleTable<T> {
         Some(value)
     }
 
+    /// Put `value` in place of the live entry for `handle` (same handle, same
+    /// generation), returning the old one; `None` (and `value` dropped) if not live.
+    pub fn replace(&mut self, handle: SOCKET, value: T) -> Option<T> {
+        let (index, generation) = decode(handle)?;
+        let slot = self.slots.get_mut(index)?;
+        if slot.generation != generation || slot.value.is_none() {
+            return None;
+        }
+        slot.value.replace(value)
+    }
+
     /// Remove every entry, returning them.
     pub fn drain(&mut self) -> Vec<T> {
         let mut out = Vec::with_capacity(self.len);

@@ -13,8 +13,12 @@
 //! `SO_SNDTIMEO` expires (`WSAETIMEDOUT`). No call sleeps inside a blocking syscall, so a
 //! close from another thread always wakes it.
 
+mod extensions;
 pub mod handles;
+mod ioctl;
 mod notify;
+mod options;
+mod overlapped;
 mod select;
 mod socket;
 
@@ -23,6 +27,7 @@ use crate::addr_text;
 use crate::catalog;
 use crate::error::WsaError;
 use crate::net::{HostFamily, HostKind, HostOpt, IoFlags, Net, Readiness, ReadinessSink};
+use crate::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use crate::sync::{Event, Hwnd};
 use crate::types::*;
 use crate::wsp::{ConditionDecision, ConditionFn, FdSet, OutBuf, Wsp, WspResult};
@@ -72,6 +77,8 @@ struct Inner<N: Net> {
     /// Serialises startup/cleanup transitions.
     lifecycle: Mutex<()>,
     catalog: Vec<WSAPROTOCOL_INFOW>,
+    /// Overlapped I/O's engine-wide state.
+    ov: overlapped::EngineOv,
 }
 
 impl<N: Net> ReadinessSink for Inner<N> {
@@ -97,6 +104,7 @@ impl<N: Net> Engine<N> {
             users: AtomicU32::new(0),
             lifecycle: Mutex::new(()),
             catalog: catalog::entries(),
+            ov: Default::default(),
         });
         let weak: std::sync::Weak<Inner<N>> = Arc::downgrade(&inner);
         let sink: std::sync::Weak<dyn ReadinessSink> = weak;
@@ -182,14 +190,21 @@ impl<N: Net> Engine<N> {
         let deadline = (timeout_ms != 0)
             .then(|| self.inner.net.now() + Duration::from_millis(timeout_ms.into()));
         let mut closed = false;
+        // Registered so that WSPCancelBlockingCall can end the wait (see ioctl.rs).
+        let me = std::thread::current().id();
+        cell.lock().blocked.push(socket::Blocked {
+            thread: me,
+            cancelled: false,
+        });
         let done = self.inner.net.block_until(&cell.gate, deadline, &mut || {
             let st = cell.lock();
-            if st.closed {
+            if st.closed || st.cancelled(me) {
                 closed = true;
                 return true;
             }
             st.ready.intersects(want)
         });
+        ioctl::remove_blocked(&mut cell.lock().blocked, me);
         if closed {
             Err(WsaError::WSAEINTR)
         } else if !done {
@@ -296,8 +311,15 @@ impl<N: Net> Engine<N> {
         *flags = 0;
         loop {
             let seen = cell.seq();
-            let mut rest = skip_mut(bufs, total);
-            match self.inner.net.recv(cell.host, &mut rest, io) {
+            // Only a MSG_WAITALL continuation needs the buffers re-sliced.
+            let got = if total == 0 {
+                self.inner.net.recv(cell.host, bufs, io)
+            } else {
+                self.inner
+                    .net
+                    .recv(cell.host, &mut skip_mut(bufs, total), io)
+            };
+            match got {
                 Ok(r) => {
                     if let (Some(a), Some(src)) = (from.as_deref_mut(), r.from) {
                         // Capacity was checked above.
@@ -318,7 +340,10 @@ impl<N: Net> Engine<N> {
                     }
                 }
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    None => {
+                        cell.consume(seen, READ_WANT);
+                        return Err(WsaError::WSAEWOULDBLOCK);
+                    }
                     Some(ms) => {
                         if let Err(e) = self.wait_ready(cell, seen, READ_WANT, ms) {
                             if total > 0 && e != WsaError::WSAEINTR {
@@ -328,6 +353,11 @@ impl<N: Net> Engine<N> {
                         }
                     }
                 },
+                Err(WsaError::WSAECONNREFUSED) if !stream && !cell.lock().opts.udp_connreset => {
+                    // SIO_UDP_CONNRESET turned off: the ICMP error is dropped (the host
+                    // already cleared it) and the receive goes on.
+                    continue;
+                }
                 Err(e) => {
                     // A connected UDP socket's ICMP port-unreachable: Windows reports
                     // WSAECONNRESET (SIO_UDP_CONNRESET is on by default).
@@ -424,8 +454,15 @@ impl<N: Net> Engine<N> {
         let mut sent = 0usize;
         loop {
             let seen = cell.seq();
-            let rest = skip(bufs, sent);
-            match self.inner.net.send(cell.host, &rest, target, io) {
+            // Only a blocking send's continuation needs the buffers re-sliced.
+            let put = if sent == 0 {
+                self.inner.net.send(cell.host, bufs, target, io)
+            } else {
+                self.inner
+                    .net
+                    .send(cell.host, &skip(bufs, sent), target, io)
+            };
+            match put {
                 Ok(n) => {
                     if !stream {
                         // A datagram socket is bound by its first send.
@@ -440,7 +477,11 @@ impl<N: Net> Engine<N> {
                     }
                 }
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    None => {
+                        // Space must be reported again before FD_WRITE can be recorded.
+                        cell.consume(seen, WRITE_WANT);
+                        return Err(WsaError::WSAEWOULDBLOCK);
+                    }
                     Some(ms) => {
                         self.wait_ready(cell, seen, WRITE_WANT, ms)?;
                     }
@@ -476,7 +517,10 @@ impl<N: Net> Engine<N> {
             match self.inner.net.accept(cell.host) {
                 Ok(conn) => break conn,
                 Err(WsaError::WSAEWOULDBLOCK) => match timeout {
-                    None => return Err(WsaError::WSAEWOULDBLOCK),
+                    None => {
+                        cell.consume(seen, READ_WANT);
+                        return Err(WsaError::WSAEWOULDBLOCK);
+                    }
                     Some(ms) => self.wait_ready(cell, seen, READ_WANT, ms)?,
                 },
                 Err(e) => return Err(e),
@@ -520,15 +564,25 @@ impl<N: Net> Engine<N> {
             notify.recorded = 0;
             notify.errors = [0; FD_MAX_EVENTS];
             notify.write_armed = true;
-            SockState {
+            // Options the engine holds are inherited like the host's own; per-connection
+            // state starts afresh.
+            let mut opts = l.opts.clone();
+            opts.so_error = 0;
+            opts.conditional_accept = false;
+            opts.connect_error_read = false;
+            opts.connected_at = None;
+            let mut st = SockState {
                 nonblocking: l.nonblocking,
                 bound: true,
                 conn: Conn::Connected,
                 rcvtimeo_ms: l.rcvtimeo_ms,
                 sndtimeo_ms: l.sndtimeo_ms,
                 notify,
+                opts,
                 ..SockState::default()
-            }
+            };
+            st.mark_connected(self.inner.net.now());
+            st
         };
         let handle = self.adopt(host, cell.props, st)?;
         if let Some(a) = addr {
@@ -677,7 +731,10 @@ impl<N: Net> Wsp for Engine<N> {
     }
 
     fn close_socket(&self, s: SOCKET) -> WspResult<()> {
-        self.started()?;
+        let cell = self.cell(s)?;
+        // SO_LINGER / SO_DONTLINGER (ioctl.rs `linger_on_close`): may refuse with
+        // WSAEWOULDBLOCK, leaving the socket open, as Windows does.
+        self.linger_on_close(&cell)?;
         let cell = self.table_write().remove(s).ok_or(WsaError::WSAENOTSOCK)?;
         cell.mark_closed();
         Ok(())
@@ -787,6 +844,7 @@ impl<N: Net> Wsp for Engine<N> {
             self.inner.net.connect(cell.host, addr)?;
             let mut st = cell.lock();
             st.conn = Conn::Connected;
+            st.mark_connected(self.inner.net.now());
             st.bound = true;
             st.via_connect = true;
             drop(st);
@@ -816,6 +874,7 @@ impl<N: Net> Wsp for Engine<N> {
             Ok(()) => {
                 let mut st = cell.lock();
                 st.conn = Conn::Connected;
+                st.mark_connected(self.inner.net.now());
                 st.bound = true;
                 st.notify.write_armed = true;
                 drop(st);
@@ -830,11 +889,17 @@ impl<N: Net> Wsp for Engine<N> {
                     return Err(WsaError::WSAEWOULDBLOCK);
                 }
                 let mut closed = false;
+                let me = std::thread::current().id();
+                cell.lock().blocked.push(socket::Blocked {
+                    thread: me,
+                    cancelled: false,
+                });
                 self.inner.net.block_until(&cell.gate, None, &mut || {
                     let st = cell.lock();
-                    closed = st.closed;
+                    closed = st.closed || st.cancelled(me);
                     closed || st.conn != Conn::Connecting
                 });
+                ioctl::remove_blocked(&mut cell.lock().blocked, me);
                 if closed {
                     return Err(WsaError::WSAEINTR);
                 }
@@ -921,6 +986,9 @@ impl<N: Net> Wsp for Engine<N> {
         if stream && cell.lock().conn != Conn::Connected {
             return Err(WsaError::WSAENOTCONN);
         }
+        // Overlapped operations pending in a shut direction are aborted (before the host
+        // shutdown, whose readiness report would otherwise complete them with EOF).
+        cell.abort_overlapped(how != SD_SEND, how != SD_RECEIVE);
         if stream {
             match self.inner.net.shutdown(cell.host, how) {
                 // The peer already reset or closed: the local direction is still shut.
@@ -961,45 +1029,25 @@ impl<N: Net> Wsp for Engine<N> {
     fn get_sock_opt(
         &self,
         s: SOCKET,
-        _level: i32,
-        _name: i32,
-        _optval: &mut [u8],
+        level: i32,
+        name: i32,
+        optval: &mut [u8],
     ) -> WspResult<usize> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+        let cell = self.cell(s)?;
+        self.get_sock_opt_impl(&cell, level, name, optval)
     }
 
-    fn set_sock_opt(&self, s: SOCKET, _level: i32, _name: i32, _optval: &[u8]) -> WspResult<()> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+    fn set_sock_opt(&self, s: SOCKET, level: i32, name: i32, optval: &[u8]) -> WspResult<()> {
+        let cell = self.cell(s)?;
+        self.set_sock_opt_impl(&cell, level, name, optval)
     }
 
     fn ioctl(&self, s: SOCKET, code: u32, input: &[u8], output: &mut [u8]) -> WspResult<usize> {
-        let cell = self.cell(s)?;
-        match code {
-            FIONBIO => {
-                let v = input.get(..4).ok_or(WsaError::WSAEFAULT)?;
-                let on = u32::from_le_bytes([v[0], v[1], v[2], v[3]]) != 0;
-                let mut st = cell.lock();
-                // While WSPEventSelect/WSPAsyncSelect is active the socket must stay
-                // non-blocking: switching back to blocking fails.
-                if !on && st.notify.mask != 0 {
-                    return Err(WsaError::WSAEINVAL);
-                }
-                st.nonblocking = on;
-                Ok(0)
-            }
-            FIONREAD => {
-                if output.len() < 4 {
-                    return Err(WsaError::WSAEFAULT);
-                }
-                let n = self.inner.net.pending_bytes(cell.host)?;
-                let n = u32::try_from(n).unwrap_or(u32::MAX);
-                output[..4].copy_from_slice(&n.to_le_bytes());
-                Ok(4)
-            }
-            _ => Err(WsaError::WSAEOPNOTSUPP),
+        if code == crate::overlapped::SIO_GET_EXTENSION_FUNCTION_POINTER {
+            return self.extension_function(s, input, output);
         }
+        let cell = self.cell(s)?;
+        self.ioctl_impl(&cell, code, input, output)
     }
 
     fn event_select(&self, s: SOCKET, event: Option<&Event>, events: i32) -> WspResult<()> {
@@ -1040,10 +1088,10 @@ impl<N: Net> Wsp for Engine<N> {
     }
 
     fn cancel_blocking_call(&self) -> WspResult<()> {
-        self.started()?;
-        // A thread that can call this is not itself blocked in a Winsock call, so there is
-        // no outstanding blocking call of its own to cancel.
-        Err(WsaError::WSAEINVAL)
+        // WSPCancelBlockingCall cancels the calling thread's blocking call; a thread making
+        // this call has none in progress here, so this gives WSAEINVAL ("no outstanding
+        // blocking call"). Other threads' calls: `Engine::cancel_blocking_calls_of`.
+        self.cancel_blocking_calls_of(std::thread::current().id())
     }
 
     fn duplicate_socket(&self, s: SOCKET, _pid: u32) -> WspResult<WSAPROTOCOL_INFOW> {
@@ -1054,16 +1102,86 @@ impl<N: Net> Wsp for Engine<N> {
     fn get_overlapped_result(
         &self,
         s: SOCKET,
-        _overlapped: usize,
-        _wait: bool,
+        overlapped: usize,
+        wait: bool,
     ) -> WspResult<(usize, u32)> {
-        self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+        let r = self.overlapped_result(s, overlapped, wait)?;
+        match r.error {
+            None => Ok((r.bytes as usize, r.flags)),
+            Some(e) => Err(e),
+        }
     }
 
-    fn get_qos_by_name(&self, s: SOCKET, _name: &str, _qos: &mut Qos) -> WspResult<()> {
+    fn get_overlapped_result_ex(
+        &self,
+        s: SOCKET,
+        overlapped: usize,
+        wait: bool,
+    ) -> WspResult<OpResult> {
+        self.overlapped_result(s, overlapped, wait)
+    }
+
+    fn send_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.send_ov(s, bufs, flags, None, ov)
+    }
+
+    fn send_to_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        to: Option<&SockAddr>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.send_ov(s, bufs, flags, to, ov)
+    }
+
+    fn recv_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.recv_ov(s, bufs, flags, false, ov)
+    }
+
+    fn recv_from_overlapped(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.recv_ov(s, bufs, flags, true, ov)
+    }
+
+    fn ioctl_overlapped(
+        &self,
+        s: SOCKET,
+        code: u32,
+        input: &[u8],
+        output: Box<dyn RecvBufs>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.ioctl_ov(s, code, input, output, ov)
+    }
+
+    fn get_qos_by_name(&self, s: SOCKET, name: &str, qos: &mut Qos) -> WspResult<()> {
         self.cell(s)?;
-        Err(WsaError::WSAEOPNOTSUPP)
+        if name.is_empty() {
+            // Enumeration: lpQOS is ignored; the names come from
+            // `Engine::qos_template_names` (this signature has no buffer for them).
+            return Ok(());
+        }
+        *qos = crate::qos::template(name).ok_or(WsaError::WSAEINVAL)?;
+        Ok(())
     }
 
     fn address_to_string(

@@ -16,65 +16,67 @@
 //! is not a socket gives `WSAENOTSOCK`. A null timeout blocks; a zero one polls. The sets are
 //! rewritten in place to the ready handles, and the total count is returned.
 
-use super::socket::{Conn, Probe, SocketCell};
+use super::socket::{Conn, SocketCell};
 use super::Engine;
 use crate::error::WsaError;
 use crate::net::{Gate, Net, Readiness};
-use crate::types::{SOCKET, SOCK_STREAM, TIMEVAL};
+use crate::types::{SOCK_STREAM, TIMEVAL};
 use crate::wsp::{FdSet, WspResult};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Which of select's three sets a socket belongs in.
+#[derive(Clone, Copy, Debug, Default)]
+struct Ready3 {
+    read: bool,
+    write: bool,
+    except: bool,
+}
+
 impl<N: Net> SocketCell<N> {
-    /// select()'s "readable".
-    pub fn select_readable(&self) -> bool {
-        let (listening, stream_connected, ready, dead) = {
+    /// select()'s meanings for this socket, given its current host readiness `lv` (from
+    /// [`Net::poll_now`], so nothing the host already knows is missed).
+    fn select_state(&self, lv: Readiness) -> Ready3 {
+        // A connect whose outcome the host knows but no report has resolved yet.
+        if self.lock().conn == Conn::Connecting
+            && lv.intersects(Readiness::WRITABLE | Readiness::ERROR | Readiness::WRITE_CLOSED)
+        {
+            self.kick_connect();
+        }
+        let (listening, conn, dead, backlog) = {
             let st = self.lock();
-            if st.listening && !st.backlog.is_empty() {
-                return true;
-            }
             (
                 st.listening,
-                self.props.ty == SOCK_STREAM && st.conn == Conn::Connected,
-                st.ready,
+                st.conn,
                 st.reset || st.close_error.is_some(),
+                !st.backlog.is_empty(),
             )
         };
+        let stream = self.props.ty == SOCK_STREAM;
+        let mut r = Ready3::default();
         if listening {
-            if ready.contains(Readiness::READABLE) {
-                self.stash_accept();
-                return !self.lock().backlog.is_empty();
-            }
-            return false;
+            r.read = backlog
+                || (lv.contains(Readiness::READABLE) && {
+                    self.stash_accept();
+                    !self.lock().backlog.is_empty()
+                });
+            return r;
         }
-        if self.props.ty == SOCK_STREAM {
-            if !stream_connected {
-                return false;
+        if stream {
+            if conn == Conn::Connected {
+                // Data, end of stream (recv returns 0) or a reset (recv fails): recv would
+                // not block.
+                r.read = dead || lv.intersects(Readiness::READABLE | Readiness::READ_CLOSED);
+                r.write = lv.contains(Readiness::WRITABLE);
+                r.except = lv.contains(Readiness::PRIORITY);
             }
-            if dead {
-                return true;
-            }
-        }
-        // Data, end of stream, or an error to report: recv would not block.
-        ready.intersects(Readiness::READABLE | Readiness::READ_CLOSED | Readiness::ERROR)
-            && self.probe_read() != Probe::Nothing
-    }
-
-    /// select()'s "writable".
-    pub fn select_writable(&self) -> bool {
-        let st = self.lock();
-        if self.props.ty == SOCK_STREAM {
-            st.conn == Conn::Connected && st.ready.contains(Readiness::WRITABLE)
+            // A failed non-blocking connect is reported in the except set.
+            r.except |= matches!(conn, Conn::Failed(_)) && self.lock().via_connect;
         } else {
-            st.ready.contains(Readiness::WRITABLE)
+            r.read = lv.intersects(Readiness::READABLE | Readiness::ERROR);
+            r.write = lv.contains(Readiness::WRITABLE);
         }
-    }
-
-    /// select()'s "except".
-    pub fn select_except(&self) -> bool {
-        let st = self.lock();
-        matches!(st.conn, Conn::Failed(_)) && st.via_connect
-            || (st.conn == Conn::Connected && st.ready.contains(Readiness::PRIORITY))
+        r
     }
 }
 
@@ -116,44 +118,56 @@ impl<N: Net> Engine<N> {
             })
         };
         let cells = [lookup(&read)?, lookup(&write)?, lookup(&except)?];
-        let gate = Arc::new(Gate::new());
-        for set in &cells {
-            for c in set {
-                c.watch(&gate);
-            }
-        }
-        let mut found: [Vec<SOCKET>; 3] = Default::default();
+        // One flag per set entry, index-aligned with the caller's array, so the rewrite is
+        // linear in the set size (duplicates in a caller's array are kept as given).
+        let mut hits: [Vec<bool>; 3] = [
+            vec![false; cells[0].len()],
+            vec![false; cells[1].len()],
+            vec![false; cells[2].len()],
+        ];
+        let hosts: Vec<_> = cells.iter().flatten().map(|c| c.host).collect();
+        let mut levels = vec![Readiness::EMPTY; hosts.len()];
         let mut poll = || {
+            self.inner.net.poll_now(&hosts, &mut levels);
+            let mut any = false;
+            let mut k = 0;
             for (i, set) in cells.iter().enumerate() {
-                found[i].clear();
-                for c in set {
+                for (j, c) in set.iter().enumerate() {
+                    let r = c.select_state(levels[k]);
+                    k += 1;
                     let ready = match i {
-                        0 => c.select_readable(),
-                        1 => c.select_writable(),
-                        _ => c.select_except(),
+                        0 => r.read,
+                        1 => r.write,
+                        _ => r.except,
                     };
-                    if ready && !found[i].contains(&c.handle) {
-                        found[i].push(c.handle);
-                    }
+                    hits[i][j] = ready;
+                    any |= ready;
                 }
             }
-            found.iter().any(|f| !f.is_empty())
+            any
         };
-        let deadline = wait.map(|d| self.inner.net.now() + d);
         let ready = match wait {
+            // A poll needs no wake-up plumbing.
             Some(d) if d.is_zero() => poll(),
-            _ => self.inner.net.block_until(&gate, deadline, &mut poll),
-        };
-        for set in &cells {
-            for c in set {
-                c.unwatch(&gate);
+            _ => {
+                let gate = Arc::new(Gate::new());
+                for c in cells.iter().flatten() {
+                    c.watch(&gate);
+                }
+                let deadline = wait.map(|d| self.inner.net.now() + d);
+                let ready = self.inner.net.block_until(&gate, deadline, &mut poll);
+                for c in cells.iter().flatten() {
+                    c.unwatch(&gate);
+                }
+                ready
             }
-        }
+        };
         let mut count = 0;
-        for (set, hits) in [read, write, except].into_iter().zip(found.iter()) {
+        for (set, hits) in [read, write, except].into_iter().zip(hits.iter()) {
             if let Some(set) = set {
                 if ready {
-                    set.fd_array.retain(|h| hits.contains(h));
+                    let mut flags = hits.iter();
+                    set.fd_array.retain(|_| *flags.next().unwrap_or(&false));
                     count += set.fd_array.len();
                 } else {
                     set.fd_array.clear();

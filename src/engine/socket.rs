@@ -75,6 +75,101 @@ pub(crate) struct SockState {
     pub backlog: VecDeque<(HostSocket, SocketAddr)>,
     /// Event-select / async-select state.
     pub notify: Notify,
+    /// Option state the engine keeps itself (see `options.rs`).
+    pub opts: OptState,
+    /// Threads blocked in a call on this socket, for `WSPCancelBlockingCall`.
+    pub blocked: Vec<Blocked>,
+    /// Overlapped queues, records and completion-port association.
+    pub ov: super::overlapped::OvState,
+}
+
+/// A thread parked in a blocking call on a socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Blocked {
+    /// The thread.
+    pub thread: std::thread::ThreadId,
+    /// Set by a cancel: the call returns `WSAEINTR`.
+    pub cancelled: bool,
+}
+
+/// Options the engine emulates (the host has no equivalent, or its meaning differs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OptState {
+    /// `SO_ERROR` as last set with setsockopt (Windows stores and returns it).
+    pub so_error: i32,
+    /// `SO_LINGER` as Windows holds it: `(l_onoff, l_linger)`. Never handed to the host,
+    /// except `(1, 0)` at close for an abortive close.
+    pub linger: (u16, u16),
+    /// `SO_REUSEADDR` (Windows' meaning).
+    pub reuse_addr: bool,
+    /// `SO_EXCLUSIVEADDRUSE`.
+    pub exclusive_addr: bool,
+    /// `SO_CONDITIONAL_ACCEPT`.
+    pub conditional_accept: bool,
+    /// `SO_GROUP_PRIORITY`.
+    pub group_priority: i32,
+    /// `SO_DEBUG` (stored only).
+    pub debug: bool,
+    /// `SO_DONTROUTE` (stored; sends with `MSG_DONTROUTE` are the host's business).
+    pub dontroute: bool,
+    /// `IP_DONTFRAGMENT`/`IPV6_DONTFRAG`; `None` = the default for the socket type.
+    pub dont_fragment: Option<bool>,
+    /// `IP_PKTINFO`/`IPV6_PKTINFO` (stored; WSARecvMsg is not built).
+    pub pktinfo: bool,
+    /// `SIO_UDP_CONNRESET`: report ICMP port unreachable as `WSAECONNRESET` (default on).
+    pub udp_connreset: bool,
+    /// When the connection was established (backend clock), for `SO_CONNECT_TIME`.
+    pub connected_at: Option<std::time::Duration>,
+    /// `SIO_SET_QOS` value.
+    pub qos: Option<crate::types::Qos>,
+    /// `SIO_KEEPALIVE_VALS`: `(onoff, keepalivetime ms, keepaliveinterval ms)`.
+    pub keepalive_vals: Option<(u32, u32, u32)>,
+    /// `SO_RCVBUF` as set (Windows reports what was set; Linux doubles it).
+    pub rcvbuf: Option<u32>,
+    /// `SO_SNDBUF` as set.
+    pub sndbuf: Option<u32>,
+    /// The error of a failed connect was already reported through `SO_ERROR`.
+    pub connect_error_read: bool,
+}
+
+impl Default for OptState {
+    fn default() -> Self {
+        OptState {
+            so_error: 0,
+            linger: (0, 0),
+            reuse_addr: false,
+            exclusive_addr: false,
+            conditional_accept: false,
+            group_priority: 0,
+            debug: false,
+            dontroute: false,
+            dont_fragment: None,
+            pktinfo: false,
+            udp_connreset: true,
+            connected_at: None,
+            qos: None,
+            keepalive_vals: None,
+            rcvbuf: None,
+            sndbuf: None,
+            connect_error_read: false,
+        }
+    }
+}
+
+impl SockState {
+    /// Record the moment the socket became connected (for `SO_CONNECT_TIME`), once.
+    pub fn mark_connected(&mut self, now: std::time::Duration) {
+        if self.opts.connected_at.is_none() {
+            self.opts.connected_at = Some(now);
+        }
+    }
+
+    /// Whether a cancel was requested for `thread`'s blocking call on this socket.
+    pub fn cancelled(&self, thread: std::thread::ThreadId) -> bool {
+        self.blocked
+            .iter()
+            .any(|b| b.thread == thread && b.cancelled)
+    }
 }
 
 impl Default for SockState {
@@ -98,6 +193,9 @@ impl Default for SockState {
             close_error: None,
             backlog: VecDeque::new(),
             notify: Notify::default(),
+            opts: OptState::default(),
+            blocked: Vec::new(),
+            ov: Default::default(),
         }
     }
 }
@@ -205,6 +303,7 @@ impl<N: Net> SocketCell<N> {
         }
         self.evaluate();
         self.wake();
+        self.drive_ready();
     }
 
     /// A connected stream reported an error or hang-up: find out whether it was reset, so
@@ -245,6 +344,7 @@ impl<N: Net> SocketCell<N> {
                 match outcome {
                     Some(Ok(())) => {
                         st.conn = Conn::Connected;
+                        st.mark_connected(self.net.now());
                         st.notify.write_armed = true;
                     }
                     Some(Err(e)) => st.conn = Conn::Failed(e),
@@ -319,6 +419,8 @@ impl<N: Net> SocketCell<N> {
         st.notify = Notify::default();
         drop(st);
         self.wake();
+        // Pending overlapped operations complete with WSA_OPERATION_ABORTED.
+        self.abort_overlapped(true, true);
     }
 }
 

@@ -89,7 +89,7 @@ mod table;
 use mio::unix::SourceFd;
 use mio::{Interest, Poll, Registry, Token, Waker};
 use reactor::{Shared, WAKE_TOKEN};
-use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use socket2::{Domain, Protocol, SockAddr, Socket, TcpKeepalive, Type};
 use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
@@ -99,8 +99,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use table::{Entry, Table};
 use wsp::net::{
-    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, Net, NetResult, ReadinessSink,
-    Received,
+    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, Net, NetResult, Readiness,
+    ReadinessSink, Received,
 };
 use wsp::WsaError;
 
@@ -244,6 +244,10 @@ fn iov_limit(kind: HostKind, count: usize) -> usize {
 
 fn secs_u16(d: Duration) -> u16 {
     u16::try_from(d.as_secs()).unwrap_or(u16::MAX)
+}
+
+fn secs_u32(d: Duration) -> u32 {
+    u32::try_from(d.as_secs()).unwrap_or(u32::MAX)
 }
 
 fn size_u32(n: usize) -> u32 {
@@ -400,6 +404,33 @@ impl Net for Portable {
                 HostFamily::V4 => sock.set_ttl(ttl)?,
                 HostFamily::V6 => sock.set_unicast_hops_v6(ttl)?,
             },
+            HostOpt::KeepIdle(secs) => sock.set_tcp_keepalive(
+                &TcpKeepalive::new().with_time(Duration::from_secs(secs.into())),
+            )?,
+            HostOpt::KeepInterval(secs) => sock.set_tcp_keepalive(
+                &TcpKeepalive::new().with_interval(Duration::from_secs(secs.into())),
+            )?,
+            HostOpt::KeepCount(n) => {
+                sock.set_tcp_keepalive(&TcpKeepalive::new().with_retries(n))?
+            }
+            HostOpt::Tos(tos) => match entry.family {
+                HostFamily::V4 => sock.set_tos(tos)?,
+                HostFamily::V6 => sys::set_tclass_v6(sock.as_raw_fd(), tos)?,
+            },
+            HostOpt::MulticastTtl(ttl) => match entry.family {
+                HostFamily::V4 => sock.set_multicast_ttl_v4(ttl)?,
+                HostFamily::V6 => sock.set_multicast_hops_v6(ttl)?,
+            },
+            HostOpt::MulticastLoop(on) => match entry.family {
+                HostFamily::V4 => sock.set_multicast_loop_v4(on)?,
+                HostFamily::V6 => sock.set_multicast_loop_v6(on)?,
+            },
+            HostOpt::MulticastIfV4(a) => sock.set_multicast_if_v4(&a)?,
+            HostOpt::MulticastIfV6(i) => sock.set_multicast_if_v6(i)?,
+            HostOpt::JoinV4 { group, interface } => sock.join_multicast_v4(&group, &interface)?,
+            HostOpt::LeaveV4 { group, interface } => sock.leave_multicast_v4(&group, &interface)?,
+            HostOpt::JoinV6 { group, interface } => sock.join_multicast_v6(&group, interface)?,
+            HostOpt::LeaveV6 { group, interface } => sock.leave_multicast_v6(&group, interface)?,
             _ => return Err(WsaError::WSAENOPROTOOPT),
         }
         Ok(())
@@ -422,6 +453,28 @@ impl Net for Portable {
                 HostFamily::V4 => sock.ttl()?,
                 HostFamily::V6 => sock.unicast_hops_v6()?,
             }),
+            HostOptName::KeepIdle => HostOpt::KeepIdle(secs_u32(sock.keepalive_time()?)),
+            HostOptName::KeepInterval => {
+                HostOpt::KeepInterval(secs_u32(sock.keepalive_interval()?))
+            }
+            HostOptName::KeepCount => HostOpt::KeepCount(sock.keepalive_retries()?),
+            HostOptName::Tos => HostOpt::Tos(match entry.family {
+                HostFamily::V4 => sock.tos()?,
+                HostFamily::V6 => sys::tclass_v6(sock.as_raw_fd())?,
+            }),
+            HostOptName::MulticastTtl => HostOpt::MulticastTtl(match entry.family {
+                HostFamily::V4 => sock.multicast_ttl_v4()?,
+                HostFamily::V6 => sock.multicast_hops_v6()?,
+            }),
+            HostOptName::MulticastLoop => HostOpt::MulticastLoop(match entry.family {
+                HostFamily::V4 => sock.multicast_loop_v4()?,
+                HostFamily::V6 => sock.multicast_loop_v6()?,
+            }),
+            HostOptName::MulticastIfV4 => HostOpt::MulticastIfV4(sock.multicast_if_v4()?),
+            HostOptName::MulticastIfV6 => HostOpt::MulticastIfV6(sock.multicast_if_v6()?),
+            HostOptName::SendQueue => {
+                HostOpt::SendQueue(size_u32(sys::send_queue(sock.as_raw_fd())?))
+            }
             _ => return Err(WsaError::WSAENOPROTOOPT),
         })
     }
@@ -432,5 +485,38 @@ impl Net for Portable {
 
     fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool> {
         Ok(sys::at_mark(self.table.get(s)?.sock.as_raw_fd())?)
+    }
+
+    fn poll_now(&self, sockets: &[HostSocket], out: &mut [Readiness]) {
+        // Keep every entry alive across the poll so no descriptor is closed and reused
+        // underneath it; unknown sockets are polled as -1 and read as ERROR.
+        let entries: Vec<_> = sockets.iter().map(|&s| self.table.get(s).ok()).collect();
+        let fds: Vec<_> = entries
+            .iter()
+            .map(|e| e.as_ref().map_or(-1, |e| e.sock.as_raw_fd()))
+            .collect();
+        let mut revents = vec![0i16; fds.len()];
+        let polled = sys::poll_now(&fds, &mut revents).is_ok();
+        for ((r, ev), e) in out.iter_mut().zip(revents).zip(&entries) {
+            if e.is_none() || !polled {
+                *r = Readiness::ERROR;
+                continue;
+            }
+            let [rd, wr, rc, wc, er, pr] = sys::poll_flags(ev);
+            let mut x = Readiness::EMPTY;
+            for (on, bit) in [
+                (rd, Readiness::READABLE),
+                (wr, Readiness::WRITABLE),
+                (rc, Readiness::READ_CLOSED),
+                (wc, Readiness::WRITE_CLOSED),
+                (er, Readiness::ERROR),
+                (pr, Readiness::PRIORITY),
+            ] {
+                if on {
+                    x.insert(bit);
+                }
+            }
+            *r = x;
+        }
     }
 }

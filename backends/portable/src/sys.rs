@@ -163,6 +163,80 @@ pub(crate) fn at_mark(fd: RawFd) -> io::Result<bool> {
     }
 }
 
+/// Bytes queued for sending and not yet acknowledged: `SIOCOUTQ` (Linux), `SO_NWRITE`
+/// (Apple hosts).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) fn send_queue(fd: RawFd) -> io::Result<usize> {
+    let mut n: libc::c_int = 0;
+    // SAFETY: `SIOCOUTQ` (= `TIOCOUTQ`) writes one `c_int` through the pointer, which
+    // points at `n`, a live local. `fd` is kept open by the caller.
+    let r = unsafe { libc::ioctl(fd, libc::TIOCOUTQ as _, &mut n as *mut libc::c_int) };
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(n.max(0) as usize)
+    }
+}
+
+/// Bytes queued for sending and not yet acknowledged (`SO_NWRITE`).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub(crate) fn send_queue(fd: RawFd) -> io::Result<usize> {
+    let v = get_int(fd, libc::SOL_SOCKET, libc::SO_NWRITE)?;
+    Ok(v.max(0) as usize)
+}
+
+fn get_int(fd: RawFd, level: libc::c_int, name: libc::c_int) -> io::Result<libc::c_int> {
+    let mut v: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: `v` is a live `c_int` and `len` holds its size; the host writes at most `len`
+    // bytes into it and stores the length back. `fd` is kept open by the caller.
+    let r = unsafe {
+        libc::getsockopt(
+            fd,
+            level,
+            name,
+            (&mut v as *mut libc::c_int).cast(),
+            &mut len,
+        )
+    };
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(v)
+    }
+}
+
+fn set_int(fd: RawFd, level: libc::c_int, name: libc::c_int, v: libc::c_int) -> io::Result<()> {
+    // SAFETY: the pointer is to `v`, a live `c_int`, and the length is its size; the host
+    // only reads it. `fd` is kept open by the caller.
+    let r = unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            (&v as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// `IPV6_TCLASS` (the IPv6 counterpart of `IP_TOS`).
+pub(crate) fn tclass_v6(fd: RawFd) -> io::Result<u32> {
+    Ok(get_int(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS)?.max(0) as u32)
+}
+
+/// Set `IPV6_TCLASS`.
+pub(crate) fn set_tclass_v6(fd: RawFd, tclass: u32) -> io::Result<()> {
+    let v =
+        libc::c_int::try_from(tclass).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    set_int(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS, v)
+}
+
 /// Raise this process's soft `RLIMIT_NOFILE` to its hard limit; returns the new soft limit.
 pub(crate) fn raise_fd_limit() -> io::Result<u64> {
     let mut lim = libc::rlimit {
@@ -182,4 +256,51 @@ pub(crate) fn raise_fd_limit() -> io::Result<u64> {
     // `rlim_t` is not `u64` on every target.
     #[allow(clippy::unnecessary_cast)]
     Ok(lim.rlim_cur as u64)
+}
+
+/// `poll(2)` with a zero timeout over `fds`: the current readiness of each, as
+/// `(readable, writable, read_closed, write_closed, error, priority)` flags packed in
+/// `revents`. Returns the raw `revents` per descriptor; negative descriptors are skipped by
+/// the kernel and read as 0.
+pub(crate) fn poll_now(fds: &[RawFd], revents: &mut [i16]) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    const RDHUP: libc::c_short = libc::POLLRDHUP;
+    #[cfg(not(target_os = "linux"))]
+    const RDHUP: libc::c_short = 0;
+    let mut pfds: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|&fd| libc::pollfd {
+            fd,
+            events: libc::POLLIN | libc::POLLOUT | libc::POLLPRI | RDHUP,
+            revents: 0,
+        })
+        .collect();
+    // SAFETY: `pfds` is a live, initialised array of `pfds.len()` `pollfd`s that `poll`
+    // reads and writes in place; a zero timeout never blocks.
+    let r = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, 0) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    for (out, p) in revents.iter_mut().zip(pfds.iter()) {
+        *out = p.revents;
+    }
+    Ok(())
+}
+
+/// Translate `poll` `revents` into readiness flags
+/// `(readable, writable, read_closed, write_closed, error, priority)`.
+pub(crate) fn poll_flags(revents: i16) -> [bool; 6] {
+    #[cfg(target_os = "linux")]
+    let rdhup = revents & libc::POLLRDHUP != 0;
+    #[cfg(not(target_os = "linux"))]
+    let rdhup = false;
+    let hup = revents & libc::POLLHUP != 0;
+    [
+        revents & libc::POLLIN != 0,
+        revents & libc::POLLOUT != 0,
+        rdhup || hup,
+        hup,
+        revents & (libc::POLLERR | libc::POLLNVAL) != 0,
+        revents & libc::POLLPRI != 0,
+    ]
 }

@@ -454,6 +454,14 @@ impl Net for Sim {
     fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool> {
         self.with(|st| st.at_oob_mark(s))
     }
+
+    fn poll_now(&self, sockets: &[HostSocket], out: &mut [Readiness]) {
+        self.with(|st| {
+            for (s, r) in sockets.iter().zip(out.iter_mut()) {
+                *r = st.level_of(*s);
+            }
+        })
+    }
 }
 
 #[cfg(test)]

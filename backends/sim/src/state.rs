@@ -1540,6 +1540,14 @@ impl State {
         })
     }
 
+    /// Current readiness level of `s` (`ERROR` for an unknown socket).
+    pub(crate) fn level_of(&self, s: HostSocket) -> Readiness {
+        match self.get(s) {
+            Ok(sock) => self.level(sock),
+            Err(_) => Readiness::ERROR,
+        }
+    }
+
     pub(crate) fn pending_bytes(&self, s: HostSocket) -> NetResult<usize> {
         let sock = self.get(s)?;
         let Some(rx) = sock.rx.as_deref() else {

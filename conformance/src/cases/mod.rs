@@ -12,6 +12,7 @@ pub mod ioctl;
 pub mod listen;
 pub mod names;
 pub mod notify;
+pub mod notify_rules;
 pub mod others;
 pub mod send_recv;
 pub mod shutdown;
@@ -40,6 +41,7 @@ pub fn all() -> Vec<Case> {
     v.extend(ioctl::cases());
     v.extend(sockopt::cases());
     v.extend(notify::cases());
+    v.extend(notify_rules::cases());
     v.extend(others::cases());
     v
 }

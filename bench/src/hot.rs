@@ -1,0 +1,267 @@
+//! Hot paths for instruction counts: each runs one operation `iterations` times on one
+//! side, on one thread, after a setup it does not repeat. `bench/callgrind.sh` runs each
+//! under `valgrind --tool=callgrind` at N and 2N iterations and divides the difference by
+//! N, so setup and teardown cancel and what is left is the instructions per operation of
+//! the whole process (the portable backend's reactor thread included).
+//!
+//! Every call finds its data already there (loopback delivers inside the sending call),
+//! so no thread switch decides the count; what varies is only how the reactor's reports
+//! interleave, which is a small part.
+
+use crate::harness::Side;
+use crate::sys::PollSet;
+use crate::util::*;
+use mio::{Events, Interest, Poll, Token};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsRawFd;
+use wsp::sync::Event;
+use wsp::types::*;
+use wsp::{FdSet, SockAddr, Wsp};
+
+/// A hot path: name, what one operation is, and the function.
+#[derive(Clone, Copy, Debug)]
+pub struct Hot {
+    /// Name for `--callgrind-scenario`.
+    pub name: &'static str,
+    /// What one iteration does.
+    pub op: &'static str,
+    /// Run `iterations` operations on a side.
+    pub run: fn(Side, usize) -> BenchResult<()>,
+}
+
+/// Every hot path.
+pub const ALL: &[Hot] = &[
+    Hot {
+        name: "pingpong",
+        op: "1-byte send+recv each way on a connected TCP pair",
+        run: pingpong,
+    },
+    Hot {
+        name: "stream",
+        op: "64 KiB send, then recv until 64 KiB arrived",
+        run: stream,
+    },
+    Hot {
+        name: "dgram",
+        op: "one 64-byte send_to + recv_from",
+        run: dgram,
+    },
+    Hot {
+        name: "event_select",
+        op: "1-byte send; wait for FD_READ; enumerate; recv (raw: mio poll + read)",
+        run: event_select,
+    },
+    Hot {
+        name: "select_64",
+        op: "select() with zero timeout over 64 sockets, 1 ready (raw: poll)",
+        run: select_64,
+    },
+    Hot {
+        name: "create_close",
+        op: "TCP socket create + close",
+        run: create_close,
+    },
+];
+
+/// The hot path called `name`.
+pub fn find(name: &str) -> Option<Hot> {
+    ALL.iter().copied().find(|h| h.name == name)
+}
+
+fn pingpong(side: Side, n: usize) -> BenchResult<()> {
+    let mut b = [1u8; 1];
+    match side {
+        Side::Wsp => {
+            let p = engine()?;
+            let (c, s, _l) = wsp_pair(&p)?;
+            for _ in 0..n {
+                p.send(c, &[&b], 0)?;
+                recv(&p, s, &mut b)?;
+                p.send(s, &[&b], 0)?;
+                recv(&p, c, &mut b)?;
+            }
+        }
+        Side::Raw => {
+            let (mut c, mut s) = raw_pair()?;
+            for _ in 0..n {
+                c.write_all(&b)?;
+                s.read_exact(&mut b)?;
+                s.write_all(&b)?;
+                c.read_exact(&mut b)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn stream(side: Side, n: usize) -> BenchResult<()> {
+    let out = vec![3u8; CHUNK];
+    let mut buf = vec![0u8; CHUNK];
+    match side {
+        Side::Wsp => {
+            let p = engine()?;
+            let (c, s, _l) = wsp_pair(&p)?;
+            for _ in 0..n {
+                p.send(c, &[&out], 0)?;
+                let mut got = 0;
+                while got < CHUNK {
+                    got += recv(&p, s, &mut buf[got..])?;
+                }
+            }
+        }
+        Side::Raw => {
+            let (mut c, mut s) = raw_pair()?;
+            for _ in 0..n {
+                c.write_all(&out)?;
+                s.read_exact(&mut buf)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn dgram(side: Side, n: usize) -> BenchResult<()> {
+    let msg = [5u8; 64];
+    let mut buf = [0u8; 2048];
+    match side {
+        Side::Wsp => {
+            let p = engine()?;
+            let (a, _) = wsp_udp(&p)?;
+            let (b, baddr) = wsp_udp(&p)?;
+            let to = SockAddr::from_std(baddr);
+            for _ in 0..n {
+                p.send_to(a, &[&msg], 0, Some(&to))?;
+                let mut from = SockAddr::default();
+                let mut flags = 0;
+                p.recv_from(b, &mut [&mut buf], &mut flags, Some(&mut from))?;
+            }
+        }
+        Side::Raw => {
+            let a = UdpSocket::bind(loopback())?;
+            let b = UdpSocket::bind(loopback())?;
+            let to = b.local_addr()?;
+            for _ in 0..n {
+                a.send_to(&msg, to)?;
+                b.recv_from(&mut buf)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn event_select(side: Side, n: usize) -> BenchResult<()> {
+    let mut b = [0u8; 64];
+    match side {
+        Side::Wsp => {
+            let p = engine()?;
+            let (c, s, _l) = wsp_pair(&p)?;
+            let ev = Event::new();
+            p.event_select(s, Some(&ev), FD_READ | FD_CLOSE)?;
+            for _ in 0..n {
+                p.send(c, &[b"x"], 0)?;
+                loop {
+                    wait_one(&p, &ev)?;
+                    let ne = p.enum_network_events(s, Some(&ev))?;
+                    if ne.lNetworkEvents & FD_READ != 0 && recv(&p, s, &mut b).is_ok() {
+                        break;
+                    }
+                }
+            }
+        }
+        Side::Raw => {
+            let (mut c, s) = raw_pair()?;
+            s.set_nonblocking(true)?;
+            let mut s = mio::net::TcpStream::from_std(s);
+            let mut poll = Poll::new()?;
+            let mut events = Events::with_capacity(8);
+            poll.registry()
+                .register(&mut s, Token(0), Interest::READABLE)?;
+            for _ in 0..n {
+                c.write_all(b"x")?;
+                loop {
+                    poll.poll(&mut events, None)?;
+                    if s.read(&mut b).is_ok() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn select_64(side: Side, n: usize) -> BenchResult<()> {
+    const N: usize = 64;
+    match side {
+        Side::Wsp => {
+            let p = engine()?;
+            let (l, addr) = wsp_listener(&p)?;
+            let mut peers = Vec::new();
+            let mut handles = Vec::new();
+            for _ in 0..N {
+                peers.push(TcpStream::connect(addr)?);
+                handles.push(p.accept(l, None, None)?);
+            }
+            peers[0].write_all(b"x")?;
+            let zero = TIMEVAL {
+                tv_sec: 0,
+                tv_usec: 0,
+            };
+            let mut set = FdSet::new();
+            loop {
+                refill(&mut set, &handles);
+                if p.select(Some(&mut set), None, None, Some(&zero))? == 1 {
+                    break;
+                }
+                std::thread::yield_now();
+            }
+            for _ in 0..n {
+                refill(&mut set, &handles);
+                p.select(Some(&mut set), None, None, Some(&zero))?;
+            }
+        }
+        Side::Raw => {
+            let l = TcpListener::bind(loopback())?;
+            let addr = l.local_addr()?;
+            let mut peers = Vec::new();
+            let mut socks = Vec::new();
+            for _ in 0..N {
+                peers.push(TcpStream::connect(addr)?);
+                socks.push(l.accept()?.0);
+            }
+            peers[0].write_all(b"x")?;
+            let fds: Vec<_> = socks.iter().map(|s| s.as_raw_fd()).collect();
+            let mut set = PollSet::readable(&fds);
+            while set.poll(0)? != 1 {
+                std::thread::yield_now();
+            }
+            for _ in 0..n {
+                set.poll(0)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn create_close(side: Side, n: usize) -> BenchResult<()> {
+    match side {
+        Side::Wsp => {
+            let p = engine()?;
+            for _ in 0..n {
+                let s = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0)?;
+                p.close_socket(s)?;
+            }
+        }
+        Side::Raw => {
+            for _ in 0..n {
+                drop(socket2::Socket::new(
+                    socket2::Domain::IPV4,
+                    socket2::Type::STREAM,
+                    None,
+                )?);
+            }
+        }
+    }
+    Ok(())
+}

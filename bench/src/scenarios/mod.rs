@@ -1,0 +1,41 @@
+//! The scenarios, one file per data path. Each exports a `SCENARIO` (or several) whose
+//! `run` measures one side once; [`all`] lists them in report order.
+//!
+//! Overlapped (4 outstanding 64 KiB receives) and completion-port echo (64 clients) come
+//! with the overlapped work: one more file each, one more line here.
+
+use crate::harness::Scenario;
+
+pub mod create;
+pub mod dgram;
+pub mod fanin;
+pub mod memory;
+pub mod pingpong;
+pub mod select;
+pub mod stream;
+
+/// Every scenario, in report order.
+pub fn all() -> Vec<Scenario> {
+    vec![
+        stream::SCENARIO,
+        pingpong::BLOCKING,
+        pingpong::EVENT_SELECT,
+        fanin::SCENARIO,
+        select::N8,
+        select::N64,
+        select::N1024,
+        select::ALL8,
+        select::ALL64,
+        select::ALL1024,
+        create::SCENARIO,
+        memory::K1,
+        memory::K10,
+        memory::SIM100K,
+        dgram::SCENARIO,
+    ]
+}
+
+/// The scenario called `name`.
+pub fn find(name: &str) -> Option<Scenario> {
+    all().into_iter().find(|s| s.name == name)
+}

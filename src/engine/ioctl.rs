@@ -1,0 +1,345 @@
+//! `WSPIoctl` (the non-overlapped part) and `WSPCancelBlockingCall`.
+//!
+//! Windows' rules, from the WSAIoctl and ioctlsocket pages
+//! (<https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsaioctl>,
+//! <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-ioctlsocket>,
+//! <https://learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls>):
+//!
+//! * An input or output buffer too short for the code's value is `WSAEFAULT`.
+//! * A code that is not a valid command, or not applicable to the socket's type, is
+//!   `WSAEINVAL` ("dwIoControlCode is not a valid command, or a specified input parameter
+//!   is not acceptable, or the command is not applicable to the type of socket specified").
+//! * A code Windows knows but this provider does not build (extension function pointers
+//!   before the overlapped work, `SIO_RCVALL`, `SIO_FLUSH`, ...) is `WSAEOPNOTSUPP`, the
+//!   project's convention for features not built.
+//! * The return value is `*lpcbBytesReturned`.
+//!
+//! Differences: `SIO_ADDRESS_LIST_QUERY` writes `SOCKET_ADDRESS::lpSockaddr` as an *offset*
+//! from the start of the output buffer (a Rust slice has no address the caller can use);
+//! the C layer adds the buffer's address. A short buffer there is `WSAEFAULT` without the
+//! required size (Windows stores it in `*lpcbBytesReturned`).
+
+use super::socket::{Blocked, Conn, SocketCell};
+use super::Engine;
+use crate::addr::SockAddr;
+use crate::error::WsaError;
+use crate::net::{HostFamily, HostKind, HostOpt, IoFlags, Net};
+use crate::types::*;
+use crate::wsp::WspResult;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::thread::ThreadId;
+
+fn read_u32(input: &[u8]) -> WspResult<u32> {
+    let v = input.get(..4).ok_or(WsaError::WSAEFAULT)?;
+    Ok(u32::from_le_bytes([v[0], v[1], v[2], v[3]]))
+}
+
+fn write_u32(output: &mut [u8], v: u32) -> WspResult<usize> {
+    let out = output.get_mut(..4).ok_or(WsaError::WSAEFAULT)?;
+    out.copy_from_slice(&v.to_le_bytes());
+    Ok(4)
+}
+
+/// Size of `SOCKET_ADDRESS_LIST` with one entry on x64 (`INT` count, padding, then
+/// `SOCKET_ADDRESS { LPSOCKADDR, INT }` entries of 16 bytes).
+const LIST_HEADER: usize = 8;
+const LIST_ENTRY: usize = 16;
+
+impl<N: Net> Engine<N> {
+    /// The body of `WSPIoctl` (non-overlapped).
+    pub(super) fn ioctl_impl(
+        &self,
+        cell: &SocketCell<N>,
+        code: u32,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> WspResult<usize> {
+        let stream = cell.props.ty == SOCK_STREAM;
+        match code {
+            FIONBIO => {
+                let on = read_u32(input)? != 0;
+                let mut st = cell.lock();
+                // While WSPEventSelect/WSPAsyncSelect is active the socket must stay
+                // non-blocking: switching back to blocking fails (WSAEventSelect page).
+                if !on && st.notify.mask != 0 {
+                    return Err(WsaError::WSAEINVAL);
+                }
+                st.nonblocking = on;
+                Ok(0)
+            }
+            FIONREAD => {
+                if output.len() < 4 {
+                    return Err(WsaError::WSAEFAULT);
+                }
+                if stream && cell.lock().conn != Conn::Connected {
+                    // Inferred: nothing can be pending on an unconnected stream (Linux
+                    // fails FIONREAD on a listener with EINVAL).
+                    return write_u32(output, 0);
+                }
+                // Streams: all buffered bytes. Datagrams: the ioctlsocket page says the
+                // total of pending data; Linux reports the next datagram's size and the
+                // engine cannot see past it without reading (documented gap).
+                let n = self.inner.net.pending_bytes(cell.host)?;
+                write_u32(output, u32::try_from(n).unwrap_or(u32::MAX))
+            }
+            SIOCATMARK => {
+                if output.len() < 4 {
+                    return Err(WsaError::WSAEFAULT);
+                }
+                // ioctlsocket page: TRUE when no OOB data is waiting (the opposite sense of
+                // BSD sockatmark, which is true when the next byte *is* the mark).
+                let waiting = stream && self.oob_waiting(cell)?;
+                write_u32(output, u32::from(!waiting))
+            }
+            SIO_KEEPALIVE_VALS => {
+                // tcp_keepalive { u_long onoff; u_long keepalivetime; u_long
+                // keepaliveinterval } (milliseconds), SIO_KEEPALIVE_VALS page.
+                if input.len() < 12 {
+                    return Err(WsaError::WSAEFAULT);
+                }
+                if !stream {
+                    return Err(WsaError::WSAEINVAL);
+                }
+                let on = read_u32(input)?;
+                let time = read_u32(&input[4..])?;
+                let interval = read_u32(&input[8..])?;
+                let secs = |ms: u32| ms.div_ceil(1000).max(1);
+                self.inner
+                    .net
+                    .set_opt(cell.host, HostOpt::KeepAlive(on != 0))?;
+                if on != 0 {
+                    self.inner
+                        .net
+                        .set_opt(cell.host, HostOpt::KeepIdle(secs(time)))?;
+                    self.inner
+                        .net
+                        .set_opt(cell.host, HostOpt::KeepInterval(secs(interval)))?;
+                }
+                cell.lock().opts.keepalive_vals = Some((on, time, interval));
+                Ok(0)
+            }
+            SIO_UDP_CONNRESET => {
+                if stream {
+                    return Err(WsaError::WSAEINVAL);
+                }
+                let on = read_u32(input)? != 0;
+                cell.lock().opts.udp_connreset = on;
+                Ok(0)
+            }
+            SIO_MULTICAST_SCOPE => {
+                if stream {
+                    return Err(WsaError::WSAEINVAL);
+                }
+                let hops = read_u32(input)?;
+                if hops > 255 {
+                    return Err(WsaError::WSAEINVAL);
+                }
+                self.inner
+                    .net
+                    .set_opt(cell.host, HostOpt::MulticastTtl(hops))?;
+                Ok(0)
+            }
+            SIO_MULTIPOINT_LOOPBACK => {
+                if stream {
+                    return Err(WsaError::WSAEINVAL);
+                }
+                let on = read_u32(input)? != 0;
+                self.inner
+                    .net
+                    .set_opt(cell.host, HostOpt::MulticastLoop(on))?;
+                Ok(0)
+            }
+            SIO_GET_QOS | SIO_SET_QOS => {
+                // The catalog's TCP/IP entries do not set XP1_QOS_SUPPORTED (as msafd on
+                // Vista and later), so the QoS ioctls cannot be realized.
+                let entry = &self.inner.catalog[cell.props.catalog_index];
+                if entry.dwServiceFlags1 & XP1_QOS_SUPPORTED == 0 {
+                    return Err(WsaError::WSAEOPNOTSUPP);
+                }
+                Err(WsaError::WSAEOPNOTSUPP)
+            }
+            SIO_ADDRESS_LIST_QUERY => self.address_list(cell, output),
+            SIO_ROUTING_INTERFACE_QUERY => self.routing_interface(cell, input, output),
+            SIO_ADDRESS_LIST_CHANGE | SIO_ROUTING_INTERFACE_CHANGE => {
+                // Non-overlapped on a non-blocking socket: WSAEWOULDBLOCK (the
+                // SIO_ADDRESS_LIST_CHANGE page). Blocking: wait for a change; this provider
+                // learns of none, so the call waits until cancelled or the socket closes.
+                if cell.lock().nonblocking {
+                    return Err(WsaError::WSAEWOULDBLOCK);
+                }
+                self.park_until_interrupted(cell)?;
+                Ok(0)
+            }
+            SIO_BASE_HANDLE => {
+                // This engine is a base provider: the base handle is the socket itself.
+                let out = output.get_mut(..8).ok_or(WsaError::WSAEFAULT)?;
+                out.copy_from_slice(&(cell.handle as u64).to_le_bytes());
+                Ok(8)
+            }
+            SIO_GET_EXTENSION_FUNCTION_POINTER
+            | SIO_GET_GROUP_QOS
+            | SIO_SET_GROUP_QOS
+            | SIO_ASSOCIATE_HANDLE
+            | SIO_ENABLE_CIRCULAR_QUEUEING
+            | SIO_FIND_ROUTE
+            | SIO_FLUSH
+            | SIO_GET_BROADCAST_ADDRESS
+            | SIO_TRANSLATE_HANDLE
+            | SIO_ADDRESS_LIST_SORT
+            | SIO_RCVALL
+            | SIO_UDP_NETRESET => Err(WsaError::WSAEOPNOTSUPP),
+            _ => Err(WsaError::WSAEINVAL),
+        }
+    }
+
+    /// Whether out-of-band data is waiting to be read.
+    fn oob_waiting(&self, cell: &SocketCell<N>) -> WspResult<bool> {
+        let inline = matches!(
+            self.inner
+                .net
+                .get_opt(cell.host, crate::net::HostOptName::OobInline),
+            Ok(HostOpt::OobInline(true))
+        );
+        if inline {
+            // Inline: the urgent byte is in the stream; the host's mark says whether the
+            // next byte read is it.
+            return self.inner.net.at_oob_mark(cell.host);
+        }
+        let mut byte = [0u8; 1];
+        let peek = IoFlags {
+            peek: true,
+            oob: true,
+            dontroute: false,
+        };
+        Ok(matches!(
+            self.inner.net.recv(cell.host, &mut [&mut byte], peek),
+            Ok(r) if r.bytes > 0
+        ))
+    }
+
+    fn address_list(&self, cell: &SocketCell<N>, output: &mut [u8]) -> WspResult<usize> {
+        let addrs: Vec<SocketAddr> = if cell.props.af == AF_INET6 {
+            vec![SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 0)]
+        } else {
+            vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)]
+        };
+        let entries = LIST_HEADER + LIST_ENTRY * addrs.len();
+        let raw: Vec<SockAddr> = addrs.iter().map(|a| SockAddr::from_std(*a)).collect();
+        let need = entries + raw.iter().map(|a| a.len()).sum::<usize>();
+        if output.len() < need {
+            return Err(WsaError::WSAEFAULT);
+        }
+        output[..need].fill(0);
+        output[..4].copy_from_slice(&(addrs.len() as i32).to_le_bytes());
+        let mut at = entries;
+        for (i, a) in raw.iter().enumerate() {
+            let e = LIST_HEADER + LIST_ENTRY * i;
+            output[e..e + 8].copy_from_slice(&(at as u64).to_le_bytes());
+            output[e + 8..e + 12].copy_from_slice(&(a.len() as i32).to_le_bytes());
+            output[at..at + a.len()].copy_from_slice(a.as_bytes());
+            at += a.len();
+        }
+        Ok(need)
+    }
+
+    fn routing_interface(
+        &self,
+        cell: &SocketCell<N>,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> WspResult<usize> {
+        let dest = SockAddr::from_bytes(input).parse(cell.props.af)?;
+        let need = if cell.props.af == AF_INET6 {
+            crate::addr::SOCKADDR_IN6_LEN
+        } else {
+            crate::addr::SOCKADDR_IN_LEN
+        };
+        if output.len() < need {
+            return Err(WsaError::WSAEFAULT);
+        }
+        // Ask the host which local address a datagram to `dest` would leave from.
+        let family = if cell.props.af == AF_INET6 {
+            HostFamily::V6
+        } else {
+            HostFamily::V4
+        };
+        let probe = self.inner.net.open(family, HostKind::Datagram)?;
+        let dest = if dest.port() == 0 {
+            SocketAddr::new(dest.ip(), 9)
+        } else {
+            dest
+        };
+        let local = self
+            .inner
+            .net
+            .connect(probe, dest)
+            .and_then(|()| self.inner.net.local_addr(probe));
+        self.inner.net.close(probe);
+        let mut local = local.map_err(|e| match e {
+            WsaError::WSAENETUNREACH | WsaError::WSAEHOSTUNREACH => e,
+            _ => WsaError::WSAENETUNREACH,
+        })?;
+        local.set_port(0);
+        let mut a = SockAddr::with_capacity(output.len());
+        a.store(local)?;
+        output[..a.len()].copy_from_slice(a.as_bytes());
+        Ok(a.len())
+    }
+
+    /// Park a blocking call that only a close or a cancel ends (`WSAEINTR` either way).
+    fn park_until_interrupted(&self, cell: &SocketCell<N>) -> WspResult<()> {
+        let me = std::thread::current().id();
+        cell.lock().blocked.push(Blocked {
+            thread: me,
+            cancelled: false,
+        });
+        self.inner.net.block_until(&cell.gate, None, &mut || {
+            let st = cell.lock();
+            st.closed || st.cancelled(me)
+        });
+        remove_blocked(&mut cell.lock().blocked, me);
+        Err(WsaError::WSAEINTR)
+    }
+
+    /// Cancel the blocking call `thread` has in progress in this engine: it returns
+    /// `WSAEINTR`. `WSAEINVAL` when that thread is not blocked in a call.
+    ///
+    /// This is how a Rust program does what a Winsock 1 blocking hook did with
+    /// `WSACancelBlockingCall`: from another thread, name the thread whose call to end.
+    /// [`Wsp::cancel_blocking_call`](crate::Wsp::cancel_blocking_call) itself cancels the
+    /// *calling* thread's call, which cannot be in progress while that thread is making
+    /// this call, so it always finds nothing (`WSAEINVAL`), as on Windows without a
+    /// blocking hook.
+    pub fn cancel_blocking_calls_of(&self, thread: ThreadId) -> WspResult<()> {
+        self.started()?;
+        let cells: Vec<_> = self.table_read().iter().map(|(_, c)| c.clone()).collect();
+        let mut found = false;
+        for cell in cells {
+            let hit = {
+                let mut st = cell.lock();
+                let mut hit = false;
+                for b in st.blocked.iter_mut().filter(|b| b.thread == thread) {
+                    b.cancelled = true;
+                    hit = true;
+                }
+                hit
+            };
+            if hit {
+                found = true;
+                cell.wake();
+            }
+        }
+        if found {
+            Ok(())
+        } else {
+            Err(WsaError::WSAEINVAL)
+        }
+    }
+}
+
+/// Forget one registration of `thread` (a thread has at most one blocking call at a time).
+pub(super) fn remove_blocked(list: &mut Vec<Blocked>, thread: ThreadId) {
+    if let Some(i) = list.iter().position(|b| b.thread == thread) {
+        list.swap_remove(i);
+    }
+}
