@@ -377,6 +377,16 @@ impl Prog<'_> {
             .collect();
         match candidates.as_slice() {
             [c] if self.recs[*c].peer.is_none() => {
+                // Urgent data sent before the pairing taints both ends.
+                let oob = self.recs[server].oob || self.recs[*c].oob;
+                self.recs[server].oob = oob;
+                self.recs[*c].oob = oob;
+                if trace() {
+                    eprintln!(
+                        "  paired {:#x} with {:#x} ({peer})",
+                        self.recs[server].handle, self.recs[*c].handle
+                    );
+                }
                 self.recs[server].peer = Some(*c);
                 self.recs[*c].peer = Some(server);
             }
@@ -905,7 +915,11 @@ impl Prog<'_> {
     fn op_sim(&mut self) {
         let engine = self.p.clone();
         let sim = engine.net();
-        match self.inp.u8() % 8 {
+        let sub = self.inp.u8() % 8;
+        if trace() {
+            eprintln!("  sim action {sub}");
+        }
+        match sub {
             0 | 1 => sim.advance(Duration::from_millis(u64::from(self.inp.u8()))),
             2 => {
                 let f = faults(&mut self.inp);
