@@ -82,6 +82,11 @@ pub fn run(data: &[u8]) {
     let mut inp = Input::new(data);
     let p = crate::sim_engine(u64::from(inp.u8()));
     let socks = make_sockets(&p, inp.u8());
+    // Non-blocking, so that ioctls that wait (SIO_ADDRESS_LIST_CHANGE, SIO_ROUTING_INTERFACE_CHANGE)
+    // return WSAEWOULDBLOCK instead of parking the fuzzer; FIONBIO below never turns it off.
+    for &s in &socks {
+        assert_eq!(p.ioctl(s, FIONBIO, &1u32.to_le_bytes(), &mut []), Ok(0));
+    }
     let mut handles: Vec<SOCKET> = socks.clone();
     // A closed handle and garbage ones.
     let stale = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
@@ -127,7 +132,10 @@ pub fn run(data: &[u8]) {
                     inp.u32()
                 };
                 let in_len = length(&mut inp);
-                let input = value(&mut inp, in_len);
+                let mut input = value(&mut inp, in_len);
+                if code == FIONBIO && input.len() >= 4 {
+                    input[..4].copy_from_slice(&1u32.to_le_bytes());
+                }
                 let out_len = length(&mut inp);
                 let mut out = vec![0u8; out_len];
                 let r = p.ioctl(s, code, &input, &mut out);
