@@ -542,7 +542,6 @@ impl ReadinessSink for Log {
 /// timer queue never empties, and `Sim::run_until_idle` (and a `block_until` without a
 /// deadline) loops forever.
 #[test]
-#[ignore = "sim bug: a report delayed by Sim::set_readiness_delay is re-delayed forever"]
 fn sim_readiness_delay_report_is_delivered() {
     let _g = serial();
     let sim = Sim::new(1);
@@ -578,7 +577,6 @@ fn sim_readiness_delay_report_is_delivered() {
 /// data. A loop driven by `select` then spins without blocking: in the simulator virtual
 /// time never advances, so delayed deliveries never arrive and the transfer stalls.
 #[test]
-#[ignore = "engine bug: select reports writable after a non-blocking send would block"]
 fn select_writable_after_send_would_block() {
     let _g = serial();
     let p = Engine::new(Sim::new(1));
