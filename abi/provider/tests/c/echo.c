@@ -19,9 +19,12 @@
 #include <string.h>
 
 #ifdef _WIN32
-#include <windows.h>
-static void *load(const char *path) { return (void *)LoadLibraryA(path); }
-static void *sym(void *lib, const char *name) { return (void *)GetProcAddress((HMODULE)lib, name); }
+/* kernel32, declared by hand: <windows.h> would clash with wsp_abi.h's own types. */
+__declspec(dllimport) void *__stdcall LoadLibraryA(const char *name);
+__declspec(dllimport) void *__stdcall GetProcAddress(void *module, const char *name);
+__declspec(dllimport) void __stdcall Sleep(unsigned long ms);
+static void *load(const char *path) { return LoadLibraryA(path); }
+static void *sym(void *lib, const char *name) { return GetProcAddress(lib, name); }
 static void nap(void) { Sleep(1); }
 #else
 #include <dlfcn.h>
