@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Cross-build the provider as a Windows DLL with Debian's toolchain and run the C echo
-# host against it under Wine.
+# host against it under Wine. On Windows the provider runs over the in-memory `sim`
+# backend (the portable backend does not build there; see the README), so this checks the
+# DLL, the C ABI and the upcalls, not a host network stack.
+#
+# Measured (2 cores, packages preinstalled): cold build ~200 s, Wine run ~17 s.
 #
 #   bash abi/provider/ci/windows-smoke.sh            # install (apt), build, run
 #   WSP_NO_APT=1 bash abi/provider/ci/windows-smoke.sh

@@ -275,7 +275,20 @@ impl Wsp for ForeignProvider {
     }
 
     fn ioctl(&self, s: SOCKET, code: u32, input: &[u8], output: &mut [u8]) -> WspResult<usize> {
-        self.t()?.ioctl(s, code, input, output)
+        let n = self.t()?.ioctl(s, code, input, output)?;
+        if code == wsp::types::SIO_GET_EXTENSION_FUNCTION_POINTER {
+            // This crate's own provider hands out its C functions; give a Rust caller the
+            // engine's identifier back, as the trait (and the engine) define the output.
+            const W: usize = std::mem::size_of::<usize>();
+            if let Some(slot) = output.get_mut(..W).filter(|_| n == W) {
+                let mut a = [0u8; W];
+                a.copy_from_slice(slot);
+                if let Some(f) = crate::ffi::ext::identify(usize::from_ne_bytes(a)) {
+                    slot.copy_from_slice(&(f as usize).to_ne_bytes());
+                }
+            }
+        }
+        Ok(n)
     }
 
     fn event_select(&self, s: SOCKET, event: Option<&Event>, network_events: i32) -> WspResult<()> {

@@ -15,13 +15,17 @@
 //! to engine values, fuzzable), [`instance`] (provider instances and handle mapping),
 //! [`foreign`] (the reverse wrapper), and [`ffi`], the only module with `unsafe`.
 //!
+//! ## Notifications
+//! Each instance's engine reports through [`instance::TableUpcalls`] (installed with
+//! `Engine::set_upcalls`): event select, async select and overlapped completions reach
+//! the caller's `WPU*` functions synchronously; this crate's own registry handles are
+//! signalled directly. Overlapped calls through C and the extension functions are in
+//! [`ffi::exports`], [`ffi::ov`] and [`ffi::ext`].
+//!
 //! ## The engine hook still needed
-//! The engine sets `wsp::sync::Event`s and posts to `wsp::sync::Hwnd`s directly instead of
-//! calling `wsp::upcall::Upcalls`. A caller's foreign `WSAEVENT`/`HWND` is therefore
-//! mapped to a proxy object plus a forwarding thread (see [`instance`]). With
-//! `Engine::with_upcalls(net, Arc<dyn Upcalls>)` and the notify path calling
-//! `upcalls.set_event`/`post_message`, [`instance::TableUpcalls`] would forward
-//! synchronously, under the socket lock, with no thread and no spurious wake-ups.
+//! [`ForeignProvider`] does not implement the `Wsp` overlapped methods: they return a
+//! `wsp::overlapped::OpHandle`, which code outside the engine cannot make. See the README
+//! (`OpHandle::external` + `OpCompleter`, branch `provider2-ophook`).
 
 #![deny(unsafe_code)]
 

@@ -385,3 +385,41 @@ fn in_tree_wrappers_are_independent() {
     b.cleanup().unwrap();
     let _ = WaitResult::Timeout;
 }
+
+/// SIO_GET_EXTENSION_FUNCTION_POINTER through C: the provider hands out its own C
+/// functions, and the wrapper gives a Rust caller the engine's identifiers back.
+#[test]
+fn extension_function_ids_are_the_same_through_c() {
+    use wsp::overlapped::{guid_to_bytes, ExtensionFn, WSAID_CONNECTEX, WSAID_DISCONNECTEX};
+    let through_c: Box<dyn Wsp> = Box::new(ForeignProvider::in_tree());
+    for w in [engine(), through_c] {
+        w.startup(make_word(2, 2)).unwrap();
+        let s = w
+            .socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, None, 0, 0)
+            .unwrap();
+        for (g, f) in [
+            (WSAID_CONNECTEX, ExtensionFn::ConnectEx),
+            (WSAID_DISCONNECTEX, ExtensionFn::DisconnectEx),
+        ] {
+            let mut out = [0u8; 8];
+            let n = w
+                .ioctl(
+                    s,
+                    SIO_GET_EXTENSION_FUNCTION_POINTER,
+                    &guid_to_bytes(&g),
+                    &mut out,
+                )
+                .unwrap();
+            assert_eq!(n, 8);
+            assert_eq!(usize::from_ne_bytes(out), f as usize);
+        }
+        let bad = [0u8; 16];
+        let mut out = [0u8; 8];
+        assert_eq!(
+            w.ioctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &bad, &mut out),
+            Err(WsaError::WSAEINVAL)
+        );
+        w.close_socket(s).unwrap();
+        w.cleanup().unwrap();
+    }
+}

@@ -208,7 +208,7 @@ impl SendBufs for CSendBufs {
 }
 
 /// An overlapped request in the making: the engine's [`Overlapped`] and the registration
-/// of the caller's `WSAOVERLAPPED` (settle it with [`Request::settle`] after the call).
+/// of the caller's `WSAOVERLAPPED` (settle the ticket with [`crate::ffi::upcall::TableUpcalls::settle`] after the call).
 pub struct Request {
     /// What to hand the engine.
     pub ov: Overlapped,
