@@ -16,9 +16,9 @@ use crate::ffi::pending::{Call, Requests};
 use crate::instance;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
+use wsp::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use wsp::sync::{Event, Hwnd};
 use wsp::types::{Qos, GROUP, SOCKET, TIMEVAL, WSANETWORKEVENTS, WSAPROTOCOL_INFOW, WSPDATA};
-use wsp::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use wsp::wsp::{ConditionFn, OutBuf, WspResult};
 use wsp::{FdSet, SockAddr, WsaError, Wsp};
 

@@ -22,10 +22,9 @@
 //! signalled directly. Overlapped calls through C and the extension functions are in
 //! [`ffi::exports`], [`ffi::ov`] and [`ffi::ext`].
 //!
-//! ## The engine hook still needed
-//! [`ForeignProvider`] does not implement the `Wsp` overlapped methods: they return a
-//! `wsp::overlapped::OpHandle`, which code outside the engine cannot make. See the README
-//! (`OpHandle::external` + `OpCompleter`, branch `provider2-ophook`).
+//! ## Overlapped through a foreign table
+//! [`ForeignProvider`] implements the `Wsp` overlapped methods over a `WSAOVERLAPPED` it
+//! owns per request ([`ffi::pending`]), handing out `OpHandle::external` handles.
 
 #![deny(unsafe_code)]
 

@@ -4,7 +4,7 @@
 //! Each request is a [`Pending`] in an `Arc`, whose first field is the `WSAOVERLAPPED`
 //! handed to the provider, so the `lpOverlapped` the provider gives back to the completion
 //! routine *is* the `Arc`'s data pointer. One strong count is leaked into the provider
-//! with the call (`Arc::into_raw`) and taken back by [`ov_done`], which the provider runs
+//! with the call (`Arc::into_raw`) and taken back by `ov_done`, which the provider runs
 //! exactly once per started request (Winsock: a completion routine is queued for every
 //! request that started, immediate completions included); a request that never started
 //! takes it back in the issuing call. The `Pending` therefore lives, at a fixed address,
@@ -13,14 +13,14 @@
 //! Completion routines go to one process-wide *completion thread* of this crate, which
 //! sits in an alertable wait; its `WSATHREADID` is a `wsp::sync` registry handle, so
 //! providers started with [`crate::ffi::local`]'s upcall table queue to it through
-//! `WPUQueueApc`. [`ov_done`] then stores the outcome in the Rust caller's
+//! `WPUQueueApc`. `ov_done` then stores the outcome in the Rust caller's
 //! [`OpHandle`] and notifies as the caller asked (its event, or its routine queued to the
 //! issuing Rust thread). An immediate completion is reported by the issuing call itself
 //! (so the caller's event is set when the call returns), and the routine that follows
 //! only releases the `Pending`.
 //!
 //! The caller's owned buffers are kept in the `OpHandle` as a raw `Box` pointer
-//! ([`HeldRecv`]/[`HeldSend`]): their memory is what the `WSABUF`s describe, and a raw
+//! (`HeldRecv`/`HeldSend`): their memory is what the `WSABUF`s describe, and a raw
 //! pointer (unlike a `Box` that moves) keeps those addresses valid for the provider's
 //! writes until the request completes.
 
@@ -163,7 +163,12 @@ impl Pending {
 }
 
 /// The completion routine given to the provider with every request.
-unsafe extern "system" fn ov_done(error: DWORD, bytes: DWORD, ov: *mut WSAOVERLAPPED, flags: DWORD) {
+unsafe extern "system" fn ov_done(
+    error: DWORD,
+    bytes: DWORD,
+    ov: *mut WSAOVERLAPPED,
+    flags: DWORD,
+) {
     if ov.is_null() {
         return;
     }
@@ -465,7 +470,9 @@ impl Requests {
     /// `WSPGetOverlappedResult` through the provider, for the request the caller named
     /// `key` on `s` (an unknown key asks about a fresh, never-used WSAOVERLAPPED).
     pub fn result(&self, t: &Table, s: SOCKET, key: usize, wait: bool) -> R<OpResult> {
-        let f = t.0.lpWSPGetOverlappedResult.ok_or(WsaError::WSAEOPNOTSUPP)?;
+        let f =
+            t.0.lpWSPGetOverlappedResult
+                .ok_or(WsaError::WSAEOPNOTSUPP)?;
         let p = lock(&self.map).get(&(s, key)).cloned();
         let mut fresh = WSAOVERLAPPED::default();
         let ov = p.as_ref().map_or(&mut fresh as *mut _, |p| p.ov.get());
@@ -474,6 +481,12 @@ impl Requests {
         // local); the out-values are live locals.
         let r = unsafe { f(s, ov, &mut cb, BOOL::from(wait), &mut flags, &mut errno) };
         if r != FALSE {
+            // The provider has completed it; our handle completes when its routine has run
+            // on the completion thread. Wait for that, so the caller who hears "complete"
+            // finds the handle complete (its buffers handed back) too.
+            if let Some(p) = &p {
+                p.op.wait(&RealTime, Some(Duration::from_secs(5)));
+            }
             return Ok(OpResult::ok(cb as usize, flags));
         }
         let e = WsaError(errno);
