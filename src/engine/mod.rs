@@ -363,6 +363,12 @@ impl<N: Net> Engine<N> {
                         };
                     }
                     total += r.bytes;
+                    if r.bytes > 0 && total < capacity && !io.peek {
+                        // A short read drained the stream: readiness is reported again on
+                        // the next arrival (the Net contract), so FD_READ's re-evaluation
+                        // after this call needs no probe.
+                        cell.consume(seen, Readiness::READABLE);
+                    }
                     if !want_all || r.bytes == 0 || total >= capacity {
                         return Ok(total);
                     }
