@@ -73,6 +73,22 @@ typedef struct _OVERLAPPED {
 #endif
 typedef struct _OVERLAPPED WSAOVERLAPPED, *LPWSAOVERLAPPED;
 
+#ifndef MAKEWORD
+#define MAKEWORD(a, b) ((WORD)(((BYTE)((DWORD_PTR)(a) & 0xff)) | ((WORD)((BYTE)((DWORD_PTR)(b) & 0xff))) << 8))
+#endif
+#ifndef LOBYTE
+#define LOBYTE(w) ((BYTE)((DWORD_PTR)(w) & 0xff))
+#endif
+#ifndef HIBYTE
+#define HIBYTE(w) ((BYTE)(((DWORD_PTR)(w) >> 8) & 0xff))
+#endif
+#ifndef LOWORD
+#define LOWORD(l) ((WORD)((DWORD_PTR)(l) & 0xffff))
+#endif
+#ifndef HIWORD
+#define HIWORD(l) ((WORD)(((DWORD_PTR)(l) >> 16) & 0xffff))
+#endif
+
 #define INVALID_SOCKET ((SOCKET)(~0))
 #define SOCKET_ERROR (-1)
 
