@@ -72,11 +72,16 @@ fn table() -> R<WSPPROC_TABLE> {
     provider::table()
 }
 
-/// The `WSATHREADID` ws2_32 passes with every data call (the issuing thread, for
-/// completion routines).
-fn thread_id() -> WSATHREADID {
+/// The `WSATHREADID` passed with every data call: the issuing thread when there is a
+/// completion routine to run on it, else empty (opening a thread handle registers it
+/// for the life of the thread, which plain calls need not do).
+fn thread_id(with_routine: bool) -> WSATHREADID {
     WSATHREADID {
-        ThreadHandle: current_thread().raw(),
+        ThreadHandle: if with_routine {
+            current_thread().raw()
+        } else {
+            0
+        },
         Reserved: 0,
     }
 }
@@ -505,7 +510,7 @@ pub unsafe extern "system" fn wsp_WSASend(
 ) -> INT {
     run(SOCKET_ERROR, || {
         let f = entry(table()?.lpWSPSend)?;
-        let (mut errno, mut tid, mut local) = (0, thread_id(), 0u32);
+        let (mut errno, mut tid, mut local) = (0, thread_id(lpCompletionRoutine.is_some()), 0u32);
         let sent = if lpNumberOfBytesSent.is_null() && !lpOverlapped.is_null() {
             &mut local as *mut DWORD
         } else {
@@ -542,7 +547,7 @@ pub unsafe extern "system" fn wsp_WSARecv(
 ) -> INT {
     run(SOCKET_ERROR, || {
         let f = entry(table()?.lpWSPRecv)?;
-        let (mut errno, mut tid, mut local) = (0, thread_id(), 0u32);
+        let (mut errno, mut tid, mut local) = (0, thread_id(lpCompletionRoutine.is_some()), 0u32);
         let got = if lpNumberOfBytesRecvd.is_null() && !lpOverlapped.is_null() {
             &mut local as *mut DWORD
         } else {
@@ -581,7 +586,7 @@ pub unsafe extern "system" fn wsp_WSASendTo(
 ) -> INT {
     run(SOCKET_ERROR, || {
         let f = entry(table()?.lpWSPSendTo)?;
-        let (mut errno, mut tid, mut local) = (0, thread_id(), 0u32);
+        let (mut errno, mut tid, mut local) = (0, thread_id(lpCompletionRoutine.is_some()), 0u32);
         let sent = if lpNumberOfBytesSent.is_null() && !lpOverlapped.is_null() {
             &mut local as *mut DWORD
         } else {
@@ -622,7 +627,7 @@ pub unsafe extern "system" fn wsp_WSARecvFrom(
 ) -> INT {
     run(SOCKET_ERROR, || {
         let f = entry(table()?.lpWSPRecvFrom)?;
-        let (mut errno, mut tid, mut local) = (0, thread_id(), 0u32);
+        let (mut errno, mut tid, mut local) = (0, thread_id(lpCompletionRoutine.is_some()), 0u32);
         let got = if lpNumberOfBytesRecvd.is_null() && !lpOverlapped.is_null() {
             &mut local as *mut DWORD
         } else {
@@ -872,7 +877,7 @@ pub unsafe extern "system" fn wsp_ioctlsocket(s: SOCKET, cmd: i32, argp: *mut u3
         } else {
             (null_mut(), 0)
         };
-        let (mut ret, mut errno, mut tid) = (0, 0, thread_id());
+        let (mut ret, mut errno, mut tid) = (0, 0, thread_id(false));
         // SAFETY: live local buffers of the declared lengths.
         let r = unsafe {
             f(
@@ -916,7 +921,7 @@ pub unsafe extern "system" fn wsp_WSAIoctl(
 ) -> INT {
     run(SOCKET_ERROR, || {
         let f = entry(table()?.lpWSPIoctl)?;
-        let (mut errno, mut tid, mut local) = (0, thread_id(), 0u32);
+        let (mut errno, mut tid, mut local) = (0, thread_id(lpCompletionRoutine.is_some()), 0u32);
         let ret = if lpcbBytesReturned.is_null() && !lpOverlapped.is_null() {
             &mut local as *mut DWORD
         } else {
@@ -1700,7 +1705,7 @@ pub unsafe extern "system" fn wsp_WSAPoll(fdArray: *mut WSAPOLLFD, fds: u32, tim
                         len: 1,
                         buf: &mut byte,
                     };
-                    let (mut got, mut fl, mut errno, mut tid) = (0, 2u32, 0, thread_id());
+                    let (mut got, mut fl, mut errno, mut tid) = (0, 2u32, 0, thread_id(false));
                     // SAFETY: one live one-byte WSABUF; MSG_PEEK on a readable socket.
                     let r = unsafe {
                         recv(

@@ -155,7 +155,7 @@ static void nonblocking_recv(void)
 static void address_text(void)
 {
     struct in_addr in;
-    char buf[INET6_ADDRSTRLEN];
+    char buf[INET6_ADDRSTRLEN] = {0};
     unsigned char six[16];
     result("inet_addr_dotted", inet_addr("127.0.0.1") == htonl(0x7f000001), "got=%#lx want=%#lx",
            (long)inet_addr("127.0.0.1"), (long)htonl(0x7f000001));
