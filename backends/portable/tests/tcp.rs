@@ -283,7 +283,10 @@ fn sink_may_call_back_into_the_backend() {
         .cv
         .wait_timeout_while(peers, GUARD, |p| !p.contains(&Ok(addr)))
         .unwrap();
-    assert!(!timeout.timed_out(), "no report with the peer within {GUARD:?}: {peers:?}");
+    assert!(
+        !timeout.timed_out(),
+        "no report with the peer within {GUARD:?}: {peers:?}"
+    );
     drop(peers);
     // Break the cycle sink -> backend.
     sink.net.lock().unwrap().take();
