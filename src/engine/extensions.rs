@@ -117,7 +117,7 @@ impl<N: Net> Engine<N> {
     /// back to the front of the listener's backlog for the next accept.
     ///
     /// As on Windows the accepted socket does not take the listener's properties until
-    /// `SO_UPDATE_ACCEPT_CONTEXT` is set on it ([`Engine::update_accept_context`]).
+    /// `SO_UPDATE_ACCEPT_CONTEXT` is set on it (see `update_accept_context`).
     #[allow(clippy::too_many_arguments)]
     pub fn accept_ex(
         &self,

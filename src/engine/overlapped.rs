@@ -716,7 +716,7 @@ impl<N: Net> Engine<N> {
     /// Win32 face reports `ERROR_NOT_FOUND` when a key was given and none was
     /// (CancelIoEx page). An operation a driver is completing at that moment keeps its
     /// own result, as on Windows where a request that already completed cannot be
-    /// cancelled. See [`SocketCell::cancel_overlapped`] for which operations belong to
+    /// cancelled. See `SocketCell::cancel_overlapped` for which operations belong to
     /// a socket.
     /// <https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func>
     pub fn cancel_overlapped(&self, s: SOCKET, key: Option<usize>) -> WspResult<usize> {
