@@ -213,13 +213,17 @@ pub extern "system" fn wsp_SleepEx(dwMilliseconds: u32, bAlertable: i32) -> u32 
 
 /// The APC target a thread handle names: the pseudo-handle, a `CreateThread` handle, or
 /// an engine thread handle ([`ThreadHandle::raw`]).
-fn apc_target(h: usize) -> Option<ThreadHandle> {
+/// `Some(None)`: a thread handle whose thread has ended.
+fn apc_target(h: usize) -> Option<Option<ThreadHandle>> {
     if h == CURRENT_THREAD {
-        return Some(current_thread());
+        return Some(Some(current_thread()));
     }
-    handle::thread(h)
-        .and_then(|t| t.apc.get().cloned())
-        .or_else(|| ThreadHandle::from_raw(h))
+    if let Some(t) = handle::thread(h) {
+        // Once the start routine has returned the thread never waits again: refuse, as
+        // Windows refuses a terminated thread, even if its thread-locals are not gone yet.
+        return Some(t.apc.get().cloned().filter(|_| !t.exit.is_set()));
+    }
+    ThreadHandle::from_raw(h).map(Some)
 }
 
 /// `QueueUserAPC`: queue `pfnAPC(dwData)` to run on `hThread` in its next alertable wait.
@@ -232,8 +236,10 @@ pub extern "system" fn wsp_QueueUserAPC(pfnAPC: PAPCFUNC, hThread: HANDLE, dwDat
         let Some(routine) = pfnAPC else {
             return fail(ERROR_INVALID_PARAMETER, 0);
         };
-        let Some(target) = apc_target(hThread as usize) else {
-            return fail(ERROR_INVALID_HANDLE, 0);
+        let target = match apc_target(hThread as usize) {
+            Some(Some(t)) => t,
+            Some(None) => return fail(ERROR_GEN_FAILURE, 0),
+            None => return fail(ERROR_INVALID_HANDLE, 0),
         };
         // SAFETY: the caller handed us a routine of type PAPCFUNC; it runs on the target
         // thread with the parameter it gave.
