@@ -15,7 +15,13 @@
 //!   [`ReadinessSink::ready`] with the socket's token whenever new readiness arrives
 //!   (data arrived, buffer space freed, connection completed or failed, peer closed).
 //!   Spurious reports are allowed; missed ones are not: once an operation has returned
-//!   `WSAEWOULDBLOCK`, a later change in that direction must be reported.
+//!   `WSAEWOULDBLOCK`, a later change in that direction must be reported, and every
+//!   arrival of new data, a new connection or freed buffer space is reported even if the
+//!   socket was already readable or writable (epoll's edge mode behaves so). A report
+//!   carries the socket's whole current level, not only the bits that rose. The engine
+//!   relies on this to treat a short stream read as "drained".
+//!   A never-connected stream socket may read as writable and hung up (Linux does); the
+//!   engine, not the backend, gives that Windows' meaning.
 //!   The sink may be called from any thread, including from inside a `Net` method the
 //!   engine called (the engine never holds its own locks across a `Net` call).
 //! * **Waiting and time**: [`Net::now`] is the backend's monotonic clock (virtual on the

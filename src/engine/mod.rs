@@ -253,6 +253,21 @@ impl<N: Net> Engine<N> {
         }
     }
 
+    /// A host error from a send or receive, as Windows reports it: on a datagram socket an
+    /// ICMP port-unreachable is `WSAECONNRESET` (`SIO_UDP_CONNRESET` is on by default); on
+    /// a stream a reset is remembered so later calls keep reporting it.
+    fn data_error(cell: &SocketCell<N>, e: WsaError) -> WsaError {
+        if cell.props.ty != SOCK_STREAM {
+            if e == WsaError::WSAECONNREFUSED {
+                WsaError::WSAECONNRESET
+            } else {
+                e
+            }
+        } else {
+            Self::note_error(cell, e)
+        }
+    }
+
     /// Record a reset seen by a data call, so later calls keep reporting it.
     fn note_error(cell: &SocketCell<N>, e: WsaError) -> WsaError {
         if e == WsaError::WSAECONNRESET || e == WsaError::WSAECONNABORTED {
@@ -363,6 +378,12 @@ impl<N: Net> Engine<N> {
                         };
                     }
                     total += r.bytes;
+                    if r.bytes > 0 && total < capacity && !io.peek {
+                        // A short read drained the stream: readiness is reported again on
+                        // the next arrival (the Net contract), so FD_READ's re-evaluation
+                        // after this call needs no probe.
+                        cell.consume(seen, Readiness::READABLE);
+                    }
                     if !want_all || r.bytes == 0 || total >= capacity {
                         return Ok(total);
                     }
@@ -386,19 +407,7 @@ impl<N: Net> Engine<N> {
                     // already cleared it) and the receive goes on.
                     continue;
                 }
-                Err(e) => {
-                    // A connected UDP socket's ICMP port-unreachable: Windows reports
-                    // WSAECONNRESET (SIO_UDP_CONNRESET is on by default).
-                    let e = if !stream && e == WsaError::WSAECONNREFUSED {
-                        WsaError::WSAECONNRESET
-                    } else {
-                        e
-                    };
-                    if stream {
-                        return Err(Self::note_error(cell, e));
-                    }
-                    return Err(e);
-                }
+                Err(e) => return Err(Self::data_error(cell, e)),
             }
         }
     }
@@ -522,17 +531,7 @@ impl<N: Net> Engine<N> {
                         self.wait_ready(cell, seen, WRITE_WANT, ms)?;
                     }
                 },
-                Err(e) => {
-                    let e = if !stream && e == WsaError::WSAECONNREFUSED {
-                        WsaError::WSAECONNRESET
-                    } else {
-                        e
-                    };
-                    if stream {
-                        return Err(Self::note_error(cell, e));
-                    }
-                    return Err(e);
-                }
+                Err(e) => return Err(Self::data_error(cell, e)),
             }
         }
     }
@@ -661,10 +660,10 @@ impl<N: Net> Wsp for Engine<N> {
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         self.inner.users.fetch_add(1, Ordering::AcqRel);
-        let mut desc = [0u16; WSADESCRIPTION_LEN + 1];
+        let mut desc = [0u16; WSPDESCRIPTION_LEN + 1];
         for (d, c) in desc
             .iter_mut()
-            .take(WSADESCRIPTION_LEN)
+            .take(WSPDESCRIPTION_LEN)
             .zip(DESCRIPTION.encode_utf16())
         {
             *d = c;

@@ -25,6 +25,17 @@ use crate::wsp::{FdSet, WspResult};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// A socket's state as select reads it.
+#[derive(Clone, Copy)]
+struct SelectSnap {
+    listening: bool,
+    conn: Conn,
+    dead: bool,
+    backlog: bool,
+    via_connect: bool,
+    framed: bool,
+}
+
 /// Which of select's three sets a socket belongs in.
 #[derive(Clone, Copy, Debug, Default)]
 struct Ready3 {
@@ -34,24 +45,38 @@ struct Ready3 {
 }
 
 impl<N: Net> SocketCell<N> {
+    /// The state select's meanings depend on, read under one lock.
+    fn select_snapshot(&self) -> SelectSnap {
+        let st = self.lock();
+        SelectSnap {
+            listening: st.listening,
+            conn: st.conn,
+            dead: st.reset || st.close_error.is_some(),
+            backlog: !st.backlog.is_empty(),
+            via_connect: st.via_connect,
+            framed: st.framed.is_some(),
+        }
+    }
+
     /// select()'s meanings for this socket, given its current host readiness `lv` (from
     /// [`Net::poll_now`], so nothing the host already knows is missed).
     fn select_state(&self, lv: Readiness) -> Ready3 {
+        let mut snap = self.select_snapshot();
         // A connect whose outcome the host knows but no report has resolved yet.
-        if self.lock().conn == Conn::Connecting
+        if snap.conn == Conn::Connecting
             && lv.intersects(Readiness::WRITABLE | Readiness::ERROR | Readiness::WRITE_CLOSED)
         {
             self.kick_connect();
+            snap = self.select_snapshot();
         }
-        let (listening, conn, dead, backlog) = {
-            let st = self.lock();
-            (
-                st.listening,
-                st.conn,
-                st.reset || st.close_error.is_some(),
-                !st.backlog.is_empty(),
-            )
-        };
+        let SelectSnap {
+            listening,
+            conn,
+            dead,
+            backlog,
+            via_connect,
+            framed,
+        } = snap;
         let stream = self.props.ty == SOCK_STREAM;
         let mut r = Ready3::default();
         if listening {
@@ -70,15 +95,17 @@ impl<N: Net> SocketCell<N> {
                 // Data, end of stream (recv returns 0) or a reset (recv fails): recv would
                 // not block.
                 r.read = dead || lv.intersects(Readiness::READABLE | Readiness::READ_CLOSED);
-                if let Some(framed) = self.framed_select_read() {
-                    // Host bytes are frames: readable means a whole frame's worth.
-                    r.read = dead || framed;
+                if framed {
+                    if let Some(whole) = self.framed_select_read() {
+                        // Host bytes are frames: readable means a whole frame's worth.
+                        r.read = dead || whole;
+                    }
                 }
                 r.write = lv.contains(Readiness::WRITABLE);
                 r.except = lv.contains(Readiness::PRIORITY);
             }
             // A failed non-blocking connect is reported in the except set.
-            r.except |= matches!(conn, Conn::Failed(_)) && self.lock().via_connect;
+            r.except |= matches!(conn, Conn::Failed(_)) && via_connect;
         } else {
             r.read = lv.intersects(Readiness::READABLE | Readiness::ERROR);
             r.write = lv.contains(Readiness::WRITABLE);

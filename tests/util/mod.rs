@@ -90,3 +90,79 @@ pub fn assert_err<T: std::fmt::Debug>(r: Result<T, WsaError>, e: WsaError) {
         Ok(v) => panic!("expected {e:?}, got Ok({v:?})"),
     }
 }
+
+// ----- reliability helpers (tests/reliability.rs) -----------------------------------------
+
+/// The kernel's id of the calling thread (Linux: the first field of
+/// `/proc/thread-self/stat`).
+#[cfg(target_os = "linux")]
+pub fn current_tid() -> u32 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("/proc/thread-self/stat");
+    stat.split_whitespace()
+        .next()
+        .and_then(|t| t.parse().ok())
+        .expect("tid")
+}
+
+/// The scheduler state letter of thread `tid` of this process (`R`, `S`, `D`, ...), or
+/// `None` once the thread is gone.
+#[cfg(target_os = "linux")]
+pub fn thread_state(tid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    // The command name is in parentheses and may hold spaces: the state follows the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().next()?.chars().next()
+}
+
+/// Wait (bounded by [`GUARD`], yielding) until thread `tid` has been seen asleep on
+/// several consecutive looks: the way a test knows that another thread is parked inside a
+/// blocking call, where the engine offers no event to say so.
+#[cfg(target_os = "linux")]
+pub fn wait_until_parked(tid: u32) {
+    let deadline = std::time::Instant::now() + GUARD;
+    let mut asleep = 0;
+    while asleep < 20 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "thread {tid} never parked"
+        );
+        match thread_state(tid) {
+            Some('S') => asleep += 1,
+            Some(_) => asleep = 0,
+            None => panic!("thread {tid} ended before parking"),
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// Number of open descriptors of this process (entries of `/proc/self/fd`).
+#[cfg(target_os = "linux")]
+pub fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("/proc/self/fd")
+        .count()
+}
+
+/// Run `f` on a new thread and fail the test if it has not finished within `bound`: a
+/// watchdog against deadlocks. Returns `f`'s result; a panic in `f` fails the test too.
+pub fn with_watchdog<T: Send + 'static>(
+    bound: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(bound) {
+        Ok(v) => {
+            worker.join().expect("worker");
+            v
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(worker.join().expect_err("worker panicked"))
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("watchdog: not finished within {bound:?} (deadlock?)")
+        }
+    }
+}

@@ -518,18 +518,17 @@ impl Net for Portable {
         // Keep every entry alive across the poll so no descriptor is closed and reused
         // underneath it; unknown sockets are polled as -1 and read as ERROR.
         let entries: Vec<_> = sockets.iter().map(|&s| self.table.get(s).ok()).collect();
-        let fds: Vec<_> = entries
+        let mut pfds: Vec<_> = entries
             .iter()
-            .map(|e| e.as_ref().map_or(-1, |e| e.sock.as_raw_fd()))
+            .map(|e| sys::pollfd(e.as_ref().map_or(-1, |e| e.sock.as_raw_fd())))
             .collect();
-        let mut revents = vec![0i16; fds.len()];
-        let polled = sys::poll_now(&fds, &mut revents).is_ok();
-        for ((r, ev), e) in out.iter_mut().zip(revents).zip(&entries) {
+        let polled = sys::poll_now(&mut pfds).is_ok();
+        for ((r, p), e) in out.iter_mut().zip(&pfds).zip(&entries) {
             if e.is_none() || !polled {
                 *r = Readiness::ERROR;
                 continue;
             }
-            let [rd, wr, rc, wc, er, pr] = sys::poll_flags(ev);
+            let [rd, wr, rc, wc, er, pr] = sys::poll_flags(p.revents);
             let mut x = Readiness::EMPTY;
             for (on, bit) in [
                 (rd, Readiness::READABLE),

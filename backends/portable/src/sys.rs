@@ -258,31 +258,27 @@ pub(crate) fn raise_fd_limit() -> io::Result<u64> {
     Ok(lim.rlim_cur as u64)
 }
 
-/// `poll(2)` with a zero timeout over `fds`: the current readiness of each, as
-/// `(readable, writable, read_closed, write_closed, error, priority)` flags packed in
-/// `revents`. Returns the raw `revents` per descriptor; negative descriptors are skipped by
-/// the kernel and read as 0.
-pub(crate) fn poll_now(fds: &[RawFd], revents: &mut [i16]) -> io::Result<()> {
+/// The `pollfd` entry for `fd` asking for every readiness `poll_now` reports (a negative
+/// `fd` is skipped by the kernel and reads as 0).
+pub(crate) fn pollfd(fd: RawFd) -> libc::pollfd {
     #[cfg(target_os = "linux")]
     const RDHUP: libc::c_short = libc::POLLRDHUP;
     #[cfg(not(target_os = "linux"))]
     const RDHUP: libc::c_short = 0;
-    let mut pfds: Vec<libc::pollfd> = fds
-        .iter()
-        .map(|&fd| libc::pollfd {
-            fd,
-            events: libc::POLLIN | libc::POLLOUT | libc::POLLPRI | RDHUP,
-            revents: 0,
-        })
-        .collect();
-    // SAFETY: `pfds` is a live, initialised array of `pfds.len()` `pollfd`s that `poll`
+    libc::pollfd {
+        fd,
+        events: libc::POLLIN | libc::POLLOUT | libc::POLLPRI | RDHUP,
+        revents: 0,
+    }
+}
+
+/// `poll(2)` with a zero timeout over `pfds`, filling each `revents` in place.
+pub(crate) fn poll_now(pfds: &mut [libc::pollfd]) -> io::Result<()> {
+    // SAFETY: `pfds` is a live, initialised slice of `pfds.len()` `pollfd`s that `poll`
     // reads and writes in place; a zero timeout never blocks.
     let r = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, 0) };
     if r < 0 {
         return Err(io::Error::last_os_error());
-    }
-    for (out, p) in revents.iter_mut().zip(pfds.iter()) {
-        *out = p.revents;
     }
     Ok(())
 }

@@ -277,6 +277,14 @@ impl Sim {
         self.lock().fail_next(op, e);
     }
 
+    /// Drop every injection queued with [`Sim::fail_next`] (and pending refusals), e.g.
+    /// before a final drain that must see the network as it is.
+    pub fn clear_injected(&self) {
+        let mut st = self.lock();
+        st.clear_fail();
+        st.refuse = 0;
+    }
+
     /// The next `n` stream connects are refused (`WSAECONNREFUSED`) even if someone
     /// listens.
     pub fn refuse_next_connects(&self, n: u32) {

@@ -329,7 +329,9 @@ impl State {
         }
         match t {
             Timer::Deliver(id) => self.deliver_due(id),
-            Timer::Report(id) => self.touch(id, true),
+            // A delayed report is due: deliver it now (going through `flush` would delay
+            // it again, forever, while a readiness delay is set).
+            Timer::Report(id) => self.report_now(id),
             Timer::Connect(id) => {
                 if matches!(
                     self.sock(id).map(|s| &s.conn),
@@ -440,6 +442,17 @@ impl State {
         r
     }
 
+    /// Report `id`'s current level at once, bypassing any readiness delay.
+    fn report_now(&mut self, id: u64) {
+        let Some(s) = self.sock(id) else { return };
+        let level = self.level(s);
+        let (registered, token) = (s.has(F_REGISTERED), s.token);
+        self.sock_mut(id).expect("live").reported = level;
+        if registered && !level.is_empty() {
+            self.notes.push((token, level));
+        }
+    }
+
     /// Turn touched sockets into readiness reports (rising edges, or forced).
     pub(crate) fn flush(&mut self) {
         while !self.dirty.is_empty() {
@@ -476,6 +489,19 @@ impl State {
     }
 
     // ----- faults ----------------------------------------------------------------------
+
+    /// An injected `WSAEWOULDBLOCK` keeps the Net contract like a storm does: a readiness
+    /// report follows, so nobody waiting for the condition stalls.
+    fn report_after_injected(&mut self, id: u64, e: WsaError) {
+        if e == WsaError::WSAEWOULDBLOCK {
+            self.touch(id, true);
+        }
+    }
+
+    /// Drop every queued `fail_next` injection.
+    pub(crate) fn clear_fail(&mut self) {
+        self.fail.clear();
+    }
 
     fn take_fail(&mut self, op: Op) -> Option<WsaError> {
         let i = self.fail.iter().position(|(o, _)| *o == op)?;
@@ -905,6 +931,7 @@ impl State {
             return Err(WsaError::WSAEINVAL);
         }
         if let Some(e) = self.take_fail(Op::Accept) {
+            self.report_after_injected(id, e);
             return Err(e);
         }
         if self.spurious_would_block(id) {
@@ -1092,6 +1119,7 @@ impl State {
         let id = id_of(s);
         self.get(s)?;
         if let Some(e) = self.take_fail(Op::Send) {
+            self.report_after_injected(id, e);
             return Err(e);
         }
         if self.rng.chance(self.cfg.faults.no_buffers) {
@@ -1264,6 +1292,7 @@ impl State {
         let id = id_of(s);
         self.get(s)?;
         if let Some(e) = self.take_fail(Op::Recv) {
+            self.report_after_injected(id, e);
             return Err(e);
         }
         self.touch(id, false);
