@@ -113,7 +113,8 @@ fn win32_clock_system_info_and_ids() {
     run_c("misc");
 }
 
-/// Every compiler present × C and C++ × windows.h first or last; `layout.c` as C++ too.
+/// Every compiler present × C and C++ × windows.h first or last, before or after
+/// winsock2.h; `layout.c` as C++ too.
 #[test]
 fn win32_headers_compile_as_c_and_cxx_in_any_order() {
     let compilers: Vec<(&str, &str)> = [
@@ -130,11 +131,12 @@ fn win32_headers_compile_as_c_and_cxx_in_any_order() {
         return;
     }
     for (cc, lang) in compilers {
-        let mut jobs: Vec<(PathBuf, Option<&str>)> = vec![
-            (manifest().join("tests/c/win32/headers.c"), Some("0")),
-            (manifest().join("tests/c/win32/headers.c"), Some("1")),
-            (manifest().join("tests/c/win32/layout.c"), None),
-        ];
+        let headers = manifest().join("tests/c/win32/headers.c");
+        let mut jobs: Vec<(PathBuf, Option<&str>)> = ["0", "1", "2", "3"]
+            .into_iter()
+            .map(|o| (headers.clone(), Some(o)))
+            .collect();
+        jobs.push((manifest().join("tests/c/win32/layout.c"), None));
         if lang == "c" {
             jobs.push((manifest().join("tests/c/win32/window.c"), None));
         }

@@ -33,6 +33,9 @@ extern "C" {
 #define DECLARE_HANDLE(name) typedef struct name##__ *name
 #endif
 DECLARE_HANDLE(HWND);
+#ifndef WSP_HWND_DEFINED
+#define WSP_HWND_DEFINED /* winsock2.h's guard for its own HWND typedef */
+#endif
 DECLARE_HANDLE(HINSTANCE);
 DECLARE_HANDLE(HICON);
 DECLARE_HANDLE(HBRUSH);

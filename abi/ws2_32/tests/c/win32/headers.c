@@ -1,6 +1,23 @@
-/* windows.h before and after the C library headers, in C and C++, under -Wall -Wextra
- * -Werror. WSP_ORDER picks the order. */
-#if WSP_ORDER == 1
+/* windows.h before and after the C library headers and winsock2.h, in C and C++, under
+ * -Wall -Wextra -Werror. WSP_ORDER picks the order. */
+#if WSP_ORDER == 2
+#include <winsock2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <windows.h>
+#elif WSP_ORDER == 3
+#include <windows.h>
+#include <winsock2.h>
+#include <mswsock.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <pthread.h>
+#elif WSP_ORDER == 1
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
