@@ -1,28 +1,30 @@
 //! The per-thread Winsock error (`WSAGetLastError`, `WSASetLastError`).
 //!
-//! Windows keeps it in the thread's last-error slot, shared with `GetLastError`; the
-//! Win32 half of this crate may route its own `GetLastError` through these two functions
-//! to get the same sharing.
+//! Windows keeps it in the thread's last-error slot, shared with `GetLastError`; so does
+//! this shim: both halves use the slot in [`crate::win32::error`].
 
-use std::cell::Cell;
-
-thread_local! {
-    static LAST: Cell<i32> = const { Cell::new(0) };
-}
-
-/// This thread's last Winsock error.
+/// This thread's last Winsock error: the thread's one last-error slot, shared with
+/// `GetLastError` as on Windows.
 pub fn last_error() -> i32 {
-    LAST.with(Cell::get)
+    crate::win32::error::last_error() as i32
 }
 
-/// Set this thread's last Winsock error.
+/// Set this thread's last Winsock error (the slot `SetLastError` writes too).
 pub fn set_last_error(code: i32) {
-    LAST.with(|c| c.set(code));
+    crate::win32::error::set_last_error(code as u32);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn winsock_and_win32_share_the_slot() {
+        set_last_error(10054);
+        assert_eq!(crate::win32::error::last_error(), 10054);
+        crate::win32::error::set_last_error(6);
+        assert_eq!(last_error(), 6);
+    }
 
     #[test]
     fn last_error_is_per_thread() {
