@@ -16,14 +16,17 @@ pub fn include_dir() -> PathBuf {
     crate_dir().join("include")
 }
 
-/// The profile directory of the cargo target dir (where `libws2_32.so` is).
+/// Where `libws2_32.so` is: `target/<profile>/deps`, where `cargo test` builds it (the
+/// copy in `target/<profile>` exists only after a `cargo build`, and may be stale), else
+/// the profile directory.
 pub fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    // target/<profile>/deps/<test> -> target/<profile>
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target profile dir")
-        .to_path_buf()
+    // target/<profile>/deps/<test>
+    let deps = exe.parent().expect("deps dir").to_path_buf();
+    if deps.join("libws2_32.so").exists() || deps.join("libws2_32.dylib").exists() {
+        return deps;
+    }
+    deps.parent().expect("target profile dir").to_path_buf()
 }
 
 /// A scratch directory for build outputs.
