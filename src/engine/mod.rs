@@ -707,7 +707,7 @@ impl<N: Net> Wsp for Engine<N> {
             if group != 0 {
                 return Err(WsaError::WSAEINVAL);
             }
-            return self.socket_from_duplicate(i);
+            return self.socket_from_duplicate((af, ty, protocol), i);
         }
         let index = catalog::select_socket(&self.inner.catalog, af, ty, protocol, info)?;
         // Socket groups are reserved; this provider supports none.
