@@ -14,6 +14,9 @@
 //!   issue order.
 //! * Closing the socket (or `WSPCleanup`, or shutting the direction down) completes every
 //!   pending operation with `WSA_OPERATION_ABORTED`, exactly once, notifying as asked.
+//! * `CancelIo`/`CancelIoEx` ([`crate::Engine::cancel_overlapped`]) do the same for the
+//!   requests issued on one socket (all, or the one with a given key); a request a
+//!   driver is completing at that moment keeps its own result.
 //!
 //! # Owned buffers
 //!

@@ -252,8 +252,10 @@ pub const fn lo_byte(w: u16) -> u8 {
 pub const fn hi_byte(w: u16) -> u8 {
     (w >> 8) as u8
 }
-/// `WSADESCRIPTION_LEN`.
+/// `WSADESCRIPTION_LEN` (for `WSADATA`).
 pub const WSADESCRIPTION_LEN: usize = 256;
+/// `WSPDESCRIPTION_LEN` (for `WSPDATA`; ws2spi.h: 255).
+pub const WSPDESCRIPTION_LEN: usize = 255;
 
 /// A GUID, laid out as Windows lays it out.
 #[repr(C)]
@@ -407,7 +409,7 @@ pub struct WSPDATA {
     /// Highest version this provider supports.
     pub wHighVersion: u16,
     /// Description, NUL-terminated UTF-16.
-    pub szDescription: [u16; WSADESCRIPTION_LEN + 1],
+    pub szDescription: [u16; WSPDESCRIPTION_LEN + 1],
 }
 
 impl WSPDATA {
@@ -750,7 +752,8 @@ mod tests {
 
     #[test]
     fn wspdata_and_small_structs_match_windows_x64() {
-        assert_eq!(size_of::<WSPDATA>(), 2 + 2 + 2 * 257);
+        // ws2spi.h: WORD, WORD, WCHAR szDescription[WSPDESCRIPTION_LEN + 1] = 516 bytes.
+        assert_eq!(size_of::<WSPDATA>(), 516);
         assert_eq!(offset_of!(WSPDATA, szDescription), 4);
         assert_eq!(size_of::<FLOWSPEC>(), 32);
         assert_eq!(size_of::<TIMEVAL>(), 8);

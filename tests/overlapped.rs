@@ -1045,3 +1045,504 @@ fn sim_backend_ordered_receives_and_abort_on_close() {
     }
     assert_eq!(aborted, 4 - completed, "each pending receive aborted once");
 }
+
+// ---- AcceptEx with a receive length, SO_UPDATE_ACCEPT_CONTEXT, cancel, change ioctls ----
+
+/// A listening overlapped socket on the sim backend and its address.
+fn sim_listener(p: &Engine<wsp_sim::Sim>) -> (SOCKET, SockAddr) {
+    let l = p
+        .socket(AF_INET, SOCK_STREAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    p.listen(l, 5).unwrap();
+    let mut la = SockAddr::default();
+    p.get_sock_name(l, &mut la).unwrap();
+    (l, la)
+}
+
+fn sim_engine() -> Engine<wsp_sim::Sim> {
+    let p = Engine::new(wsp_sim::Sim::new(7));
+    p.startup(make_word(2, 2)).unwrap();
+    p
+}
+
+fn connect_time(p: &impl Wsp, s: SOCKET) -> u32 {
+    let mut v = [0u8; 4];
+    p.get_sock_opt(s, SOL_SOCKET, SO_CONNECT_TIME, &mut v)
+        .unwrap();
+    u32::from_le_bytes(v)
+}
+
+#[test]
+fn accept_ex_with_receive_len_completes_with_the_first_data_block_and_the_addresses() {
+    // AcceptEx page: with dwReceiveDataLength > 0 the call completes once the first block
+    // of data arrives; the data is at the front of the buffer, the addresses after it.
+    // Wine's test_AcceptEx ("Test short reads", observed on Windows): the transfer count
+    // is the bytes received (1 of 2).
+    let p = provider();
+    let l = ov_socket(&p);
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    p.listen(l, 5).unwrap();
+    let mut la = SockAddr::default();
+    p.get_sock_name(l, &mut la).unwrap();
+    let a = ov_socket(&p);
+    let ev = Event::new();
+    let issued = p
+        .accept_ex(
+            l,
+            a,
+            Box::new(vec![0u8; 8 + 2 * ROOM]),
+            8,
+            ROOM,
+            ROOM,
+            Overlapped::new(1).with_event(&ev),
+        )
+        .unwrap();
+    assert_eq!(issued.immediate, None);
+    let c = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+    p.connect(c, &la, None, None, None, None).unwrap();
+    p.send(c, &[b"abc"], 0).unwrap();
+    wait_event(&ev);
+    assert_eq!(issued.op.result(), Some(OpResult::ok(3, 0)));
+    assert_eq!(p.get_overlapped_result(l, 1, false), Ok((3, 0)));
+    let buf: Vec<u8> = issued.op.take_buffers().downcast().unwrap();
+    assert_eq!(&buf[..3], b"abc");
+    let (local, remote) = get_accept_ex_sockaddrs(&buf, 8, ROOM, ROOM).unwrap();
+    let mut ca = SockAddr::default();
+    p.get_sock_name(c, &mut ca).unwrap();
+    assert_eq!(remote.to_std(), ca.to_std());
+    assert_eq!(local.to_std(), la.to_std());
+    // The rest of the stream reaches the accept socket, in order.
+    p.send(c, &[b"defg"], 0).unwrap();
+    let mut b = [0u8; 4];
+    let mut f = MSG_WAITALL;
+    assert_eq!(p.recv(a, &mut [&mut b], &mut f).unwrap(), 4);
+    assert_eq!(&b, b"defg");
+}
+
+#[test]
+fn accept_ex_with_receive_len_completes_with_zero_bytes_when_the_peer_closes_first() {
+    // Wine's test_AcceptEx, "Disconnect during receive?" (observed on Windows): connect,
+    // close without sending: the AcceptEx completes successfully with 0 bytes.
+    let p = provider();
+    let l = ov_socket(&p);
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    p.listen(l, 5).unwrap();
+    let mut la = SockAddr::default();
+    p.get_sock_name(l, &mut la).unwrap();
+    let a = ov_socket(&p);
+    let issued = p
+        .accept_ex(
+            l,
+            a,
+            Box::new(vec![0u8; 64 + 2 * ROOM]),
+            64,
+            ROOM,
+            ROOM,
+            Overlapped::new(1),
+        )
+        .unwrap();
+    let c = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+    p.connect(c, &la, None, None, None, None).unwrap();
+    p.close_socket(c).unwrap();
+    assert_eq!(p.wait_op(&issued.op, Some(GUARD)), Some(OpResult::ok(0, 0)));
+}
+
+#[test]
+fn sim_accept_ex_waits_for_data_on_the_accepted_socket_and_so_connect_time_counts_meanwhile() {
+    // AcceptEx page (receive length > 0: completes when data arrives) and Wine's
+    // test_AcceptEx: after connect the request is still pending; SO_CONNECT_TIME on a
+    // socket that is not connected is 0xFFFFFFFF and otherwise the seconds connected
+    // (sol-socket-socket-options page): servers use it to drop AcceptEx sockets that
+    // connected and never sent. Virtual time makes the seconds exact.
+    let p = sim_engine();
+    let (l, la) = sim_listener(&p);
+    let a = p
+        .socket(AF_INET, SOCK_STREAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
+    assert_eq!(connect_time(&p, a), u32::MAX, "not connected yet");
+    let issued = p
+        .accept_ex(
+            l,
+            a,
+            Box::new(vec![0u8; 4 + 2 * ROOM]),
+            4,
+            ROOM,
+            ROOM,
+            Overlapped::new(0xa),
+        )
+        .unwrap();
+    assert_eq!(issued.immediate, None);
+    let c = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+    p.connect(c, &la, None, None, None, None).unwrap();
+    p.net().run_until_idle();
+    assert_eq!(issued.op.result(), None, "no data yet: still pending");
+    assert_err(
+        p.get_overlapped_result(l, 0xa, false),
+        WsaError::WSA_IO_INCOMPLETE,
+    );
+    assert_eq!(connect_time(&p, a), 0, "connected, 0 seconds");
+    p.net().advance(Duration::from_secs(5));
+    assert_eq!(connect_time(&p, a), 5);
+    // Addresses work on the accept socket while the request waits (and after).
+    let mut peer = SockAddr::default();
+    p.get_peer_name(a, &mut peer).unwrap();
+    let mut ca = SockAddr::default();
+    p.get_sock_name(c, &mut ca).unwrap();
+    assert_eq!(peer.to_std(), ca.to_std());
+    p.send(c, &[b"xyzzy"], 0).unwrap();
+    p.net().run_until_idle();
+    assert_eq!(
+        issued.op.result(),
+        Some(OpResult::ok(4, 0)),
+        "at most receive_len"
+    );
+    let buf: Vec<u8> = issued.op.take_buffers().downcast().unwrap();
+    assert_eq!(&buf[..4], b"xyzz");
+    let mut b = [0u8; 1];
+    let mut f = 0;
+    assert_eq!(p.recv(a, &mut [&mut b], &mut f).unwrap(), 1);
+    assert_eq!(&b, b"y");
+}
+
+#[test]
+fn sim_closing_either_socket_aborts_a_waiting_accept_ex_exactly_once() {
+    // Wine's test_AcceptEx, "Test closing with pending requests" (observed on Windows):
+    // closing the accept socket or the listener completes the AcceptEx with
+    // ERROR_OPERATION_ABORTED. Both stages: waiting for a connection, waiting for data.
+    for (stage, close_listener) in [(1, false), (1, true), (2, false), (2, true)] {
+        let p = sim_engine();
+        let (l, la) = sim_listener(&p);
+        let port = CompletionPort::new();
+        p.associate_port(l, &port, 3).unwrap();
+        let a = p
+            .socket(AF_INET, SOCK_STREAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+            .unwrap();
+        let issued = p
+            .accept_ex(
+                l,
+                a,
+                Box::new(vec![0u8; 4 + 2 * ROOM]),
+                4,
+                ROOM,
+                ROOM,
+                Overlapped::new(0xb),
+            )
+            .unwrap();
+        if stage == 2 {
+            let c = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+            p.connect(c, &la, None, None, None, None).unwrap();
+            p.net().run_until_idle();
+            assert_eq!(connect_time(&p, a), 0, "stage 2: connection attached");
+        }
+        assert_eq!(issued.op.result(), None);
+        p.close_socket(if close_listener { l } else { a }).unwrap();
+        p.net().run_until_idle();
+        let what = format!("stage {stage}, close listener {close_listener}");
+        assert_eq!(
+            issued.op.result().map(|r| r.error),
+            Some(Some(WsaError::WSA_OPERATION_ABORTED)),
+            "{what}"
+        );
+        let pk = port.get(p.net(), Some(Duration::ZERO)).expect(&what);
+        assert_eq!(pk.status, Some(WsaError::WSA_OPERATION_ABORTED));
+        assert_eq!(pk.overlapped, 0xb);
+        assert!(port.is_empty(), "{what}: one packet");
+    }
+}
+
+#[test]
+fn sim_accept_ex_aborted_before_attach_leaves_the_connection_for_the_next_accept() {
+    // Closing the accept socket aborts the AcceptEx; a connection that arrives later is
+    // not lost: an ordinary accept takes it.
+    let p = sim_engine();
+    let (l, la) = sim_listener(&p);
+    let a = p
+        .socket(AF_INET, SOCK_STREAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
+    let issued = p
+        .accept_ex(
+            l,
+            a,
+            Box::new(vec![0u8; 2 * ROOM]),
+            0,
+            ROOM,
+            ROOM,
+            Overlapped::new(1),
+        )
+        .unwrap();
+    p.close_socket(a).unwrap();
+    assert_eq!(
+        issued.op.result().unwrap().error,
+        Some(WsaError::WSA_OPERATION_ABORTED)
+    );
+    let c = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+    p.connect(c, &la, None, None, None, None).unwrap();
+    p.net().run_until_idle();
+    let s = p.accept(l, None, None).unwrap();
+    p.send(c, &[b"hi"], 0).unwrap();
+    let mut b = [0u8; 2];
+    let mut f = MSG_WAITALL;
+    assert_eq!(p.recv(s, &mut [&mut b], &mut f).unwrap(), 2);
+}
+
+#[test]
+fn accept_ex_twice_on_one_accept_socket_is_wsaeinval() {
+    // Wine's test_AcceptEx: "AcceptEx on already pending socket" gives WSAEINVAL on
+    // Windows.
+    let p = provider();
+    let l = ov_socket(&p);
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    p.listen(l, 5).unwrap();
+    let a = ov_socket(&p);
+    let buf = || Box::new(vec![0u8; 2 * ROOM]);
+    p.accept_ex(l, a, buf(), 0, ROOM, ROOM, Overlapped::new(1))
+        .unwrap();
+    assert_err(
+        p.accept_ex(l, a, buf(), 0, ROOM, ROOM, Overlapped::new(2)),
+        WsaError::WSAEINVAL,
+    );
+    // Once cancelled (CancelIo on the listener), the accept socket may be named again
+    // (the same test re-issues it and gets ERROR_IO_PENDING).
+    assert_eq!(p.cancel_overlapped(l, None), Ok(1));
+    let again = p
+        .accept_ex(l, a, buf(), 0, ROOM, ROOM, Overlapped::new(3))
+        .unwrap();
+    assert_eq!(again.immediate, None);
+}
+
+#[test]
+fn cancel_on_the_accept_socket_leaves_accept_ex_pending_cancel_on_the_listener_aborts_it() {
+    // Wine's test_AcceptEx (observed on Windows): CancelIo(acceptor) leaves the AcceptEx
+    // pending (the wait times out); CancelIo(listener) cancels it.
+    let p = provider();
+    let l = ov_socket(&p);
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    p.listen(l, 5).unwrap();
+    let a = ov_socket(&p);
+    let ev = Event::new();
+    let issued = p
+        .accept_ex(
+            l,
+            a,
+            Box::new(vec![0u8; 2 * ROOM]),
+            0,
+            ROOM,
+            ROOM,
+            Overlapped::new(7).with_event(&ev),
+        )
+        .unwrap();
+    assert_eq!(p.cancel_overlapped(a, None), Ok(0));
+    assert_eq!(issued.op.result(), None);
+    assert!(!ev.is_set());
+    assert_eq!(p.cancel_overlapped(l, Some(7)), Ok(1));
+    assert_eq!(
+        issued.op.result().unwrap().error,
+        Some(WsaError::WSA_OPERATION_ABORTED)
+    );
+    assert!(ev.is_set(), "a cancelled request notifies as asked");
+    assert_err(
+        p.get_overlapped_result(l, 7, false),
+        WsaError::WSA_OPERATION_ABORTED,
+    );
+    assert_eq!(
+        p.cancel_overlapped(l, Some(7)),
+        Ok(0),
+        "nothing left to cancel"
+    );
+}
+
+#[test]
+fn cancel_io_ex_with_a_key_cancels_that_request_only_and_keeps_the_others_in_order() {
+    // CancelIoEx page: with lpOverlapped, only that request is cancelled; it completes
+    // with ERROR_OPERATION_ABORTED. The other receives still fill in issue order.
+    let p = provider();
+    let (c, s, _l) = ov_pair(&p);
+    let log: Log = Arc::default();
+    let ops: Vec<_> = (1..=3usize)
+        .map(|k| {
+            p.recv_overlapped(
+                s,
+                Box::new(vec![0u8; 2]),
+                0,
+                Overlapped::new(k).with_routine(logger(&log)),
+            )
+            .unwrap()
+            .op
+        })
+        .collect();
+    assert_eq!(p.cancel_overlapped(s, Some(2)), Ok(1));
+    assert_eq!(
+        ops[1].result().unwrap().error,
+        Some(WsaError::WSA_OPERATION_ABORTED)
+    );
+    p.send(c, &[b"aabb"], 0).unwrap();
+    let r0 = p.wait_op(&ops[0], Some(GUARD)).unwrap();
+    let r2 = p.wait_op(&ops[2], Some(GUARD)).unwrap();
+    assert_eq!((r0, r2), (OpResult::ok(2, 0), OpResult::ok(2, 0)));
+    let b0: Vec<u8> = ops[0].take_buffers().downcast().unwrap();
+    let b2: Vec<u8> = ops[2].take_buffers().downcast().unwrap();
+    assert_eq!((&b0[..], &b2[..]), (&b"aa"[..], &b"bb"[..]));
+    run_routines(&log, 3);
+    let mut got = log.lock().unwrap().clone();
+    got.sort_by_key(|e| e.2);
+    let aborted = WsaError::WSA_OPERATION_ABORTED.code() as u32;
+    assert_eq!(got, vec![(0, 2, 1, 0), (aborted, 0, 2, 0), (0, 2, 3, 0)]);
+    // Nothing more runs: each request completed exactly once.
+    sleep_ex(&RealTime, Some(Duration::ZERO), true);
+    assert_eq!(log.lock().unwrap().len(), 3);
+}
+
+#[test]
+fn cancel_io_ex_without_a_key_cancels_every_pending_request_once() {
+    // CancelIoEx page: lpOverlapped NULL cancels all requests issued for the handle;
+    // each completes once, here as one aborted completion-port packet each.
+    let p = provider();
+    let (_c, s, _l) = ov_pair(&p);
+    let port = CompletionPort::new();
+    p.associate_port(s, &port, 9).unwrap();
+    for k in 0..4usize {
+        p.recv_overlapped(s, Box::new(vec![0u8; 4]), 0, Overlapped::new(k))
+            .unwrap();
+    }
+    assert_eq!(p.cancel_overlapped(s, None), Ok(4));
+    let mut keys = Vec::new();
+    while let Some(pk) = port.get(&RealTime, Some(Duration::ZERO)) {
+        assert_eq!(pk.status, Some(WsaError::WSA_OPERATION_ABORTED));
+        keys.push(pk.overlapped);
+    }
+    assert_eq!(keys, vec![0, 1, 2, 3]);
+    assert_eq!(p.cancel_overlapped(s, None), Ok(0));
+    // The socket still works.
+    assert_eq!(p.close_socket(s), Ok(()));
+    assert!(port.is_empty(), "close finds nothing left to abort");
+}
+
+#[test]
+fn overlapped_address_list_change_goes_pending_and_aborts_on_close() {
+    // SIO_ADDRESS_LIST_CHANGE / SIO_ROUTING_INTERFACE_CHANGE page: an overlapped request
+    // returns WSA_IO_PENDING and completes when the list changes (never, on loopback);
+    // closing the socket completes it with WSA_OPERATION_ABORTED. The call never blocks.
+    let p = provider();
+    let s = ov_socket(&p);
+    let u = p
+        .socket(AF_INET, SOCK_DGRAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
+    let ev = Event::new();
+    let a = p
+        .ioctl_overlapped(
+            s,
+            SIO_ADDRESS_LIST_CHANGE,
+            &[],
+            Box::new(Vec::<u8>::new()),
+            Overlapped::new(1).with_event(&ev),
+        )
+        .unwrap();
+    let r = p
+        .ioctl_overlapped(
+            u,
+            SIO_ROUTING_INTERFACE_CHANGE,
+            any_port(AF_INET).as_bytes(),
+            Box::new(Vec::<u8>::new()),
+            Overlapped::new(2),
+        )
+        .unwrap();
+    assert_eq!((a.immediate, r.immediate), (None, None), "WSA_IO_PENDING");
+    assert_err(
+        p.get_overlapped_result(s, 1, false),
+        WsaError::WSA_IO_INCOMPLETE,
+    );
+    // Other requests on the socket are not held up behind it.
+    let q = p
+        .ioctl_overlapped(s, FIONREAD, &[], Box::new(vec![0u8; 4]), Overlapped::new(3))
+        .unwrap();
+    assert_eq!(q.immediate, Some(OpResult::ok(4, 0)));
+    p.close_socket(s).unwrap();
+    assert!(ev.is_set());
+    assert_eq!(
+        a.op.result().unwrap().error,
+        Some(WsaError::WSA_OPERATION_ABORTED)
+    );
+    assert_eq!(p.cancel_overlapped(u, Some(2)), Ok(1));
+    assert_eq!(
+        r.op.result().unwrap().error,
+        Some(WsaError::WSA_OPERATION_ABORTED)
+    );
+}
+
+#[test]
+fn so_update_accept_context_gives_the_accept_socket_the_listeners_properties() {
+    // AcceptEx page: "sAcceptSocket does not inherit the properties of the socket
+    // associated with sListenSocket parameter until SO_UPDATE_ACCEPT_CONTEXT is set";
+    // accept's new socket has the listener's properties, including its event selection
+    // (WSPAccept page). Here: the event selection (which made the listener non-blocking)
+    // and an engine-held option (SO_LINGER).
+    let p = provider();
+    let l = ov_socket(&p);
+    p.bind(l, &any_port(AF_INET)).unwrap();
+    p.listen(l, 5).unwrap();
+    let mut la = SockAddr::default();
+    p.get_sock_name(l, &mut la).unwrap();
+    let lev = Event::new();
+    p.event_select(l, Some(&lev), FD_ACCEPT | FD_READ).unwrap();
+    let mut linger = [0u8; 4];
+    linger[..2].copy_from_slice(&1u16.to_le_bytes());
+    linger[2..].copy_from_slice(&7u16.to_le_bytes());
+    p.set_sock_opt(l, SOL_SOCKET, SO_LINGER, &linger).unwrap();
+    let a = ov_socket(&p);
+    let issued = p
+        .accept_ex(
+            l,
+            a,
+            Box::new(vec![0u8; 2 * ROOM]),
+            0,
+            ROOM,
+            ROOM,
+            Overlapped::new(1),
+        )
+        .unwrap();
+    let c = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+    p.connect(c, &la, None, None, None, None).unwrap();
+    assert_eq!(p.wait_op(&issued.op, Some(GUARD)), Some(OpResult::ok(0, 0)));
+    // Before the update: default properties (blocking, no selection, linger off).
+    let mut v = [0u8; 4];
+    p.get_sock_opt(a, SOL_SOCKET, SO_LINGER, &mut v).unwrap();
+    assert_eq!(v, [0u8; 4]);
+    // getsockname/getpeername work before and after.
+    let (mut me, mut peer, mut ca) = Default::default();
+    p.get_sock_name(a, &mut me).unwrap();
+    p.get_peer_name(a, &mut peer).unwrap();
+    p.get_sock_name(c, &mut ca).unwrap();
+    assert_eq!((me.to_std(), peer.to_std()), (la.to_std(), ca.to_std()));
+    p.set_sock_opt(
+        a,
+        SOL_SOCKET,
+        SO_UPDATE_ACCEPT_CONTEXT,
+        &(l as u64).to_le_bytes(),
+    )
+    .unwrap();
+    p.get_sock_opt(a, SOL_SOCKET, SO_LINGER, &mut v).unwrap();
+    assert_eq!(v, linger);
+    // Non-blocking, as the event-selected listener.
+    let mut b = [0u8; 4];
+    let mut f = 0;
+    assert_err(p.recv(a, &mut [&mut b], &mut f), WsaError::WSAEWOULDBLOCK);
+    // The listener's selection: FD_READ is recorded on the accept socket and signals
+    // the listener's event.
+    lev.reset();
+    p.send(c, &[b"data"], 0).unwrap();
+    let got = collect_events(&p, a, &lev, FD_READ);
+    assert_eq!(got.lNetworkEvents & FD_READ, FD_READ);
+    p.get_peer_name(a, &mut peer).unwrap();
+    assert_eq!(peer.to_std(), ca.to_std());
+    // A value that is not a listening socket: WSAEINVAL.
+    assert_err(
+        p.set_sock_opt(
+            a,
+            SOL_SOCKET,
+            SO_UPDATE_ACCEPT_CONTEXT,
+            &(c as u64).to_le_bytes(),
+        ),
+        WsaError::WSAEINVAL,
+    );
+}

@@ -71,7 +71,14 @@ pub fn run(data: &[u8]) {
         let expect = catalog::select_socket(&ours, af, ty, protocol, info_arg);
         let r = engine.socket(af, ty, protocol, info_arg, group, flags);
         check_known("socket", &r);
-        if group == 0 && flags & !(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT) == 0 {
+        // A structure carrying a WSPDuplicateSocket token (`dwProviderReserved`) names a
+        // socket to share: an unknown or used token is refused whatever the catalog says.
+        let dup_token = info_arg.is_some_and(|i| i.dwProviderReserved != 0);
+        if dup_token {
+            if expect.is_err() {
+                assert!(r.is_err(), "socket {r:?} but select_socket {expect:?}");
+            }
+        } else if group == 0 && flags & !(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT) == 0 {
             assert_eq!(
                 r.is_ok(),
                 expect.is_ok(),

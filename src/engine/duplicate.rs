@@ -185,10 +185,14 @@ impl<N: Net> Engine<N> {
     }
 
     /// `WSPSocket` with a structure from `WSPDuplicateSocket` (`dwProviderReserved` != 0).
-    pub(super) fn socket_from_duplicate(&self, info: &WSAPROTOCOL_INFOW) -> WspResult<SOCKET> {
+    pub(super) fn socket_from_duplicate(
+        &self,
+        (af, ty, protocol): (i32, i32, i32),
+        info: &WSAPROTOCOL_INFOW,
+    ) -> WspResult<SOCKET> {
         let token = info.dwProviderReserved;
         if token & LOCAL_TOKEN == 0 {
-            return self.socket_from_import(info, token);
+            return self.socket_from_import((af, ty, protocol), info, token);
         }
         // Usable once: taking it out of the registry is what uses it up.
         let p = self
@@ -252,14 +256,15 @@ impl<N: Net> Engine<N> {
     }
 
     /// A socket another process duplicated for this one.
-    fn socket_from_import(&self, info: &WSAPROTOCOL_INFOW, token: u32) -> WspResult<SOCKET> {
-        let index = catalog::select_socket(
-            &self.inner.catalog,
-            FROM_PROTOCOL_INFO,
-            FROM_PROTOCOL_INFO,
-            FROM_PROTOCOL_INFO,
-            Some(info),
-        )?;
+    fn socket_from_import(
+        &self,
+        (af, ty, protocol): (i32, i32, i32),
+        info: &WSAPROTOCOL_INFOW,
+        token: u32,
+    ) -> WspResult<SOCKET> {
+        // The entry is chosen as for any WSPSocket call with this structure (arguments of
+        // 0 or FROM_PROTOCOL_INFO take the structure's values).
+        let index = catalog::select_socket(&self.inner.catalog, af, ty, protocol, Some(info))?;
         let host = self.inner.net.import(token)?;
         let entry = &self.inner.catalog[index];
         let props = Props {

@@ -4,7 +4,7 @@
 //! ([`Engine::issue`]); see [`crate::overlapped::ExtensionFn`] for how the C provider
 //! maps them to function pointers.
 
-use super::overlapped::{Attempt, Dir, Work};
+use super::overlapped::{Attempt, Dir, Op, Work};
 use super::socket::{Conn, Props, SockState, SocketCell};
 use super::{Engine, Inner};
 use crate::addr::SockAddr;
@@ -47,12 +47,32 @@ impl<N: Net> Engine<N> {
         props: Props,
         st: SockState,
     ) -> WspResult<()> {
+        self.install(s, self.new_cell(s, host, props, st))
+    }
+
+    fn new_cell(
+        &self,
+        s: SOCKET,
+        host: HostSocket,
+        props: Props,
+        st: SockState,
+    ) -> Arc<SocketCell<N>> {
         let net = self.inner.net.clone();
         let upcalls = self.inner.ov.upcalls.clone();
-        let cell = Arc::new(SocketCell::new(net, s, host, props, st, upcalls));
+        Arc::new(SocketCell::new(net, s, host, props, st, upcalls))
+    }
+
+    /// Put `cell` at the existing handle `s` and register its host socket. The completion
+    /// port association belongs to the handle and carries over. If `s` was closed
+    /// meanwhile, `cell` is dropped (closing its host socket): `WSAENOTSOCK`.
+    fn install(&self, s: SOCKET, cell: Arc<SocketCell<N>>) -> WspResult<()> {
+        let host = cell.host;
+        let port = self.cell(s).ok().and_then(|o| o.lock().ov.port.clone());
+        if port.is_some() {
+            cell.lock().ov.port = port;
+        }
         let old = self.table_write().replace(s, cell);
         let Some(old) = old else {
-            self.inner.net.close(host);
             return Err(WsaError::WSAENOTSOCK);
         };
         old.mark_closed();
@@ -67,17 +87,37 @@ impl<N: Net> Engine<N> {
     }
 
     /// `AcceptEx`: accept a connection on `listen` into the unconnected socket `accept`,
-    /// writing the local and remote addresses into `buf` at `receive_len` (read them back
-    /// with [`crate::overlapped::get_accept_ex_sockaddrs`]).
+    /// wait for the first block of data if `receive_len > 0`, and write the data at the
+    /// front of `buf` and the local and remote addresses after it, at `receive_len` and
+    /// `receive_len + local_len` (read them back with
+    /// [`crate::overlapped::get_accept_ex_sockaddrs`]). Completes with the bytes received.
     ///
-    /// Rules (AcceptEx page): `listen` must be listening (`WSAEINVAL`); `accept` must be
-    /// a stream socket neither bound nor connected (`WSAEINVAL`), unless it was released
-    /// by DisconnectEx with `TF_REUSE_SOCKET`; each address room must be at least the
-    /// address length plus 16 (`WSAEFAULT`, inferred) and `buf` must hold them all
-    /// (`WSAEFAULT`). As on Windows the accepted socket does not take the listener's
-    /// properties (its event selection); `SO_UPDATE_ACCEPT_CONTEXT` is accepted on it.
-    /// Not built: `receive_len > 0` (waiting for the first data block) gives
-    /// `WSAEOPNOTSUPP`.
+    /// Rules (AcceptEx page,
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/mswsock/nf-mswsock-acceptex>):
+    /// `listen` must be listening (`WSAEINVAL`); `accept` must be a stream socket neither
+    /// bound nor connected (`WSAEINVAL`), unless it was released by DisconnectEx with
+    /// `TF_REUSE_SOCKET`; each address room must be at least the address length plus 16
+    /// (`WSAEFAULT`, inferred) and `buf` must hold them all (`WSAEFAULT`). A second AcceptEx
+    /// naming an accept socket that one is already pending for is `WSAEINVAL` (Wine's
+    /// test_AcceptEx, "AcceptEx on already pending socket", observed on Windows).
+    ///
+    /// # Stages
+    /// 1. On the listener's receive queue: take a connection (the engine's backlog first,
+    ///    then the host's). The connection is attached to `accept` at once (connected,
+    ///    `SO_CONNECT_TIME` counting from now) and the addresses are written.
+    /// 2. With `receive_len > 0`, the operation moves to the accepted socket's receive
+    ///    queue, driven by that socket's readiness, and completes with the first data
+    ///    block (at most `receive_len` bytes), or with 0 bytes if the peer closed first
+    ///    (Wine's test_AcceptEx, "Disconnect during receive": success, 0 bytes), or with
+    ///    the connection's error.
+    ///
+    /// Closing either socket, or cancelling the request on `listen`, completes it with
+    /// `WSA_OPERATION_ABORTED`; cancelling on `accept` does not (Wine's test_AcceptEx).
+    /// A connection taken from the host by an AcceptEx that was aborted meanwhile goes
+    /// back to the front of the listener's backlog for the next accept.
+    ///
+    /// As on Windows the accepted socket does not take the listener's properties until
+    /// `SO_UPDATE_ACCEPT_CONTEXT` is set on it (see `update_accept_context`).
     #[allow(clippy::too_many_arguments)]
     pub fn accept_ex(
         &self,
@@ -103,9 +143,9 @@ impl<N: Net> Engine<N> {
             if !fresh && !st.ov.reusable {
                 return Err(WsaError::WSAEINVAL);
             }
-        }
-        if receive_len > 0 {
-            return Err(WsaError::WSAEOPNOTSUPP);
+            if st.ov.accept_ex.as_ref().is_some_and(|o| !o.is_done()) {
+                return Err(WsaError::WSAEINVAL);
+            }
         }
         let room = accept_ex_addr_room(Self::addr_len(lcell.props.af));
         if local_len < room || remote_len < room {
@@ -118,35 +158,92 @@ impl<N: Net> Engine<N> {
         }
         let weak: Weak<Inner<N>> = Arc::downgrade(&self.inner);
         let lweak = Arc::downgrade(&lcell);
-        let props = acell.props;
-        drop(acell);
-        let work: Work = Box::new(move |op: &OpShared| {
+        let aweak = Arc::downgrade(&acell);
+        let layout = AcceptLayout {
+            accept,
+            props: acell.props,
+            receive_len,
+            local_len,
+        };
+        let work: Work = Box::new(move |_op: &OpShared| {
             let (Some(inner), Some(l)) = (weak.upgrade(), lweak.upgrade()) else {
                 return Attempt::Done(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
             };
-            let engine = Engine { inner };
+            // The accept socket was closed (its close aborted this request already).
+            if aweak.upgrade().is_none_or(|a| a.lock().closed) {
+                return Attempt::Done(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
+            }
             let queued = l.lock().backlog.pop_front();
-            let (host, peer) = match queued {
+            let conn = match queued {
                 Some(c) => c,
-                None => match engine.inner.net.accept(l.host) {
+                None => match inner.net.accept(l.host) {
                     Ok(c) => c,
                     Err(WsaError::WSAEWOULDBLOCK) => return Attempt::WouldBlock,
                     Err(e) => return Attempt::Done(OpResult::err(e)),
                 },
             };
-            let local = engine.inner.net.local_addr(host);
-            let st = SockState {
-                bound: true,
-                conn: Conn::Connected,
-                ..SockState::default()
-            };
-            if let Err(e) = engine.adopt_into(accept, host, props, st) {
-                return Attempt::Done(OpResult::err(e));
+            let (aweak, layout) = (aweak.clone(), layout);
+            Attempt::Handoff(Box::new(move |op| {
+                Engine { inner }.accept_ex_attach(op, &l, &aweak, conn, layout);
+            }))
+        });
+        let r = self.issue_with(&lcell, Dir::Recv, Buffers::Recv(buf), ov, work, |op| {
+            let mut st = acell.lock();
+            if !st.closed {
+                st.ov.accept_ex = Some(op.clone());
             }
-            let mut ost = op.lock();
+        });
+        // AcceptEx is an accept: FD_ACCEPT is re-enabled.
+        lcell.reenable(FD_ACCEPT);
+        r
+    }
+
+    /// AcceptEx, end of stage 1: attach the connection to the accept socket; complete, or
+    /// move on to waiting for the first data block there.
+    fn accept_ex_attach(
+        &self,
+        op: Arc<Op>,
+        l: &Arc<SocketCell<N>>,
+        aweak: &Weak<SocketCell<N>>,
+        (host, peer): (HostSocket, SocketAddr),
+        layout: AcceptLayout,
+    ) {
+        let AcceptLayout {
+            accept,
+            props,
+            receive_len,
+            local_len,
+        } = layout;
+        // Still wanted? A close of the accept socket or a cancel may have come while the
+        // connection was being taken; then it goes back for the next accept.
+        let wanted = !op.is_done()
+            && !op.cancel_requested()
+            && aweak.upgrade().is_some_and(|a| {
+                let mut st = a.lock();
+                if st.closed {
+                    return false;
+                }
+                if st
+                    .ov
+                    .accept_ex
+                    .as_ref()
+                    .is_some_and(|o| Arc::ptr_eq(o, &op))
+                {
+                    st.ov.accept_ex = None;
+                }
+                true
+            });
+        if !wanted {
+            l.lock().backlog.push_front((host, peer));
+            l.evaluate();
+            op.complete(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
+            return;
+        }
+        {
+            let mut ost = op.shared.lock();
             if let Buffers::Recv(b) = &mut ost.buffers {
                 let mut slices = b.slices();
-                if let Ok(a) = local {
+                if let Ok(a) = self.inner.net.local_addr(host) {
                     write_slot(&mut slices, receive_len, &SockAddr::from_std(a));
                 }
                 write_slot(
@@ -155,12 +252,89 @@ impl<N: Net> Engine<N> {
                     &SockAddr::from_std(peer),
                 );
             }
-            Attempt::Done(OpResult::ok(0, 0))
-        });
-        let r = self.issue(&lcell, Dir::Recv, Buffers::Recv(buf), ov, work);
-        // AcceptEx is an accept: FD_ACCEPT is re-enabled.
-        lcell.reenable(FD_ACCEPT);
-        r
+        }
+        let mut st = SockState {
+            bound: true,
+            conn: Conn::Connected,
+            ..SockState::default()
+        };
+        // SO_CONNECT_TIME counts from the connection's arrival, also while the AcceptEx
+        // still waits for data (sol-socket-socket-options page: "the number of seconds a
+        // socket has been connected"; servers use it to drop AcceptEx sockets that
+        // connected and never sent).
+        st.mark_connected(self.inner.net.now());
+        let cell = self.new_cell(accept, host, props, st);
+        if receive_len > 0 {
+            op.set_work(first_block_work(&cell, receive_len));
+            cell.lock().ov.push(Dir::Recv, op.clone());
+            l.lock().ov.note_moved(op.clone());
+        }
+        if self.install(accept, cell.clone()).is_err() {
+            // The accept socket closed between the check and the swap.
+            op.complete(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
+            return;
+        }
+        if receive_len == 0 {
+            op.complete(OpResult::ok(0, 0));
+        } else {
+            cell.drive(Dir::Recv);
+        }
+    }
+
+    /// `SO_UPDATE_ACCEPT_CONTEXT` on `cell` (an AcceptEx socket) with `listener` as the
+    /// value: the socket takes the listener's properties the way `accept` gives them
+    /// (AcceptEx page: "sAcceptSocket does not inherit the properties of the socket
+    /// associated with sListenSocket parameter until SO_UPDATE_ACCEPT_CONTEXT is set on
+    /// the socket"): the engine-held options, blocking mode, timeouts and the event
+    /// selection (WSPAccept page: the new socket "has the same properties as s, including
+    /// the asynchronous events registered"), after which network events are evaluated as
+    /// for a freshly accepted socket.
+    pub(crate) fn update_accept_context(
+        &self,
+        cell: &SocketCell<N>,
+        listener: &SocketCell<N>,
+    ) -> WspResult<()> {
+        if std::ptr::eq(cell, listener) {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let (nonblocking, rcvtimeo, sndtimeo, notify, opts) = {
+            let l = listener.lock();
+            if !l.listening {
+                return Err(WsaError::WSAEINVAL);
+            }
+            (
+                l.nonblocking,
+                l.rcvtimeo_ms,
+                l.sndtimeo_ms,
+                l.notify.clone(),
+                l.opts.clone(),
+            )
+        };
+        {
+            let mut st = cell.lock();
+            if st.conn != Conn::Connected || st.listening {
+                return Err(WsaError::WSAENOTCONN);
+            }
+            // As `accept_inner`: inherited options, per-connection state kept.
+            let mut opts = opts;
+            opts.so_error = 0;
+            opts.conditional_accept = false;
+            opts.connect_error_read = false;
+            opts.connected_at = st.opts.connected_at;
+            st.opts = opts;
+            st.nonblocking = nonblocking;
+            st.rcvtimeo_ms = rcvtimeo;
+            st.sndtimeo_ms = sndtimeo;
+            let mut notify = notify;
+            notify.enabled = FD_ALL_EVENTS;
+            notify.recorded = 0;
+            notify.errors = [0; FD_MAX_EVENTS];
+            notify.write_armed = true;
+            st.notify = notify;
+        }
+        cell.evaluate();
+        cell.wake();
+        Ok(())
     }
 
     /// `ConnectEx`: connect the **bound** stream socket `s` to `name`, then send `data`
@@ -339,6 +513,57 @@ impl<N: Net> Engine<N> {
     ) -> WspResult<Issued> {
         self.send_ov(s, bufs, flags, to, ov)
     }
+}
+
+/// Where AcceptEx puts things, and what it fills.
+#[derive(Clone, Copy)]
+struct AcceptLayout {
+    accept: SOCKET,
+    props: Props,
+    receive_len: usize,
+    local_len: usize,
+}
+
+/// AcceptEx stage 2: one receive of at most `len` bytes into the front of the output
+/// buffer, on the accepted socket. End of stream completes with 0 bytes.
+fn first_block_work<N: Net>(cell: &Arc<SocketCell<N>>, len: usize) -> Work {
+    let net = cell.net.clone();
+    let host = cell.host;
+    let weak = Arc::downgrade(cell);
+    Box::new(move |op: &OpShared| {
+        let mut st = op.lock();
+        let Buffers::Recv(b) = &mut st.buffers else {
+            return Attempt::Done(OpResult::err(WsaError::WSAEFAULT));
+        };
+        let mut slices = b.slices();
+        let mut front = take_mut(&mut slices, len);
+        match net.recv(host, &mut front, IoFlags::default()) {
+            Ok(r) => Attempt::Done(OpResult::ok(r.bytes, 0)),
+            Err(WsaError::WSAEWOULDBLOCK) => Attempt::WouldBlock,
+            Err(e) => {
+                if e == WsaError::WSAECONNRESET || e == WsaError::WSAECONNABORTED {
+                    if let Some(c) = weak.upgrade() {
+                        c.lock().reset = true;
+                    }
+                }
+                Attempt::Done(OpResult::err(e))
+            }
+        }
+    })
+}
+
+/// The first `n` bytes of `slices`.
+fn take_mut<'a>(slices: &'a mut [&mut [u8]], mut n: usize) -> Vec<&'a mut [u8]> {
+    let mut out = Vec::new();
+    for s in slices.iter_mut() {
+        if n == 0 {
+            break;
+        }
+        let k = s.len().min(n);
+        out.push(&mut s[..k]);
+        n -= k;
+    }
+    out
 }
 
 /// Shut the sending direction now; mark for reuse if asked.

@@ -660,10 +660,10 @@ impl<N: Net> Wsp for Engine<N> {
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         self.inner.users.fetch_add(1, Ordering::AcqRel);
-        let mut desc = [0u16; WSADESCRIPTION_LEN + 1];
+        let mut desc = [0u16; WSPDESCRIPTION_LEN + 1];
         for (d, c) in desc
             .iter_mut()
-            .take(WSADESCRIPTION_LEN)
+            .take(WSPDESCRIPTION_LEN)
             .zip(DESCRIPTION.encode_utf16())
         {
             *d = c;
@@ -707,7 +707,7 @@ impl<N: Net> Wsp for Engine<N> {
             if group != 0 {
                 return Err(WsaError::WSAEINVAL);
             }
-            return self.socket_from_duplicate(i);
+            return self.socket_from_duplicate((af, ty, protocol), i);
         }
         let index = catalog::select_socket(&self.inner.catalog, af, ty, protocol, info)?;
         // Socket groups are reserved; this provider supports none.

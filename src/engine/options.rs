@@ -846,13 +846,10 @@ impl<N: Net> Engine<N> {
                 let Value::Handle(h) = v else {
                     return Err(WsaError::WSAEFAULT);
                 };
-                // The listener the socket was accepted from; this engine's accept already
-                // copies the listener's properties, so there is nothing more to copy.
+                // The listener the AcceptEx socket was accepted from: it takes the
+                // listener's properties now (extensions.rs).
                 let listener = self.cell(h as SOCKET)?;
-                if !listener.lock().listening {
-                    return Err(WsaError::WSAEINVAL);
-                }
-                Ok(())
+                self.update_accept_context(cell, &listener)
             }
             (SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT) => {
                 if cell.lock().conn != Conn::Connected {

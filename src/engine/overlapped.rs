@@ -39,7 +39,8 @@ use crate::wsp::WspResult;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock, TryLockError, Weak};
 use std::time::Duration;
 
 /// Most completed requests a socket remembers for `WSPGetOverlappedResult`.
@@ -51,7 +52,15 @@ pub(crate) enum Attempt {
     Done(OpResult),
     /// The host would block; try again on the next report.
     WouldBlock,
+    /// This stage is done but the operation is not: the driver takes the operation off
+    /// this queue and hands it to the closure, which gives it its next stage (usually on
+    /// another socket's queue: AcceptEx with a receive length waits on the accepted
+    /// socket for the first data block) or completes it. Called with no lock held.
+    Handoff(Handoff),
 }
+
+/// The continuation of an [`Attempt::Handoff`].
+pub(crate) type Handoff = Box<dyn FnOnce(Arc<Op>) + Send>;
 
 /// An operation's work: called with its shared state (to reach the buffers).
 pub(crate) type Work = Box<dyn FnMut(&OpShared) -> Attempt + Send>;
@@ -61,6 +70,8 @@ pub(crate) type Work = Box<dyn FnMut(&OpShared) -> Attempt + Send>;
 pub(crate) enum Dir {
     Recv,
     Send,
+    /// Not driven by readiness: completed by a close or a cancel only.
+    Parked,
 }
 
 /// How a completed operation tells the world.
@@ -77,12 +88,54 @@ pub(crate) struct Op {
     pub shared: Arc<OpShared>,
     work: Mutex<Option<Work>>,
     notifier: Mutex<Option<Notifier>>,
+    /// A cancel (CancelIoEx, or a close of the other socket of an AcceptEx) found a driver
+    /// inside this operation's attempt: the driver completes it with
+    /// `WSA_OPERATION_ABORTED` if the attempt would block. An attempt that finished wins.
+    cancel: AtomicBool,
 }
 
 impl Op {
     fn attempt(&self) -> Option<Attempt> {
         let mut w = self.work.lock().unwrap_or_else(|p| p.into_inner());
         w.as_mut().map(|f| f(&self.shared))
+    }
+
+    /// Give the operation its next stage's work (after an [`Attempt::Handoff`]).
+    pub fn set_work(&self, work: Work) {
+        if !self.is_done() {
+            *self.work.lock().unwrap_or_else(|p| p.into_inner()) = Some(work);
+        }
+    }
+
+    /// Whether it completed (or is completing).
+    pub fn is_done(&self) -> bool {
+        self.notifier
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+
+    /// Whether a cancel was asked for.
+    pub fn cancel_requested(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
+    /// Cancel: complete with `WSA_OPERATION_ABORTED` now, unless a driver is inside an
+    /// attempt on it; then the driver does it when that attempt would block (and an
+    /// attempt that completed keeps its result: no data is lost to a cancel). Each
+    /// operation still completes exactly once ([`Op::complete`]).
+    pub fn try_cancel(&self) {
+        // Flag first: a driver that holds the work now reads the flag after it lets go.
+        self.cancel.store(true, Ordering::SeqCst);
+        let free = match self.work.try_lock() {
+            Ok(mut w) => Some(w.take()),
+            Err(TryLockError::Poisoned(p)) => Some(p.into_inner().take()),
+            Err(TryLockError::WouldBlock) => None,
+        };
+        if let Some(work) = free {
+            drop(work);
+            self.complete(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
+        }
     }
 
     /// Complete with `r`, notifying as asked. Returns `false` if already complete.
@@ -156,6 +209,16 @@ impl Op {
 pub(crate) struct OvState {
     recv: VecDeque<Arc<Op>>,
     send: VecDeque<Arc<Op>>,
+    /// Operations that wait for an event rather than readiness (`SIO_ADDRESS_LIST_CHANGE`,
+    /// `SIO_ROUTING_INTERFACE_CHANGE`): never driven; completed by a close or a cancel.
+    parked: VecDeque<Arc<Op>>,
+    /// Operations issued on this socket that now wait on another socket's queue (AcceptEx
+    /// waiting for the first data block on the accepted socket): closing or cancelling
+    /// this socket aborts them too.
+    pub moved: Vec<Arc<Op>>,
+    /// The AcceptEx that will fill this (accept) socket, while it waits for a connection
+    /// on the listener's queue: closing this socket aborts it.
+    pub accept_ex: Option<Arc<Op>>,
     driving_recv: bool,
     driving_send: bool,
     /// The latest request per key, for `WSPGetOverlappedResult`.
@@ -184,13 +247,24 @@ impl OvState {
         match d {
             Dir::Recv => &mut self.recv,
             Dir::Send => &mut self.send,
+            Dir::Parked => &mut self.parked,
         }
     }
     fn driving(&mut self, d: Dir) -> &mut bool {
         match d {
             Dir::Recv => &mut self.driving_recv,
-            Dir::Send => &mut self.driving_send,
+            // Parked operations are never driven; the flag is only ever read.
+            Dir::Send | Dir::Parked => &mut self.driving_send,
         }
+    }
+    /// Put `op` at the back of `d`'s queue (a handoff's next stage).
+    pub fn push(&mut self, d: Dir, op: Arc<Op>) {
+        self.queue(d).push_back(op);
+    }
+    /// Remember an operation issued here that moved to another socket's queue.
+    pub fn note_moved(&mut self, op: Arc<Op>) {
+        self.moved.retain(|o| !o.is_done());
+        self.moved.push(op);
     }
     fn record(&mut self, op: &Arc<OpShared>) {
         if self.records.insert(op.key, op.clone()).is_none() {
@@ -251,10 +325,10 @@ impl<N: Net> SocketCell<N> {
 
     /// Drive one queue until it is empty or its head would block. See the module docs.
     pub fn drive(&self, d: Dir) {
-        let want = if d == Dir::Recv {
-            READ_WANT
-        } else {
-            WRITE_WANT
+        let want = match d {
+            Dir::Recv => READ_WANT,
+            Dir::Send => WRITE_WANT,
+            Dir::Parked => return,
         };
         {
             let mut st = self.lock();
@@ -275,6 +349,11 @@ impl<N: Net> SocketCell<N> {
                 }
             };
             match head.attempt() {
+                Some(Attempt::WouldBlock) if head.cancel_requested() => {
+                    // A cancel came while this attempt ran (`Op::try_cancel`).
+                    self.pop_if_head(d, &head);
+                    head.complete(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
+                }
                 Some(Attempt::WouldBlock) => {
                     let mut st = self.lock();
                     if st.seq == seen {
@@ -287,14 +366,12 @@ impl<N: Net> SocketCell<N> {
                         return;
                     }
                 }
+                Some(Attempt::Handoff(next)) => {
+                    self.pop_if_head(d, &head);
+                    next(head);
+                }
                 outcome => {
-                    {
-                        let mut st = self.lock();
-                        let q = st.ov.queue(d);
-                        if q.front().is_some_and(|h| Arc::ptr_eq(h, &head)) {
-                            q.pop_front();
-                        }
-                    }
+                    self.pop_if_head(d, &head);
                     if let Some(Attempt::Done(r)) = outcome {
                         head.complete(r);
                     }
@@ -303,23 +380,82 @@ impl<N: Net> SocketCell<N> {
         }
     }
 
+    fn pop_if_head(&self, d: Dir, head: &Arc<Op>) {
+        let mut st = self.lock();
+        let q = st.ov.queue(d);
+        if q.front().is_some_and(|h| Arc::ptr_eq(h, head)) {
+            q.pop_front();
+        }
+    }
+
     /// Complete every queued operation in the chosen directions with
     /// `WSA_OPERATION_ABORTED` (close, cleanup, shutdown).
     pub fn abort_overlapped(&self, recv: bool, send: bool) {
-        let ops: Vec<Arc<Op>> = {
+        let (ops, elsewhere) = {
             let mut st = self.lock();
             let mut v: Vec<Arc<Op>> = Vec::new();
+            let mut elsewhere: Vec<Arc<Op>> = Vec::new();
             if recv {
                 v.extend(st.ov.recv.drain(..));
             }
             if send {
                 v.extend(st.ov.send.drain(..));
             }
-            v
+            if st.closed {
+                // Change notifications end with the socket (SIO_ADDRESS_LIST_CHANGE page:
+                // they complete when the socket is closed); operations issued here that
+                // wait elsewhere, and the AcceptEx that was to fill this socket, abort
+                // with it (AcceptEx: Wine's test_AcceptEx, closing either socket with a
+                // request pending gives ERROR_OPERATION_ABORTED).
+                v.extend(st.ov.parked.drain(..));
+                elsewhere.append(&mut st.ov.moved);
+                elsewhere.extend(st.ov.accept_ex.take());
+            }
+            (v, elsewhere)
         };
         for op in ops {
             op.complete(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
         }
+        for op in elsewhere {
+            op.try_cancel();
+        }
+    }
+
+    /// `CancelIoEx`: cancel the operations issued on this socket that are still pending
+    /// (only the one named `key`, if given), each completing once with
+    /// `WSA_OPERATION_ABORTED` and notifying as it asked. Returns how many were found.
+    ///
+    /// Only operations *issued on* this socket are cancelled: an AcceptEx belongs to its
+    /// listening socket, so cancelling the accept socket leaves it pending (Wine's
+    /// test_AcceptEx: `CancelIo(acceptor)` then the event stays unsignalled), and
+    /// cancelling the listener cancels it at either stage.
+    pub fn cancel_overlapped(&self, key: Option<usize>) -> usize {
+        let mine = |op: &Arc<Op>| {
+            op.shared.socket == self.handle
+                && key.is_none_or(|k| op.shared.key == k)
+                && !op.is_done()
+        };
+        let found: Vec<Arc<Op>> = {
+            let mut st = self.lock();
+            let mut v = Vec::new();
+            for d in [Dir::Recv, Dir::Send, Dir::Parked] {
+                v.extend(st.ov.queue(d).iter().filter(|o| mine(o)).cloned());
+            }
+            v.extend(st.ov.moved.iter().filter(|o| mine(o)).cloned());
+            v
+        };
+        for op in &found {
+            op.try_cancel();
+        }
+        if !found.is_empty() {
+            // Drop the completed ones from the queues; a driver mid-attempt keeps its op.
+            let mut st = self.lock();
+            for d in [Dir::Recv, Dir::Send, Dir::Parked] {
+                st.ov.queue(d).retain(|o| !o.is_done());
+            }
+            st.ov.moved.retain(|o| !o.is_done());
+        }
+        found.len()
     }
 }
 
@@ -372,6 +508,20 @@ impl<N: Net> Engine<N> {
         ov: Overlapped,
         work: Work,
     ) -> WspResult<Issued> {
+        self.issue_with(cell, d, buffers, ov, work, |_| {})
+    }
+
+    /// [`Engine::issue`], calling `queued` with the operation just before it is queued,
+    /// under `cell`'s lock (lock order: `cell`, then whatever `queued` locks).
+    pub(crate) fn issue_with(
+        &self,
+        cell: &Arc<SocketCell<N>>,
+        d: Dir,
+        buffers: Buffers,
+        ov: Overlapped,
+        work: Work,
+        queued: impl FnOnce(&Arc<Op>),
+    ) -> WspResult<Issued> {
         let shared = OpShared::new(cell.handle, ov.key, buffers);
         let upcalls = self
             .inner
@@ -403,7 +553,10 @@ impl<N: Net> Engine<N> {
                     thread: thread.unwrap_or_else(current_thread),
                     port: if skip_port { None } else { st.ov.port.clone() },
                 })),
+                cancel: AtomicBool::new(false),
             });
+            // Before the push, under the socket lock: no driver can see the op yet.
+            queued(&op);
             st.ov.queue(d).push_back(op.clone());
             st.ov.record(&shared);
             op
@@ -557,8 +710,27 @@ impl<N: Net> Engine<N> {
         }
     }
 
-    /// `WSPIoctl` with an overlapped request. Every ioctl this engine knows completes at
-    /// once, so the request completes immediately (and still notifies).
+    /// `CancelIoEx(s, key)` (`key: None` cancels every request issued on `s`): each
+    /// pending operation completes once with `WSA_OPERATION_ABORTED`, notifying as it
+    /// asked (event, routine, completion port). Returns how many were pending; the
+    /// Win32 face reports `ERROR_NOT_FOUND` when a key was given and none was
+    /// (CancelIoEx page). An operation a driver is completing at that moment keeps its
+    /// own result, as on Windows where a request that already completed cannot be
+    /// cancelled. See `SocketCell::cancel_overlapped` for which operations belong to
+    /// a socket.
+    /// <https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func>
+    pub fn cancel_overlapped(&self, s: SOCKET, key: Option<usize>) -> WspResult<usize> {
+        Ok(self.cell(s)?.cancel_overlapped(key))
+    }
+
+    /// `WSPIoctl` with an overlapped request. `SIO_ADDRESS_LIST_CHANGE` and
+    /// `SIO_ROUTING_INTERFACE_CHANGE` on an overlapped socket go pending and complete
+    /// when the change happens (SIO_ADDRESS_LIST_CHANGE page: "an overlapped ... call
+    /// ... returns WSA_IO_PENDING and completes when the address list changes"); this
+    /// provider learns of no change, so they complete only when cancelled or when the
+    /// socket closes (`WSA_OPERATION_ABORTED`). Every other ioctl completes at once, and
+    /// the request with it (still notifying).
+    /// <https://learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls>
     pub(crate) fn ioctl_ov(
         &self,
         s: SOCKET,
@@ -568,6 +740,12 @@ impl<N: Net> Engine<N> {
         ov: Overlapped,
     ) -> WspResult<Issued> {
         let cell = self.cell(s)?;
+        if matches!(code, SIO_ADDRESS_LIST_CHANGE | SIO_ROUTING_INTERFACE_CHANGE)
+            && cell.props.flags & WSA_FLAG_OVERLAPPED != 0
+        {
+            let work: Work = Box::new(|_| Attempt::WouldBlock);
+            return self.issue(&cell, Dir::Parked, Buffers::Recv(output), ov, work);
+        }
         let n = {
             let mut slices = output.slices();
             let out: &mut [u8] = match slices.first_mut() {

@@ -401,7 +401,7 @@ mod tests {
         assert_eq!(size_of::<WSATHREADID>(), 16);
         assert_eq!(size_of::<WSANETWORKEVENTS>(), 44);
         assert_eq!(size_of::<TIMEVAL>(), 8);
-        assert_eq!(size_of::<WSPDATA>(), 518);
+        assert_eq!(size_of::<WSPDATA>(), 516);
         assert_eq!(size_of::<WSAPROTOCOL_INFOW>(), 628);
     }
 

@@ -105,6 +105,17 @@ impl ForeignProvider {
         }
     }
 
+    /// [`ForeignProvider::in_tree`] as a non-IFS provider, which is what the DLL is on
+    /// Windows: every socket handle it hands out is one of the caller's
+    /// (`WPUCreateSocketHandle`, here this crate's own table), mapped to the engine's.
+    pub fn in_tree_non_ifs() -> ForeignProvider {
+        let p = ForeignProvider::in_tree();
+        if let Some(slot) = p.slot {
+            instance::set_non_ifs(slot, true);
+        }
+        p
+    }
+
     /// The catalog entries the provider reported (or the one it was given).
     pub fn catalog(&self) -> &[WSAPROTOCOL_INFOW] {
         &self.catalog

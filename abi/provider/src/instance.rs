@@ -23,9 +23,10 @@
 use crate::abi::{HANDLE, HWND, WSATHREADID, WSPUPCALLTABLE};
 use crate::ffi::upcall::CUpcalls;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use wsp::sync::{current_thread, Event, Hwnd, ThreadHandle};
-use wsp::types::{WSAPROTOCOL_INFOW, WSPDATA};
+use wsp::types::{SOCKET, WSAPROTOCOL_INFOW, WSPDATA};
 use wsp::{Engine, WsaError, Wsp};
 
 /// The network the provider's engine runs on: the portable backend on Linux/macOS.
@@ -69,9 +70,9 @@ pub struct Instance {
 }
 
 impl Instance {
-    fn new(up: CUpcalls) -> Result<Instance, WsaError> {
+    fn new(up: CUpcalls, non_ifs: bool) -> Result<Instance, WsaError> {
         let engine = Engine::new(backend()?);
-        let upcalls = Arc::new(TableUpcalls::new(up.0));
+        let upcalls = Arc::new(TableUpcalls::new(up.0, non_ifs));
         engine.set_upcalls(upcalls.clone());
         Ok(Instance {
             engine,
@@ -118,6 +119,29 @@ impl Instance {
         Ok(Some(w.clone()))
     }
 
+    /// The engine's socket for the caller's handle `h` (see [`TableUpcalls::inward`]).
+    pub fn sock(&self, h: SOCKET) -> Result<SOCKET, WsaError> {
+        self.upcalls.inward(h)
+    }
+
+    /// The caller's handle for a socket the engine just made (`WPUCreateSocketHandle`
+    /// for a non-IFS provider). If no handle can be made, the engine socket is closed
+    /// again and the error returned.
+    pub fn publish(&self, e: SOCKET, info: Option<&WSAPROTOCOL_INFOW>) -> Result<SOCKET, WsaError> {
+        if !self.upcalls.is_non_ifs() {
+            return Ok(e);
+        }
+        let entry = match info {
+            Some(i) => i.dwCatalogEntryId,
+            None => lock(&self.started)
+                .first()
+                .map_or(0, |i| i.dwCatalogEntryId),
+        };
+        self.upcalls.publish(e, entry).inspect_err(|_| {
+            let _ = self.engine.close_socket(e);
+        })
+    }
+
     /// The engine thread for the caller's `WSATHREADID` (`lpThreadId` of an overlapped
     /// call with a completion routine): the registry thread itself for native callers,
     /// else the calling thread's own handle bound to the caller's id, so the engine's
@@ -148,6 +172,19 @@ static SLOT_CELLS: [Mutex<Slot>; SLOTS] = [const {
     })
 }; SLOTS];
 
+/// Per slot: make the next instance non-IFS on every platform (it is on Windows anyway),
+/// so socket handles come from the caller's `WPUCreateSocketHandle`.
+static NON_IFS: [AtomicBool; SLOTS] = [const { AtomicBool::new(false) }; SLOTS];
+
+/// Make `slot`'s next instance hand out the caller's own socket handles
+/// (`WPUCreateSocketHandle`), as a non-IFS provider on Windows must; for tests of that path
+/// on other platforms.
+pub fn set_non_ifs(slot: usize, on: bool) {
+    if let Some(f) = NON_IFS.get(slot) {
+        f.store(on, Ordering::Relaxed);
+    }
+}
+
 /// The live instance of `slot`, or `WSANOTINITIALISED`.
 pub fn get(slot: usize) -> Result<Arc<Instance>, WsaError> {
     SLOT_CELLS
@@ -171,7 +208,10 @@ pub fn startup(
     let mut c = lock(cell);
     let inst = match &c.instance {
         Some(i) => i.clone(),
-        None => Arc::new(Instance::new(CUpcalls(upcalls))?),
+        None => Arc::new(Instance::new(
+            CUpcalls(upcalls),
+            cfg!(windows) || NON_IFS[slot].load(Ordering::Relaxed),
+        )?),
     };
     let data = inst.engine.startup(version)?;
     lock(&inst.started).push(catalog[index]);
@@ -188,6 +228,7 @@ pub fn cleanup(slot: usize) -> Result<(), WsaError> {
     inst.engine.cleanup()?;
     c.users = c.users.saturating_sub(1);
     if c.users == 0 {
+        inst.upcalls.unpublish_all();
         c.instance = None;
     }
     Ok(())
@@ -209,6 +250,7 @@ pub fn reserve() -> Option<usize> {
 /// Give a reserved slot back, dropping an instance a careless user left started.
 pub fn release(slot: usize) {
     if let Some(cell) = SLOT_CELLS.get(slot) {
+        NON_IFS[slot].store(false, Ordering::Relaxed);
         let mut c = lock(cell);
         c.reserved = false;
         c.users = 0;

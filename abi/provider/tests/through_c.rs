@@ -369,6 +369,25 @@ fn through_c_matches_the_engine() {
     assert_eq!(direct.len(), through.len());
 }
 
+/// The same through a non-IFS provider (socket handles from `WPUCreateSocketHandle`, as
+/// on Windows): handles, select sets and async-select `wParam` are the caller's.
+#[test]
+fn non_ifs_handles_match_the_engine() {
+    let direct = run(&*engine());
+    let p = ForeignProvider::in_tree_non_ifs();
+    let through = run(&p);
+    for (i, (d, t)) in direct.iter().zip(&through).enumerate() {
+        assert_eq!(d, t, "line {i} differs");
+    }
+    assert_eq!(direct.len(), through.len());
+    // A closed handle is released (WPUCloseSocketHandle) and no longer maps.
+    p.startup(make_word(2, 2)).unwrap();
+    let s = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0).unwrap();
+    p.close_socket(s).unwrap();
+    assert_eq!(p.close_socket(s), Err(WsaError::WSAENOTSOCK));
+    p.cleanup().unwrap();
+}
+
 #[test]
 fn in_tree_wrappers_are_independent() {
     let a = ForeignProvider::in_tree();

@@ -22,6 +22,7 @@ const RECV_PAGE: &str =
     "https://learn.microsoft.com/en-us/windows/win32/api/ws2spi/nc-ws2spi-lpwsprecv";
 const SEND_PAGE: &str =
     "https://learn.microsoft.com/en-us/windows/win32/api/ws2spi/nc-ws2spi-lpwspsend";
+const IOCTLS_PAGE: &str = "https://learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls";
 const CLOSE_PAGE: &str =
     "https://learn.microsoft.com/en-us/windows/win32/api/ws2spi/nc-ws2spi-lpwspclosesocket";
 
@@ -44,6 +45,10 @@ pub fn cases() -> Vec<Case> {
             "SOCKET_ERROR / WSAEINVAL for a WSAOVERLAPPED never used on the socket"),
         case!(truncated_datagram_completes_with_wsaemsgsize_and_msg_partial, "WSPGetOverlappedResult", doc::GETOVERLAPPEDRESULT,
             "the operation's error WSAEMSGSIZE, the buffer full, MSG_PARTIAL in the flags"),
+        case!(overlapped_address_list_change_is_pending_until_close_aborts_it, "WSPIoctl", IOCTLS_PAGE,
+            "SIO_ADDRESS_LIST_CHANGE with an overlapped request: WSA_IO_PENDING at once (never blocks), WSA_IO_INCOMPLETE meanwhile, and WSPCloseSocket completes it with WSA_OPERATION_ABORTED, hEvent signalled"),
+        case!(overlapped_routing_interface_change_does_not_hold_up_later_requests, "WSPIoctl", IOCTLS_PAGE,
+            "SIO_ROUTING_INTERFACE_CHANGE overlapped stays pending while a later overlapped FIONREAD completes at once (4 bytes, hEvent signalled)"),
     ]
 }
 
@@ -272,4 +277,84 @@ fn truncated_datagram_completes_with_wsaemsgsize_and_msg_partial(w: &dyn Wsp) ->
     expect_eq("bytes", r.bytes, 4)?;
     expect_eq("flags", r.flags & MSG_PARTIAL, MSG_PARTIAL)?;
     expect_eq("data", data_of(&issued.op), b"0123".to_vec())
+}
+
+fn ov_tcp(fx: &Fixture) -> Step<SOCKET> {
+    Ok(fx.track(expect_ok(
+        "WSPSocket(WSA_FLAG_OVERLAPPED)",
+        fx.w.socket(
+            AF_INET,
+            SOCK_STREAM,
+            IPPROTO_TCP,
+            None,
+            0,
+            WSA_FLAG_OVERLAPPED,
+        ),
+    )?))
+}
+
+fn overlapped_address_list_change_is_pending_until_close_aborts_it(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let s = ov_tcp(&fx)?;
+    let ev = Event::new();
+    let issued = expect_ok(
+        "WSPIoctl(SIO_ADDRESS_LIST_CHANGE, overlapped)",
+        w.ioctl_overlapped(
+            s,
+            SIO_ADDRESS_LIST_CHANGE,
+            &[],
+            Box::new(Vec::<u8>::new()),
+            Overlapped::new(0x8000).with_event(&ev),
+        ),
+    )?;
+    expect_true(issued.immediate.is_none(), || {
+        "completed at once: expected WSA_IO_PENDING".into()
+    })?;
+    expect_err(
+        "WSPGetOverlappedResult(fWait=FALSE)",
+        w.get_overlapped_result(s, 0x8000, false),
+        WsaError::WSA_IO_INCOMPLETE,
+    )?;
+    fx.close(s)?;
+    let r = wait_op("aborted ioctl", &issued.op)?;
+    expect_eq("error", r.error, Some(WsaError::WSA_OPERATION_ABORTED))?;
+    expect_true(ev.is_set(), || "hEvent not signalled on abort".into())
+}
+
+fn overlapped_routing_interface_change_does_not_hold_up_later_requests(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let (_c, s) = ov_pair(&fx)?;
+    let dest = fx.bind_loopback(ov_tcp(&fx)?)?;
+    let change = expect_ok(
+        "WSPIoctl(SIO_ROUTING_INTERFACE_CHANGE, overlapped)",
+        w.ioctl_overlapped(
+            s,
+            SIO_ROUTING_INTERFACE_CHANGE,
+            dest.as_bytes(),
+            Box::new(Vec::<u8>::new()),
+            Overlapped::new(0x8100),
+        ),
+    )?;
+    expect_true(change.immediate.is_none(), || {
+        "completed at once: expected WSA_IO_PENDING".into()
+    })?;
+    let ev = Event::new();
+    let q = expect_ok(
+        "WSPIoctl(FIONREAD, overlapped)",
+        w.ioctl_overlapped(
+            s,
+            FIONREAD,
+            &[],
+            Box::new(vec![0u8; 4]),
+            Overlapped::new(0x8101).with_event(&ev),
+        ),
+    )?;
+    let r = q
+        .immediate
+        .ok_or_else(|| Outcome::Fail("FIONREAD did not complete at once".into()))?;
+    expect_eq("bytes", r.bytes, 4)?;
+    expect_true(ev.is_set(), || "hEvent not signalled".into())?;
+    expect_true(change.op.result().is_none(), || {
+        "the change request completed without a change".into()
+    })
 }

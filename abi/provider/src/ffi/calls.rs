@@ -776,7 +776,7 @@ pub fn startup(
     let mut data = WSPDATA {
         wVersion: 0,
         wHighVersion: 0,
-        szDescription: [0; wsp::types::WSADESCRIPTION_LEN + 1],
+        szDescription: [0; wsp::types::WSPDESCRIPTION_LEN + 1],
     };
     let mut table = WSPPROC_TABLE::default();
     let mut info = *info;

@@ -505,6 +505,7 @@ unsafe extern "system" fn accept<const S: usize>(
 ) -> SOCKET {
     guard(errno, INVALID_SOCKET, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         let mut a = if addr.is_null() {
             None
         } else {
@@ -514,6 +515,7 @@ unsafe extern "system" fn accept<const S: usize>(
         let mut f = cond.map(|f| move |c: &mut AcceptCondition<'_>| call_condition(f, data, c));
         let condition = f.as_mut().map(|f| f as &mut wsp::wsp::ConditionFn<'_>);
         let new = i.engine.accept(s, a.as_mut(), condition)?;
+        let new = i.publish(new, None)?;
         if let Some(a) = &a {
             // SAFETY: validated by addr_cap.
             unsafe { addr_out(a, addr, addrlen) }?;
@@ -568,6 +570,7 @@ unsafe extern "system" fn async_select<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         let w = i.window(hwnd)?;
         i.engine.async_select(s, w.as_ref(), msg, events)?;
         Ok(0)
@@ -582,6 +585,7 @@ unsafe extern "system" fn bind<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: the caller declared `namelen` bytes at `name`.
         let a = unsafe { addr_in(name, namelen) }?;
         i.engine.bind(s, &a)?;
@@ -605,7 +609,11 @@ unsafe extern "system" fn cleanup<const S: usize>(errno: *mut INT) -> INT {
 
 unsafe extern "system" fn close_socket<const S: usize>(s: SOCKET, errno: *mut INT) -> INT {
     guard(errno, SOCKET_ERROR, || {
-        inst::<S>()?.engine.close_socket(s)?;
+        let i = inst::<S>()?;
+        let h = s;
+        let s = i.sock(h)?;
+        i.engine.close_socket(s)?;
+        i.upcalls.unpublish(h);
         Ok(0)
     })
 }
@@ -662,6 +670,7 @@ unsafe extern "system" fn connect<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: the caller's pointers, forwarded.
         unsafe {
             connect_args(
@@ -686,6 +695,7 @@ unsafe extern "system" fn duplicate_socket<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if info.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
@@ -704,6 +714,7 @@ unsafe extern "system" fn enum_network_events<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if out.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
@@ -724,6 +735,7 @@ unsafe extern "system" fn event_select<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         let ev = i.event(h)?;
         i.engine.event_select(s, ev.as_ref(), events)?;
         Ok(0)
@@ -740,6 +752,7 @@ unsafe extern "system" fn get_overlapped_result<const S: usize>(
 ) -> BOOL {
     guard(errno, FALSE, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if ov.is_null() || cb.is_null() || flags.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
@@ -768,6 +781,7 @@ unsafe extern "system" fn get_peer_name<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: the caller's pointers.
         let mut a = unsafe { addr_cap(name, namelen) }?;
         i.engine.get_peer_name(s, &mut a)?;
@@ -785,6 +799,7 @@ unsafe extern "system" fn get_sock_name<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: the caller's pointers.
         let mut a = unsafe { addr_cap(name, namelen) }?;
         i.engine.get_sock_name(s, &mut a)?;
@@ -804,6 +819,7 @@ unsafe extern "system" fn get_sock_opt<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: caller INT.
         let cap = decode::length(unsafe { mem::read(optlen) }?)?;
         if optval.is_null() {
@@ -826,6 +842,7 @@ unsafe extern "system" fn get_qos_by_name<const S: usize>(
 ) -> BOOL {
     guard(errno, FALSE, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: the caller's WSABUF.
         let n = unsafe { wsabuf_in(name) }?.ok_or(WsaError::WSAEFAULT)?;
         if qos.is_null() {
@@ -862,6 +879,7 @@ unsafe extern "system" fn ioctl<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if !ov.is_null() {
             // SAFETY: the input is read during the call; the output buffer and the
             // WSAOVERLAPPED stay valid until completion.
@@ -912,8 +930,10 @@ unsafe extern "system" fn join_leaf<const S: usize>(
 ) -> SOCKET {
     guard(errno, INVALID_SOCKET, || {
         let i = inst::<S>()?;
+        let h = s;
+        let s = i.sock(h)?;
         // SAFETY: the caller's pointers, forwarded.
-        unsafe {
+        let leaf = unsafe {
             connect_args(
                 name,
                 namelen,
@@ -923,13 +943,21 @@ unsafe extern "system" fn join_leaf<const S: usize>(
                 gqos,
                 |a, cd, o, sq, gq| i.engine.join_leaf(s, a, cd, o, sq, gq, flags),
             )
+        }?;
+        // The same socket (a leaf joined in place) keeps its handle; a new one gets one.
+        if leaf == s {
+            Ok(h)
+        } else {
+            i.publish(leaf, None)
         }
     })
 }
 
 unsafe extern "system" fn listen<const S: usize>(s: SOCKET, backlog: INT, errno: *mut INT) -> INT {
     guard(errno, SOCKET_ERROR, || {
-        inst::<S>()?.engine.listen(s, backlog)?;
+        let i = inst::<S>()?;
+        let s = i.sock(s)?;
+        i.engine.listen(s, backlog)?;
         Ok(0)
     })
 }
@@ -947,6 +975,7 @@ unsafe extern "system" fn recv<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if !ov.is_null() {
             // SAFETY: the caller's flags, WSABUFs and WSAOVERLAPPED, valid until completion
             // as the overlapped contract requires.
@@ -980,6 +1009,7 @@ unsafe extern "system" fn recv_disconnect<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: the caller's WSABUF.
         let buf = unsafe { wsabuf_out(data) }?;
         let n = i.engine.recv_disconnect(s, buf)?;
@@ -1004,6 +1034,7 @@ unsafe extern "system" fn recv_from<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if !ov.is_null() {
             // SAFETY: the caller's flags, WSABUFs, address buffer and WSAOVERLAPPED, valid
             // until completion as the overlapped contract requires.
@@ -1066,9 +1097,21 @@ unsafe extern "system" fn select<const S: usize>(
                 },
             )
         };
+        // A non-IFS provider's sets hold the caller's handles: the engine's in, the
+        // caller's out (an unknown handle is WSAENOTSOCK, as ws2_32 reports).
+        for set in [&mut rs, &mut ws, &mut es].into_iter().flatten() {
+            for h in set.fd_array.iter_mut() {
+                *h = i.sock(*h)?;
+            }
+        }
         let n = i
             .engine
             .select(rs.as_mut(), ws.as_mut(), es.as_mut(), t.as_ref())?;
+        for set in [&mut rs, &mut ws, &mut es].into_iter().flatten() {
+            for e in set.fd_array.iter_mut() {
+                *e = i.upcalls.outward(*e);
+            }
+        }
         // SAFETY: the caller's sets; results are subsets of what was read.
         unsafe {
             for (p, set) in [(r, &rs), (w, &ws), (e, &es)] {
@@ -1094,6 +1137,7 @@ unsafe extern "system" fn send<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if !ov.is_null() {
             // SAFETY: the caller's WSABUFs and WSAOVERLAPPED, valid until completion.
             return unsafe {
@@ -1122,6 +1166,7 @@ unsafe extern "system" fn send_disconnect<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: the caller's WSABUF.
         let d = unsafe { wsabuf_in(data) }?;
         i.engine.send_disconnect(s, d)?;
@@ -1144,6 +1189,7 @@ unsafe extern "system" fn send_to<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if !ov.is_null() {
             // SAFETY: the caller's WSABUFs, address and WSAOVERLAPPED; the address is
             // read now, the buffers until completion.
@@ -1191,9 +1237,25 @@ unsafe extern "system" fn set_sock_opt<const S: usize>(
 ) -> INT {
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         let len = decode::length(optlen)?;
         // SAFETY: the caller declared `optlen` bytes at `optval`.
         let v = unsafe { mem::in_bytes(optval, len) }?;
+        if level == wsp::types::SOL_SOCKET
+            && optname == wsp::types::SO_UPDATE_ACCEPT_CONTEXT
+            && i.upcalls.is_non_ifs()
+            && v.len() >= core::mem::size_of::<SOCKET>()
+        {
+            // The value is the listening socket's handle: the engine's, please.
+            const W: usize = core::mem::size_of::<SOCKET>();
+            let mut b = [0u8; W];
+            b.copy_from_slice(&v[..W]);
+            let e = i.sock(SOCKET::from_ne_bytes(b))?;
+            let mut t = v.to_vec();
+            t[..W].copy_from_slice(&e.to_ne_bytes());
+            i.engine.set_sock_opt(s, level, optname, &t)?;
+            return Ok(0);
+        }
         i.engine.set_sock_opt(s, level, optname, v)?;
         Ok(0)
     })
@@ -1201,7 +1263,9 @@ unsafe extern "system" fn set_sock_opt<const S: usize>(
 
 unsafe extern "system" fn shutdown<const S: usize>(s: SOCKET, how: INT, errno: *mut INT) -> INT {
     guard(errno, SOCKET_ERROR, || {
-        inst::<S>()?.engine.shutdown(s, how)?;
+        let i = inst::<S>()?;
+        let s = i.sock(s)?;
+        i.engine.shutdown(s, how)?;
         Ok(0)
     })
 }
@@ -1219,7 +1283,8 @@ unsafe extern "system" fn socket<const S: usize>(
         let i = inst::<S>()?;
         // SAFETY: null or a caller structure.
         let info = unsafe { info_in(info) }?;
-        i.engine.socket(af, ty, protocol, info.as_ref(), g, flags)
+        let e = i.engine.socket(af, ty, protocol, info.as_ref(), g, flags)?;
+        i.publish(e, info.as_ref())
     })
 }
 

@@ -182,6 +182,7 @@ unsafe extern "system" fn accept_ex<const S: usize>(
 ) -> BOOL {
     run(FALSE, || {
         let i = inst::<S>()?;
+        let (listen, accept) = (i.sock(listen)?, i.sock(accept)?);
         if ov.is_null() {
             return Err(WsaError::WSAEINVAL);
         }
@@ -274,6 +275,7 @@ unsafe extern "system" fn connect_ex<const S: usize>(
 ) -> BOOL {
     run(FALSE, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if ov.is_null() {
             return Err(WsaError::WSAEINVAL);
         }
@@ -301,6 +303,7 @@ unsafe extern "system" fn disconnect_ex<const S: usize>(
 ) -> BOOL {
     run(FALSE, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         if reserved != 0 {
             return Err(WsaError::WSAEINVAL);
         }
@@ -341,6 +344,7 @@ unsafe extern "system" fn transmit_packets<const S: usize>(
 ) -> BOOL {
     run(FALSE, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         let mut pairs = Vec::with_capacity(count as usize);
         for k in 0..count as usize {
             // SAFETY: the caller declared `count` elements at `elements`.
@@ -423,6 +427,7 @@ unsafe extern "system" fn wsa_recv_msg<const S: usize>(
 ) -> INT {
     run(SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: the caller's WSAMSG, its buffers and its address buffer stay valid until
         // completion (WSARecvMsg contract).
         unsafe {
@@ -449,6 +454,7 @@ unsafe extern "system" fn wsa_send_msg<const S: usize>(
 ) -> INT {
     run(SOCKET_ERROR, || {
         let i = inst::<S>()?;
+        let s = i.sock(s)?;
         // SAFETY: the caller's WSAMSG is read now; its buffers stay valid until completion.
         unsafe {
             let m = mem::read(msg)?;

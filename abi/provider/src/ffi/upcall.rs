@@ -172,6 +172,17 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// `HasOverlappedIoCompleted` tests for).
 pub const STATUS_PENDING: usize = 0x103;
 
+/// Socket handles for a non-IFS provider: the caller's handles (made with
+/// `WPUCreateSocketHandle`, carrying the engine's handle as their context) and the
+/// engine's own, both ways.
+#[derive(Debug, Default)]
+struct SocketHandles {
+    /// caller handle -> engine handle
+    inward: HashMap<SOCKET, SOCKET>,
+    /// engine handle -> caller handle
+    outward: HashMap<SOCKET, SOCKET>,
+}
+
 /// A registration of a caller's `WSAOVERLAPPED` with [`TableUpcalls::expect`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ticket {
@@ -203,6 +214,9 @@ pub struct TableUpcalls {
     threads: Mutex<HashMap<usize, WSATHREADID>>,
     pending: Mutex<HashMap<usize, u64>>,
     generation: AtomicU64,
+    /// `Some` for a non-IFS provider (socket handles made through the caller's
+    /// `WPUCreateSocketHandle`); `None` hands out the engine's handles as they are.
+    sockets: Option<Mutex<SocketHandles>>,
 }
 
 impl std::fmt::Debug for TableUpcalls {
@@ -215,8 +229,9 @@ impl std::fmt::Debug for TableUpcalls {
 }
 
 impl TableUpcalls {
-    /// Upcalls over `table`.
-    pub fn new(table: WSPUPCALLTABLE) -> TableUpcalls {
+    /// Upcalls over `table`; `non_ifs` makes every socket handle the caller sees one of
+    /// its own `WPUCreateSocketHandle` handles.
+    pub fn new(table: WSPUPCALLTABLE, non_ifs: bool) -> TableUpcalls {
         let up = CUpcalls(table);
         TableUpcalls {
             native: up.is_local(),
@@ -226,6 +241,73 @@ impl TableUpcalls {
             threads: Mutex::new(HashMap::new()),
             pending: Mutex::new(HashMap::new()),
             generation: AtomicU64::new(1),
+            sockets: non_ifs.then(Mutex::default),
+        }
+    }
+
+    /// Whether socket handles are the caller's (`WPUCreateSocketHandle`) rather than the
+    /// engine's.
+    pub fn is_non_ifs(&self) -> bool {
+        self.sockets.is_some()
+    }
+
+    /// The engine's handle for the caller's socket handle `h` (`WSAENOTSOCK` for one this
+    /// provider did not hand out). The identity for an IFS-style provider.
+    pub fn inward(&self, h: SOCKET) -> Result<SOCKET, WsaError> {
+        match &self.sockets {
+            None => Ok(h),
+            Some(m) => lock(m).inward.get(&h).copied().ok_or(WsaError::WSAENOTSOCK),
+        }
+    }
+
+    /// The caller's handle for the engine's socket `e` (`e` itself if it has none).
+    pub fn outward(&self, e: SOCKET) -> SOCKET {
+        match &self.sockets {
+            None => e,
+            Some(m) => lock(m).outward.get(&e).copied().unwrap_or(e),
+        }
+    }
+
+    /// Give the engine's new socket `e` a caller handle (`WPUCreateSocketHandle` with `e`
+    /// as its context, for catalog entry `entry`). The identity for an IFS-style provider.
+    pub fn publish(&self, e: SOCKET, entry: u32) -> Result<SOCKET, WsaError> {
+        let Some(m) = &self.sockets else {
+            return Ok(e);
+        };
+        let h = self.up.create_socket_handle(entry, e)?;
+        let mut m = lock(m);
+        m.inward.insert(h, e);
+        m.outward.insert(e, h);
+        Ok(h)
+    }
+
+    /// Release the caller handle `h` after its engine socket closed
+    /// (`WPUCloseSocketHandle`).
+    pub fn unpublish(&self, h: SOCKET) {
+        let Some(m) = &self.sockets else {
+            return;
+        };
+        let e = {
+            let mut m = lock(m);
+            let e = m.inward.remove(&h);
+            if let Some(e) = e {
+                m.outward.remove(&e);
+            }
+            e
+        };
+        if e.is_some() {
+            let _ = self.up.close_socket_handle(h);
+        }
+    }
+
+    /// Release every caller handle (the instance's last `WSPCleanup`).
+    pub fn unpublish_all(&self) {
+        let Some(m) = &self.sockets else {
+            return;
+        };
+        let all: Vec<SOCKET> = lock(m).inward.keys().copied().collect();
+        for h in all {
+            self.unpublish(h);
         }
     }
 
@@ -342,6 +424,8 @@ impl Upcalls for TableUpcalls {
         }
     }
     fn post_message(&self, hwnd: &Hwnd, msg: u32, wparam: usize, lparam: isize) -> bool {
+        // Async-select messages carry the socket: the caller's handle for it.
+        let wparam = self.outward(wparam);
         if self.native {
             return hwnd.post(msg, wparam, lparam);
         }

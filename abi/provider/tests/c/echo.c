@@ -82,6 +82,41 @@ static BOOL WSPAPI up_post_message(HWND w, unsigned m, WPARAM wp, LPARAM lp) {
     return 1;
 }
 
+/* Socket handles for a non-IFS provider (what the DLL is on Windows): 0x5000 + 4 * slot,
+ * each carrying the provider's context. */
+#define MAX_SOCKETS 32
+static DWORD_PTR socket_ctx[MAX_SOCKETS];
+static int socket_used[MAX_SOCKETS];
+static SOCKET WSPAPI up_create_socket_handle(DWORD entry, DWORD_PTR ctx, INT *err) {
+    (void)entry;
+    for (int i = 0; i < MAX_SOCKETS; i++) {
+        if (!socket_used[i]) {
+            socket_used[i] = 1;
+            socket_ctx[i] = ctx;
+            return (SOCKET)(0x5000 + 4 * i);
+        }
+    }
+    *err = WSAENOBUFS;
+    return INVALID_SOCKET;
+}
+static int socket_slot(SOCKET s) {
+    if (s < 0x5000 || s >= 0x5000 + 4 * MAX_SOCKETS || (s & 3)) return -1;
+    int i = (int)((s - 0x5000) / 4);
+    return socket_used[i] ? i : -1;
+}
+static INT WSPAPI up_query_socket_handle_context(SOCKET s, DWORD_PTR *ctx, INT *err) {
+    int i = socket_slot(s);
+    if (i < 0) { *err = WSAENOTSOCK; return SOCKET_ERROR; }
+    *ctx = socket_ctx[i];
+    return 0;
+}
+static INT WSPAPI up_close_socket_handle(SOCKET s, INT *err) {
+    int i = socket_slot(s);
+    if (i < 0) { *err = WSAENOTSOCK; return SOCKET_ERROR; }
+    socket_used[i] = 0;
+    return 0;
+}
+
 /* APCs: WPUQueueApc records the routine; the test runs it in its own "alertable wait". */
 static void (WSPAPI *apc_fn)(DWORD_PTR);
 static DWORD_PTR apc_ctx;
@@ -150,6 +185,9 @@ int main(int argc, char **argv) {
     up.lpWPUCloseEvent = up_close_event;
     up.lpWPUPostMessage = up_post_message;
     up.lpWPUQueueApc = up_queue_apc;
+    up.lpWPUCreateSocketHandle = up_create_socket_handle;
+    up.lpWPUQuerySocketHandleContext = up_query_socket_handle_context;
+    up.lpWPUCloseSocketHandle = up_close_socket_handle;
 
     WSPDATA data;
     WSPPROC_TABLE t;

@@ -71,7 +71,7 @@ typedef struct {
     DWORD dwMessageSize, dwProviderReserved;
     WCHAR szProtocol[256];
 } WSAPROTOCOL_INFOW;
-typedef struct { WORD wVersion, wHighVersion; WCHAR szDescription[257]; } WSPDATA;
+typedef struct { WORD wVersion, wHighVersion; WCHAR szDescription[256]; } WSPDATA; /* WSPDESCRIPTION_LEN + 1 */
 typedef struct { DWORD len; char *buf; } WSABUF;
 typedef struct { uintptr_t Internal, InternalHigh; DWORD Offset, OffsetHigh; HANDLE hEvent; } WSAOVERLAPPED;
 typedef struct { uint32_t fd_count; SOCKET fd_array[FD_SETSIZE]; } fd_set_w;
@@ -157,7 +157,7 @@ typedef INT (WSPAPI *LPWSPENUMCATALOG)(WSAPROTOCOL_INFOW *, DWORD *, INT *);
 #if UINTPTR_MAX == 0xffffffffffffffffu
 _Static_assert(sizeof(WSAPROTOCOL_INFOW) == 628, "WSAPROTOCOL_INFOW");
 _Static_assert(offsetof(WSAPROTOCOL_INFOW, szProtocol) == 116, "szProtocol");
-_Static_assert(sizeof(WSPDATA) == 518, "WSPDATA");
+_Static_assert(sizeof(WSPDATA) == 516, "WSPDATA");
 _Static_assert(sizeof(WSABUF) == 16, "WSABUF");
 _Static_assert(sizeof(WSAOVERLAPPED) == 32, "WSAOVERLAPPED");
 _Static_assert(sizeof(fd_set_w) == 520, "fd_set");

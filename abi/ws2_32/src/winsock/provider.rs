@@ -1,0 +1,158 @@
+//! Which provider serves the process, and `WSAStartup`/`WSACleanup` bookkeeping.
+//!
+//! By default the in-tree provider (`wsp_provider`'s exported `WSPStartup`, called as a
+//! Rust `extern "system"` function). With `WSP_PROVIDER=/path/lib.so` in the environment
+//! at the first `WSAStartup`, that library is loaded (`dlopen`, never unloaded) and its
+//! `WSPStartup` and `WSPEnumCatalog` are used instead.
+//!
+//! The provider gets `wsp_provider`'s own upcall table (over `wsp::sync`), so the
+//! `WSAEVENT`s this shim hands out are `Event::raw` handles and `HWND`s are `Hwnd::raw`
+//! handles, which the in-tree provider resolves directly and a loaded provider reaches
+//! through `WPUSetEvent`/`WPUPostMessage`.
+
+use std::sync::{Mutex, MutexGuard};
+use wsp::types::{WSAPROTOCOL_INFOW, WSPDATA};
+use wsp::WsaError;
+use wsp_provider::abi::{LPWSPSTARTUP, WSPPROC_TABLE};
+use wsp_provider::ffi::{calls, loader, local};
+
+/// The environment variable naming a provider library to load instead of the in-tree one.
+pub const PROVIDER_ENV: &str = "WSP_PROVIDER";
+
+/// The highest version this shim implements (2.2, `MAKEWORD(2, 2)`).
+pub const HIGH_VERSION: u16 = 0x0202;
+
+struct State {
+    /// The loaded provider: its table, catalog, negotiated versions.
+    table: Option<WSPPROC_TABLE>,
+    catalog: Vec<WSAPROTOCOL_INFOW>,
+    users: u32,
+    version: u16,
+}
+
+static STATE: Mutex<State> = Mutex::new(State {
+    table: None,
+    catalog: Vec::new(),
+    users: 0,
+    version: 0,
+});
+
+/// A library stays loaded for the life of the process (see `wsp_provider::ffi::loader`).
+static LIBRARY: Mutex<Option<(LPWSPSTARTUP, Vec<WSAPROTOCOL_INFOW>)>> = Mutex::new(None);
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// `WSAStartup`'s version negotiation: the version the program gets for `requested`
+/// (`LOBYTE` major, `HIBYTE` minor), or `WSAVERNOTSUPPORTED` below 1.0.
+pub fn negotiate(requested: u16) -> Result<u16, WsaError> {
+    let (major, minor) = (requested & 0xff, requested >> 8);
+    match major {
+        0 => Err(WsaError::WSAVERNOTSUPPORTED),
+        1 => Ok(if minor == 0 { 0x0001 } else { 0x0101 }),
+        2 if minor <= 2 => Ok(requested),
+        _ => Ok(HIGH_VERSION),
+    }
+}
+
+fn choose_provider() -> Result<(LPWSPSTARTUP, Vec<WSAPROTOCOL_INFOW>), WsaError> {
+    let mut lib = lock(&LIBRARY);
+    if let Some(p) = lib.as_ref() {
+        return Ok(p.clone());
+    }
+    let chosen = match std::env::var_os(PROVIDER_ENV).filter(|v| !v.is_empty()) {
+        None => (
+            wsp_provider::WSPStartup as LPWSPSTARTUP,
+            wsp::catalog::entries(),
+        ),
+        Some(path) => {
+            let l =
+                loader::open(std::path::Path::new(&path)).map_err(|_| WsaError::WSASYSNOTREADY)?;
+            let startup = l.wsp_startup().map_err(|_| WsaError::WSAEINVALIDPROVIDER)?;
+            let catalog = match l.wsp_enum_catalog() {
+                Some(f) => calls::enum_catalog(f)?,
+                None => Vec::new(),
+            };
+            if catalog.is_empty() {
+                return Err(WsaError::WSAEINVALIDPROVIDER);
+            }
+            // `Library` has no `Drop`: the provider stays loaded for the life of the
+            // process (it may keep threads of its own running).
+            let _ = l;
+            (startup, catalog)
+        }
+    };
+    *lib = Some(chosen.clone());
+    Ok(chosen)
+}
+
+/// `WSAStartup` after the argument checks: negotiate, start the provider on the first
+/// call, count one more user. Returns the negotiated version.
+pub fn startup(requested: u16) -> Result<u16, WsaError> {
+    let version = negotiate(requested)?;
+    let mut st = lock(&STATE);
+    if st.table.is_none() {
+        let (f, catalog) = choose_provider()?;
+        let (_data, table): (WSPDATA, _) =
+            calls::startup(f, HIGH_VERSION, &catalog[0], local::table())?;
+        st.table = Some(table.0);
+        st.catalog = catalog;
+    }
+    st.users += 1;
+    st.version = version;
+    Ok(version)
+}
+
+/// `WSACleanup`: one user fewer; the last one calls the provider's `WSPCleanup`.
+pub fn cleanup() -> Result<(), WsaError> {
+    let mut st = lock(&STATE);
+    let table = st.table.ok_or(WsaError::WSANOTINITIALISED)?;
+    st.users -= 1;
+    if st.users == 0 {
+        st.table = None;
+        drop(st);
+        calls::Table(table).cleanup()?;
+    }
+    Ok(())
+}
+
+/// The provider's table, or `WSANOTINITIALISED` outside `WSAStartup`/`WSACleanup`.
+pub fn table() -> Result<WSPPROC_TABLE, WsaError> {
+    lock(&STATE).table.ok_or(WsaError::WSANOTINITIALISED)
+}
+
+/// The provider's catalog (`WSAEnumProtocols`), or `WSANOTINITIALISED`.
+pub fn catalog() -> Result<Vec<WSAPROTOCOL_INFOW>, WsaError> {
+    let st = lock(&STATE);
+    st.table.ok_or(WsaError::WSANOTINITIALISED)?;
+    Ok(st.catalog.clone())
+}
+
+/// The version the last `WSAStartup` negotiated (0 when not started).
+pub fn version() -> u16 {
+    let st = lock(&STATE);
+    if st.table.is_some() {
+        st.version
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_negotiation_follows_windows() {
+        assert_eq!(negotiate(0x0000), Err(WsaError::WSAVERNOTSUPPORTED));
+        assert_eq!(negotiate(0x0100), Err(WsaError::WSAVERNOTSUPPORTED));
+        assert_eq!(negotiate(0x0001), Ok(0x0001));
+        assert_eq!(negotiate(0x0101), Ok(0x0101));
+        assert_eq!(negotiate(0x0501), Ok(0x0101));
+        assert_eq!(negotiate(0x0002), Ok(0x0002));
+        assert_eq!(negotiate(0x0202), Ok(0x0202));
+        assert_eq!(negotiate(0x0302), Ok(0x0202));
+        assert_eq!(negotiate(0x0003), Ok(0x0202));
+    }
+}
