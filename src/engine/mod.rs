@@ -47,6 +47,9 @@ pub const HIGHEST_VERSION: u16 = make_word(2, 2);
 /// What `WSPStartup` writes into `WSPDATA::szDescription`.
 pub const DESCRIPTION: &str = "wsp Winsock 2 service provider";
 
+/// Windows' default unicast TTL and hop limit.
+const WINDOWS_DEFAULT_TTL: u32 = 128;
+
 /// Backlog `WSPListen` uses for `SOMAXCONN`.
 const SOMAXCONN_BACKLOG: i32 = 4096;
 /// Largest plain backlog Windows honours (larger values are cut to this).
@@ -735,6 +738,12 @@ impl<N: Net> Wsp for Engine<N> {
             HostKind::Datagram
         };
         let host = self.inner.net.open(Self::family(props.af), kind)?;
+        // Windows' default unicast TTL / hop limit is 128 (DefaultTTL); Linux uses 64.
+        // Best effort: a backend without the option keeps its own.
+        let _ = self
+            .inner
+            .net
+            .set_opt(host, HostOpt::Ttl(WINDOWS_DEFAULT_TTL));
         if props.af == AF_INET6 {
             // IPV6_V6ONLY is on by default on Windows.
             if let Err(e) = self.inner.net.set_opt(host, HostOpt::V6Only(true)) {

@@ -119,6 +119,11 @@ macro_rules! opt {
     };
 }
 
+/// Windows' default keep-alive interval in seconds (`TCP_KEEPINTVL`).
+const WIN_KEEP_INTERVAL: u32 = 1;
+/// Windows' default keep-alive probe count (`TCP_KEEPCNT`, Vista and later).
+const WIN_KEEP_COUNT: u32 = 10;
+
 const DWORD: Shape = Shape::Dword { zero_short: false };
 const DWORD_Z: Shape = Shape::Dword { zero_short: true };
 
@@ -442,6 +447,18 @@ impl<N: Net> Engine<N> {
         self.inner.net.get_opt(cell.host, name)
     }
 
+    /// Give the host Windows' keep-alive interval and count once, before keep-alive is
+    /// switched on or one of them is set (best effort: a backend without them keeps its
+    /// own, which only matters once keep-alive runs).
+    fn keep_windows_defaults(&self, cell: &SocketCell<N>) {
+        if cell.lock().opts.keep_tuned {
+            return;
+        }
+        let _ = self.host_set(cell, HostOpt::KeepInterval(WIN_KEEP_INTERVAL));
+        let _ = self.host_set(cell, HostOpt::KeepCount(WIN_KEEP_COUNT));
+        cell.lock().opts.keep_tuned = true;
+    }
+
     fn host_set(&self, cell: &SocketCell<N>, opt: HostOpt) -> WspResult<()> {
         self.inner.net.set_opt(cell.host, opt)
     }
@@ -600,6 +617,10 @@ impl<N: Net> Engine<N> {
             }
             (IPPROTO_TCP, TCP_NODELAY) => host_bool(HostOptName::NoDelay)?,
             (IPPROTO_TCP, TCP_KEEPALIVE) => host_int(HostOptName::KeepIdle)?,
+            // Windows' defaults (SIO_KEEPALIVE_VALS page: 1 s interval; 10 probes on Vista
+            // and later) until the host holds Windows' or the program's values.
+            (IPPROTO_TCP, TCP_KEEPINTVL) if !cell.lock().opts.keep_tuned => WIN_KEEP_INTERVAL,
+            (IPPROTO_TCP, TCP_KEEPCNT) if !cell.lock().opts.keep_tuned => WIN_KEEP_COUNT,
             (IPPROTO_TCP, TCP_KEEPINTVL) => host_int(HostOptName::KeepInterval)?,
             (IPPROTO_TCP, TCP_KEEPCNT) => host_int(HostOptName::KeepCount)?,
             (IPPROTO_IPV6, IPV6_V6ONLY) => host_bool(HostOptName::V6Only)?,
@@ -755,12 +776,16 @@ impl<N: Net> Engine<N> {
             }
             (IPPROTO_TCP, TCP_NODELAY) => self.host_set(cell, HostOpt::NoDelay(on)),
             (IPPROTO_TCP, TCP_KEEPALIVE) => self.host_set(cell, HostOpt::KeepIdle(int)),
-            (IPPROTO_TCP, TCP_KEEPINTVL) => self.host_set(cell, HostOpt::KeepInterval(int)),
+            (IPPROTO_TCP, TCP_KEEPINTVL) => {
+                self.keep_windows_defaults(cell);
+                self.host_set(cell, HostOpt::KeepInterval(int))
+            }
             (IPPROTO_TCP, TCP_KEEPCNT) => {
                 // Observed: 0x100 probes is WSAEINVAL (the count is a byte).
                 if int > 255 {
                     return Err(WsaError::WSAEINVAL);
                 }
+                self.keep_windows_defaults(cell);
                 self.host_set(cell, HostOpt::KeepCount(int))
             }
             (IPPROTO_IPV6, IPV6_V6ONLY) => self.host_set(cell, HostOpt::V6Only(on)),
@@ -798,7 +823,12 @@ impl<N: Net> Engine<N> {
                 cell.lock().opts.debug = on;
                 Ok(())
             }
-            (SOL_SOCKET, SO_KEEPALIVE) => self.host_set(cell, HostOpt::KeepAlive(on)),
+            (SOL_SOCKET, SO_KEEPALIVE) => {
+                if on {
+                    self.keep_windows_defaults(cell);
+                }
+                self.host_set(cell, HostOpt::KeepAlive(on))
+            }
             (SOL_SOCKET, SO_DONTROUTE) => {
                 cell.lock().opts.dontroute = on;
                 Ok(())

@@ -136,6 +136,11 @@ pub(crate) struct OptState {
     pub sndbuf: Option<u32>,
     /// The error of a failed connect was already reported through `SO_ERROR`.
     pub connect_error_read: bool,
+    /// The host's keep-alive interval and count hold Windows' values (1 s, 10 probes) or
+    /// ones the program set. Until then `TCP_KEEPINTVL`/`TCP_KEEPCNT` report Windows'
+    /// defaults; they are pushed to the host when keep-alive is switched on, before which
+    /// they have no effect on the wire.
+    pub keep_tuned: bool,
 }
 
 impl Default for OptState {
@@ -158,6 +163,7 @@ impl Default for OptState {
             rcvbuf: None,
             sndbuf: None,
             connect_error_read: false,
+            keep_tuned: false,
         }
     }
 }

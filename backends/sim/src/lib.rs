@@ -449,7 +449,7 @@ impl Net for Sim {
 
     fn set_opt(&self, s: HostSocket, opt: HostOpt) -> NetResult<()> {
         // Multicast: the sim's group table; there is only loopback, so the interface, the
-        // loop flag and the TTL are accepted and change nothing.
+        // loop flag and the TTL are stored (read back as set) and change nothing else.
         match opt {
             HostOpt::JoinV4 { group, interface } => {
                 return self.join_multicast(s, group.into(), Some(interface.into()))
@@ -463,7 +463,10 @@ impl Net for Sim {
             | HostOpt::MulticastTtl(_)
             | HostOpt::MulticastIfV4(_)
             | HostOpt::MulticastIfV6(_) => {
-                return self.with(|st| st.datagram_only(s));
+                return self.with(|st| {
+                    st.datagram_only(s)?;
+                    st.set_opt(s, opt)
+                });
             }
             _ => {}
         }

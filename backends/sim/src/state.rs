@@ -163,6 +163,10 @@ struct Slot {
 
 /// The whole simulated host.
 pub(crate) struct State {
+    /// Host options a Linux host keeps that the simulation only stores (TOS, multicast
+    /// TTL/loop/interface, keep-alive timings), by socket id and option. Kept out of the
+    /// per-socket state so that stays small; only sockets that set one pay for it.
+    stored_opts: BTreeMap<(u64, u8), HostOpt>,
     pub(crate) cfg: SimConfig,
     rng: Rng,
     pub(crate) now: Duration,
@@ -208,6 +212,7 @@ impl State {
             refuse: 0,
             latency: Duration::ZERO,
             readiness_delay: Duration::ZERO,
+            stored_opts: BTreeMap::new(),
             dirty: Vec::new(),
             notes: Vec::new(),
             sink: None,
@@ -812,7 +817,9 @@ impl State {
     }
 
     pub(crate) fn close(&mut self, s: HostSocket) {
-        self.close_inner(id_of(s), false);
+        let id = id_of(s);
+        self.stored_opts.retain(|&(sid, _), _| sid != id);
+        self.close_inner(id, false);
     }
 
     /// Close `id`; `abort` resets the peer whatever the state (unaccepted connections of
@@ -1532,7 +1539,16 @@ impl State {
                 }
                 sock.ttl = t as u8
             }
-            _ => return Err(WsaError::WSAENOPROTOOPT),
+            other => match stored_key(&other) {
+                Some(k) => {
+                    if matches!(k, K_KEEPIDLE | K_KEEPINTVL | K_KEEPCNT) && !sock.stream() {
+                        return Err(WsaError::WSAENOPROTOOPT);
+                    }
+                    self.stored_opts.insert((id, k), other);
+                    return Ok(());
+                }
+                None => return Err(WsaError::WSAENOPROTOOPT),
+            },
         }
         // Buffer sizes change writability on both ends.
         if let Conn::Established { peer: Some(p) } = sock.conn {
@@ -1565,7 +1581,16 @@ impl State {
             HostOptName::SendBuffer => HostOpt::SendBuffer(sock.sndbuf),
             HostOptName::Linger => HostOpt::Linger(sock.linger),
             HostOptName::Ttl => HostOpt::Ttl(u32::from(sock.ttl)),
-            _ => return Err(WsaError::WSAENOPROTOOPT),
+            other => {
+                let (k, default) = stored_default(other).ok_or(WsaError::WSAENOPROTOOPT)?;
+                if matches!(k, K_KEEPIDLE | K_KEEPINTVL | K_KEEPCNT) && !sock.stream() {
+                    return Err(WsaError::WSAENOPROTOOPT);
+                }
+                self.stored_opts
+                    .get(&(id_of(s), k))
+                    .copied()
+                    .unwrap_or(default)
+            }
         })
     }
 
@@ -1633,4 +1658,46 @@ mod tests {
         let size = std::mem::size_of::<super::Sock>();
         assert!(size <= 160, "Sock is {size} bytes");
     }
+}
+
+const K_TOS: u8 = 0;
+const K_MCAST_TTL: u8 = 1;
+const K_MCAST_LOOP: u8 = 2;
+const K_MCAST_IF4: u8 = 3;
+const K_MCAST_IF6: u8 = 4;
+const K_KEEPIDLE: u8 = 5;
+const K_KEEPINTVL: u8 = 6;
+const K_KEEPCNT: u8 = 7;
+
+/// The store key of an option the simulation only stores.
+fn stored_key(o: &HostOpt) -> Option<u8> {
+    Some(match o {
+        HostOpt::Tos(_) => K_TOS,
+        HostOpt::MulticastTtl(_) => K_MCAST_TTL,
+        HostOpt::MulticastLoop(_) => K_MCAST_LOOP,
+        HostOpt::MulticastIfV4(_) => K_MCAST_IF4,
+        HostOpt::MulticastIfV6(_) => K_MCAST_IF6,
+        HostOpt::KeepIdle(_) => K_KEEPIDLE,
+        HostOpt::KeepInterval(_) => K_KEEPINTVL,
+        HostOpt::KeepCount(_) => K_KEEPCNT,
+        _ => return None,
+    })
+}
+
+/// The store key and a Linux host's default for a stored option.
+fn stored_default(n: HostOptName) -> Option<(u8, HostOpt)> {
+    Some(match n {
+        HostOptName::Tos => (K_TOS, HostOpt::Tos(0)),
+        HostOptName::MulticastTtl => (K_MCAST_TTL, HostOpt::MulticastTtl(1)),
+        HostOptName::MulticastLoop => (K_MCAST_LOOP, HostOpt::MulticastLoop(true)),
+        HostOptName::MulticastIfV4 => (
+            K_MCAST_IF4,
+            HostOpt::MulticastIfV4(std::net::Ipv4Addr::UNSPECIFIED),
+        ),
+        HostOptName::MulticastIfV6 => (K_MCAST_IF6, HostOpt::MulticastIfV6(0)),
+        HostOptName::KeepIdle => (K_KEEPIDLE, HostOpt::KeepIdle(7200)),
+        HostOptName::KeepInterval => (K_KEEPINTVL, HostOpt::KeepInterval(75)),
+        HostOptName::KeepCount => (K_KEEPCNT, HostOpt::KeepCount(9)),
+        _ => return None,
+    })
 }
