@@ -104,6 +104,10 @@ impl<N: Net> Engine<N> {
                 let time = read_u32(&input[4..])?;
                 let interval = read_u32(&input[8..])?;
                 let secs = |ms: u32| ms.div_ceil(1000).max(1);
+                if on != 0 {
+                    // The probe count stays Windows' (10); the interval is set below.
+                    self.keep_windows_defaults(cell);
+                }
                 self.inner
                     .net
                     .set_opt(cell.host, HostOpt::KeepAlive(on != 0))?;

@@ -450,7 +450,7 @@ impl<N: Net> Engine<N> {
     /// Give the host Windows' keep-alive interval and count once, before keep-alive is
     /// switched on or one of them is set (best effort: a backend without them keeps its
     /// own, which only matters once keep-alive runs).
-    fn keep_windows_defaults(&self, cell: &SocketCell<N>) {
+    pub(super) fn keep_windows_defaults(&self, cell: &SocketCell<N>) {
         if cell.lock().opts.keep_tuned {
             return;
         }

@@ -1651,15 +1651,6 @@ fn sock_family(st: &State, id: u64) -> HostFamily {
     st.sock(id).expect("live").family
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn sockets_stay_small() {
-        let size = std::mem::size_of::<super::Sock>();
-        assert!(size <= 160, "Sock is {size} bytes");
-    }
-}
-
 const K_TOS: u8 = 0;
 const K_MCAST_TTL: u8 = 1;
 const K_MCAST_LOOP: u8 = 2;
@@ -1700,4 +1691,13 @@ fn stored_default(n: HostOptName) -> Option<(u8, HostOpt)> {
         HostOptName::KeepCount => (K_KEEPCNT, HostOpt::KeepCount(9)),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sockets_stay_small() {
+        let size = std::mem::size_of::<super::Sock>();
+        assert!(size <= 160, "Sock is {size} bytes");
+    }
 }
