@@ -499,9 +499,11 @@ impl Net for Portable {
     fn import(&self, token: u32) -> NetResult<HostSocket> {
         let sock = dup::import(token)?;
         prepare(&sock)?;
-        let family = match sock.domain()? {
-            Domain::IPV6 => HostFamily::V6,
-            _ => HostFamily::V4,
+        // `Socket::domain` exists on Linux only; the local address's family is portable.
+        let family = if sock.local_addr()?.is_ipv6() {
+            HostFamily::V6
+        } else {
+            HostFamily::V4
         };
         let kind = match sock.r#type()? {
             Type::DGRAM => HostKind::Datagram,
