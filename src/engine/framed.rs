@@ -11,7 +11,7 @@
 //! non-blocking calls, event and async select, select.
 //!
 //! All framing lives here, in the engine, over the ordinary `Net` stream calls: no OS
-//! call. Each framed socket has a [`Framed`] next to its state: host bytes not yet parsed,
+//! call. Each framed socket has a `Framed` next to its state: host bytes not yet parsed,
 //! application bytes parsed and not yet received, frames queued for the host and not yet
 //! taken, the peer's connect-time and disconnect data. One `io` lock serialises host reads
 //! and writes of a socket so frames are neither split nor reordered between threads; it is

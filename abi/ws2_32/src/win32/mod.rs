@@ -33,7 +33,7 @@
 //!
 //! # Waiting
 //!
-//! Waits run on [`wsp::sync::RealTime`]. Every export catches panics (see [`guard`]); a
+//! Waits run on [`wsp::sync::RealTime`]. Every export catches panics (see `guard`); a
 //! caught panic fails the call with `ERROR_INTERNAL_ERROR`.
 
 #![allow(unsafe_code)]
