@@ -1,7 +1,7 @@
 //! Handles: this module's table for the objects the engine's registry does not know
 //! (threads made by `CreateThread`, completion ports), and `CloseHandle` over both.
 //!
-//! Values come from the engine's handle counter ([`alloc`]), so a value is never given to
+//! Values come from the engine's handle counter (`alloc`), so a value is never given to
 //! two objects, here or in the engine, and a stale handle never reaches a newer object.
 
 use super::error::ERROR_INVALID_HANDLE;
