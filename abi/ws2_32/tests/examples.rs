@@ -88,3 +88,17 @@ fn event_select_server() {
         &["echoed: event 0", "echoed: event 1", "event select ok"],
     );
 }
+
+#[test]
+fn overlapped_client() {
+    run_example(
+        "overlapped_client",
+        &[
+            "routine echo: routine 0",
+            "routine echo: routine 1",
+            "event echo: event 0",
+            "event echo: event 1",
+            "overlapped ok",
+        ],
+    );
+}
