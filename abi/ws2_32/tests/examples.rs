@@ -102,3 +102,17 @@ fn overlapped_client() {
         ],
     );
 }
+
+#[test]
+fn async_select_client() {
+    run_example(
+        "async_select_client",
+        &[
+            "connected",
+            "echoed: async 0",
+            "echoed: async 2",
+            "closed after 3 echoes",
+            "async select ok",
+        ],
+    );
+}

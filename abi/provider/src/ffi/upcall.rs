@@ -73,6 +73,15 @@ impl CUpcalls {
         ok_bool(r, errno)
     }
 
+    /// Whether the table's `WPUPostMessage` is not this crate's own (a native caller may
+    /// still supply its own message delivery; see [`TableUpcalls`]).
+    pub fn has_own_post_message(&self) -> bool {
+        let mine = crate::ffi::local::table();
+        self.0.lpWPUPostMessage.is_some()
+            && self.0.lpWPUPostMessage.map(|f| f as usize)
+                != mine.lpWPUPostMessage.map(|f| f as usize)
+    }
+
     /// `WPUPostMessage`.
     pub fn post_message(&self, hwnd: HWND, msg: u32, wparam: WPARAM, lparam: LPARAM) -> bool {
         let Some(f) = self.0.lpWPUPostMessage else {
@@ -196,7 +205,10 @@ pub struct Ticket {
 ///
 /// * **Native** callers (this crate's own upcall table, whose handles are `wsp::sync`
 ///   registry handles): the engine's objects *are* the caller's objects, so events are set,
-///   messages posted and APCs queued directly, with no C call.
+///   messages posted and APCs queued directly, with no C call. The one exception is a
+///   native table whose `WPUPostMessage` is not this crate's: messages go through it (with
+///   the registry `HWND` itself), so a host with its own message loops (the ws2_32 shim's
+///   window layer) can wake them.
 /// * **Foreign** callers: the engine holds stand-in objects that [`TableUpcalls::bind_event`]
 ///   / [`TableUpcalls::bind_window`] / [`TableUpcalls::bind_thread`] map back to the
 ///   caller's `WSAEVENT`/`HWND`/`WSATHREADID`; signalling one calls `WPUSetEvent`,
@@ -427,6 +439,13 @@ impl Upcalls for TableUpcalls {
         // Async-select messages carry the socket: the caller's handle for it.
         let wparam = self.outward(wparam);
         if self.native {
+            // The handle is the caller's own; a caller that brought its own
+            // `WPUPostMessage` (a host with a window layer over the registry windows, such
+            // as the ws2_32 shim) gets the message through it, so the host can wake
+            // whatever its message loop sleeps on.
+            if self.up.has_own_post_message() {
+                return self.up.post_message(hwnd.raw(), msg, wparam, lparam);
+            }
             return hwnd.post(msg, wparam, lparam);
         }
         match lock(&self.windows).get(&hwnd.raw()).copied() {

@@ -28,8 +28,9 @@
 //!   also `WSAGetLastError`'s on Windows.
 //! * [`register_port_association`]: how `CreateIoCompletionPort(socket, port, key, 0)`
 //!   reaches the engine's `associate_port`; [`completion_port`] resolves a port handle.
-//! * [`post_message`]: what `WPUPostMessage`/`WSAAsyncSelect` delivery should call, so a
-//!   thread blocked in `GetMessage(NULL)` with several windows wakes up.
+//! * [`post_message`]: what `WSAAsyncSelect` delivery calls (the shim's `WPUPostMessage`,
+//!   in the upcall table it passes to `WSPStartup`), so a thread blocked in
+//!   `GetMessage(NULL)` with several windows wakes up.
 //!
 //! # Waiting
 //!

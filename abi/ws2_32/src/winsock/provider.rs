@@ -8,12 +8,17 @@
 //! The provider gets `wsp_provider`'s own upcall table (over `wsp::sync`), so the
 //! `WSAEVENT`s this shim hands out are `Event::raw` handles and `HWND`s are `Hwnd::raw`
 //! handles, which the in-tree provider resolves directly and a loaded provider reaches
-//! through `WPUSetEvent`/`WPUPostMessage`.
+//! through `WPUSetEvent`/`WPUPostMessage`, with one entry replaced: `WPUPostMessage` is
+//! the shim's own `wpu_post_message`, which posts through the Win32 half's window layer
+//! ([`crate::win32::post_message`]), so a `WSAAsyncSelect` message wakes the owning
+//! thread's `GetMessage(NULL)` whichever of its windows the message is for. The in-tree
+//! provider still treats the table as its own (registry handles, no C calls for events
+//! and APCs) but calls a replaced `WPUPostMessage` for every message it posts.
 
 use std::sync::{Mutex, MutexGuard};
 use wsp::types::{WSAPROTOCOL_INFOW, WSPDATA};
 use wsp::WsaError;
-use wsp_provider::abi::{LPWSPSTARTUP, WSPPROC_TABLE};
+use wsp_provider::abi::{BOOL, HWND, LPARAM, LPWSPSTARTUP, WPARAM, WSPPROC_TABLE, WSPUPCALLTABLE};
 use wsp_provider::ffi::{calls, loader, local};
 
 /// The environment variable naming a provider library to load instead of the in-tree one.
@@ -87,6 +92,22 @@ fn choose_provider() -> Result<(LPWSPSTARTUP, Vec<WSAPROTOCOL_INFOW>), WsaError>
     Ok(chosen)
 }
 
+/// The shim's `WPUPostMessage`: post through the Win32 half's window layer. `FALSE` for a
+/// window that does not exist (or a caught panic).
+extern "system" fn wpu_post_message(hwnd: HWND, msg: u32, wparam: WPARAM, lparam: LPARAM) -> BOOL {
+    std::panic::catch_unwind(|| crate::win32::post_message(hwnd, msg, wparam, lparam))
+        .map_or(0, BOOL::from)
+}
+
+/// The upcall table the shim passes to `WSPStartup`: the provider's own, with the shim's
+/// `WPUPostMessage`.
+fn upcall_table() -> WSPUPCALLTABLE {
+    WSPUPCALLTABLE {
+        lpWPUPostMessage: Some(wpu_post_message),
+        ..local::table()
+    }
+}
+
 /// `WSAStartup` after the argument checks: negotiate, start the provider on the first
 /// call, count one more user. Returns the negotiated version.
 pub fn startup(requested: u16) -> Result<u16, WsaError> {
@@ -95,7 +116,7 @@ pub fn startup(requested: u16) -> Result<u16, WsaError> {
     if st.table.is_none() {
         let (f, catalog) = choose_provider()?;
         let (_data, table): (WSPDATA, _) =
-            calls::startup(f, HIGH_VERSION, &catalog[0], local::table())?;
+            calls::startup(f, HIGH_VERSION, &catalog[0], upcall_table())?;
         st.table = Some(table.0);
         st.catalog = catalog;
     }
