@@ -64,7 +64,7 @@ fn c_conformance_cases_pass_on_the_shim() {
         &build("gcc", "c", &src, &exe, &[]),
         "building conformance.c",
     );
-    let o = Command::new(&exe).output().expect("run conformance");
+    let o = program(&exe).output().expect("run conformance");
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(
         o.status.success(),

@@ -20,7 +20,7 @@ fn run_example(name: &str, expect: &[&str]) {
         &build("gcc", "c", &src, &out, &[]),
         &format!("building {name}"),
     );
-    let mut child = Command::new(&out)
+    let mut child = program(&out)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("run example");
@@ -114,5 +114,13 @@ fn async_select_client() {
             "closed after 3 echoes",
             "async select ok",
         ],
+    );
+}
+
+#[test]
+fn iocp_server() {
+    run_example(
+        "iocp_server",
+        &["echoed: iocp 0", "echoed: iocp 1", "closed 1", "iocp ok"],
     );
 }

@@ -11,7 +11,8 @@
 //! These functions have no `lpErrno`: Windows reports through `WSAGetLastError()`, which
 //! is the thread's last-error value. On Windows they call `SetLastError`; everywhere they
 //! also store the code in a thread-local that [`WSPExtensionLastError`] (exported) reads,
-//! for hosts that are not ws2_32 (the shim, tests). The BOOL functions return `FALSE` and
+//! for hosts that are not ws2_32 (tests), and a host that links this crate can install
+//! its own `SetLastError` with [`set_host_last_error`] (the ws2_32 shim does). The BOOL functions return `FALSE` and
 //! the INT ones `SOCKET_ERROR`; a request that started but did not complete in the call
 //! reports `WSA_IO_PENDING` (= `ERROR_IO_PENDING`).
 
@@ -40,8 +41,22 @@ pub extern "system" fn WSPExtensionLastError() -> INT {
     LAST.with(Cell::get)
 }
 
+/// The host's `SetLastError`, for a host that links this crate and has its own per-thread
+/// last error (the ws2_32 shim, whose `WSAGetLastError` reads it).
+static HOST_SET_LAST_ERROR: std::sync::OnceLock<fn(INT)> = std::sync::OnceLock::new();
+
+/// Install the host's `SetLastError`: every extension function of this crate then also
+/// stores its outcome there (as it calls kernel32's `SetLastError` on Windows). The first
+/// installation wins; later calls do nothing.
+pub fn set_host_last_error(f: fn(INT)) {
+    let _ = HOST_SET_LAST_ERROR.set(f);
+}
+
 fn set_last_error(code: INT) {
     LAST.with(|c| c.set(code));
+    if let Some(f) = HOST_SET_LAST_ERROR.get() {
+        f(code);
+    }
     #[cfg(windows)]
     {
         extern "system" {

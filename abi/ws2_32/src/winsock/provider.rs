@@ -108,10 +108,56 @@ fn upcall_table() -> WSPUPCALLTABLE {
     }
 }
 
+/// Whether the in-tree provider serves the process (no `WSP_PROVIDER` library loaded).
+fn in_tree() -> bool {
+    lock(&LIBRARY)
+        .as_ref()
+        .is_some_and(|(f, _)| std::ptr::fn_addr_eq(*f, wsp_provider::WSPStartup as LPWSPSTARTUP))
+}
+
+/// The shim's [`crate::win32::PortAssociation`] (installed by `WSAStartup`): associate
+/// socket `handle` with `port` under `key`, for `CreateIoCompletionPort(socket, ...)`.
+///
+/// The in-tree provider's engine posts to an associated port itself when an overlapped
+/// request completes, after `TableUpcalls` wrote `Internal`/`InternalHigh` into the
+/// caller's `WSAOVERLAPPED` and only for requests with no completion routine and no low
+/// bit in `hEvent`, so the association goes straight to that engine
+/// ([`wsp::Engine::associate_port`] on the instance behind the exported `WSPStartup`):
+/// the packet is (bytes, key, `lpOverlapped`). (A route through the upcall table cannot
+/// do this: a native table's completions set events and queue APCs without any C call,
+/// and an APC would run only when the issuing thread waits alertably.)
+///
+/// `None` (so `ERROR_INVALID_HANDLE`) for a handle that is not a socket or outside
+/// `WSAStartup`; `ERROR_INVALID_PARAMETER` for a socket already associated;
+/// `ERROR_NOT_SUPPORTED` when a `WSP_PROVIDER` library serves the process (its engine, if
+/// any, is out of reach; the SPI has no call for it).
+fn associate_port(
+    handle: usize,
+    port: &wsp::overlapped::CompletionPort,
+    key: usize,
+) -> Option<Result<(), u32>> {
+    use crate::win32::error::{ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED};
+    table().ok()?;
+    if !in_tree() {
+        return Some(Err(ERROR_NOT_SUPPORTED));
+    }
+    let inst = wsp_provider::instance::get(0).ok()?;
+    let s = inst.sock(handle).ok()?;
+    match inst.engine.associate_port(s, port, key) {
+        Ok(()) => Some(Ok(())),
+        Err(WsaError::WSAENOTSOCK) => None,
+        Err(_) => Some(Err(ERROR_INVALID_PARAMETER)),
+    }
+}
+
 /// `WSAStartup` after the argument checks: negotiate, start the provider on the first
 /// call, count one more user. Returns the negotiated version.
 pub fn startup(requested: u16) -> Result<u16, WsaError> {
     let version = negotiate(requested)?;
+    crate::win32::register_port_association(associate_port);
+    // The in-tree provider's mswsock extensions (AcceptEx, ...) have no lpErrno: they
+    // report through the thread's last error, which is `WSAGetLastError`'s.
+    wsp_provider::ffi::ext::set_host_last_error(|code| crate::win32::set_last_error(code as u32));
     let mut st = lock(&STATE);
     if st.table.is_none() {
         let (f, catalog) = choose_provider()?;

@@ -80,3 +80,15 @@ pub fn check(o: &Output, what: &str) {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// A command running a program built against the shim. cargo's `LD_LIBRARY_PATH` lists
+/// `target/<profile>` before `deps`, and the copy of the cdylib there exists only after a
+/// `cargo build` (and may be stale); the search path is pinned to [`lib_dir`] so the
+/// program loads the library `cargo test` just built.
+pub fn program(exe: &Path) -> Command {
+    let lib = lib_dir();
+    let mut c = Command::new(exe);
+    c.env("LD_LIBRARY_PATH", &lib)
+        .env("DYLD_LIBRARY_PATH", &lib);
+    c
+}
