@@ -104,6 +104,11 @@ fn win32_completion_ports_with_several_threads() {
 }
 
 #[test]
+fn win32_sockets_on_completion_ports() {
+    run_c("iocp_socket");
+}
+
+#[test]
 fn win32_message_only_windows_and_message_loop() {
     run_c("window");
 }
