@@ -20,12 +20,17 @@ fn run_example(name: &str, expect: &[&str]) {
         &build("gcc", "c", &src, &out, &[]),
         &format!("building {name}"),
     );
-    let mut child = program(&out)
+    let mut child = checked_program(&out)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("run example");
     // A hung example must fail the test, not the suite: kill it after a generous bound.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let deadline = std::time::Instant::now()
+        + Duration::from_secs(if std::env::var_os("WSP_VALGRIND").is_some() {
+            120
+        } else {
+            30
+        });
     let status = loop {
         if let Some(s) = child.try_wait().expect("wait") {
             break s;

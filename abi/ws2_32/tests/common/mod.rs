@@ -92,3 +92,23 @@ pub fn program(exe: &Path) -> Command {
         .env("DYLD_LIBRARY_PATH", &lib);
     c
 }
+
+/// Like [`program`], but under valgrind's memcheck when `WSP_VALGRIND=1` and valgrind is
+/// installed: any invalid access or definite leak makes the program exit with 99.
+pub fn checked_program(exe: &Path) -> Command {
+    if std::env::var_os("WSP_VALGRIND").is_none() || !have("valgrind") {
+        return program(exe);
+    }
+    let lib = lib_dir();
+    let mut c = Command::new("valgrind");
+    c.args([
+        "--quiet",
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite",
+    ])
+    .arg(exe)
+    .env("LD_LIBRARY_PATH", &lib)
+    .env("DYLD_LIBRARY_PATH", &lib);
+    c
+}
