@@ -36,9 +36,10 @@ const UDP_NAMES: &[i32] = &[1, 2, 3, 20];
 /// `DWORD`, `int`, or `linger` with two `u_short`s), and that do not change between two
 /// reads.
 const SOCKET_FOUR_BYTE_STABLE: &[i32] = &[
-    0x0002,  // SO_ACCEPTCONN
-    0x0004,  // SO_REUSEADDR
-    0x0008,  // SO_KEEPALIVE
+    0x0002, // SO_ACCEPTCONN
+    0x0004, // SO_REUSEADDR
+    // Not SO_KEEPALIVE or SO_DONTROUTE: Windows reports those as a one-byte BOOLEAN
+    // (Wine's test_set_getsockopt, run on Windows; src/engine/options.rs).
     0x0020,  // SO_BROADCAST
     0x0080,  // SO_LINGER
     0x0100,  // SO_OOBINLINE
