@@ -352,6 +352,35 @@ impl Gate {
     }
 }
 
+/// Park until `cond()` holds (`true`) or the clock `now` reaches `deadline` (`false`),
+/// sleeping on `gate` in real time between checks; the eventcount protocol (read the
+/// epoch, check, wait for a change) loses no wake-up. The real-time half of every
+/// `block_until`.
+pub fn wait_on_gate(
+    now: &dyn Fn() -> Duration,
+    gate: &Gate,
+    deadline: Option<Duration>,
+    cond: &mut dyn FnMut() -> bool,
+) -> bool {
+    loop {
+        let seen = gate.epoch();
+        if cond() {
+            return true;
+        }
+        let timeout = match deadline {
+            None => None,
+            Some(d) => {
+                let now = now();
+                if now >= d {
+                    return false;
+                }
+                Some(d - now)
+            }
+        };
+        gate.wait(seen, timeout);
+    }
+}
+
 /// The network a provider runs on. See the module documentation for the contract.
 pub trait Net: Send + Sync + 'static {
     /// Short name for reports ("portable", "sim").
@@ -374,23 +403,7 @@ pub trait Net: Send + Sync + 'static {
         deadline: Option<Duration>,
         cond: &mut dyn FnMut() -> bool,
     ) -> bool {
-        loop {
-            let seen = gate.epoch();
-            if cond() {
-                return true;
-            }
-            let timeout = match deadline {
-                None => None,
-                Some(d) => {
-                    let now = self.now();
-                    if now >= d {
-                        return false;
-                    }
-                    Some(d - now)
-                }
-            };
-            gate.wait(seen, timeout);
-        }
+        wait_on_gate(&|| self.now(), gate, deadline, cond)
     }
 
     /// Open a non-blocking host socket. Not yet registered for readiness.

@@ -106,23 +106,7 @@ impl Clock for RealTime {
         deadline: Option<Duration>,
         cond: &mut dyn FnMut() -> bool,
     ) -> bool {
-        loop {
-            let seen = gate.epoch();
-            if cond() {
-                return true;
-            }
-            let timeout = match deadline {
-                None => None,
-                Some(d) => {
-                    let now = self.now();
-                    if now >= d {
-                        return false;
-                    }
-                    Some(d - now)
-                }
-            };
-            gate.wait(seen, timeout);
-        }
+        crate::net::wait_on_gate(&|| self.now(), gate, deadline, cond)
     }
 }
 
