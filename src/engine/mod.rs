@@ -304,29 +304,9 @@ impl<N: Net> Engine<N> {
         let stream = cell.props.ty == SOCK_STREAM;
         let timeout = {
             let st = cell.lock();
-            if f & !RECV_FLAGS != 0 {
-                return Err(WsaError::WSAEOPNOTSUPP);
-            }
-            if stream {
-                if st.conn != Conn::Connected {
-                    return Err(WsaError::WSAENOTCONN);
-                }
-                if st.reset {
-                    return Err(WsaError::WSAECONNRESET);
-                }
-            } else {
-                if !st.bound {
-                    return Err(WsaError::WSAEINVAL);
-                }
-                if f & MSG_OOB != 0 {
-                    return Err(WsaError::WSAEOPNOTSUPP);
-                }
-            }
-            if st.shut_rd {
-                return Err(WsaError::WSAESHUTDOWN);
-            }
+            Self::recv_checks(cell, &st, f)?;
             // recv: MSG_WAITALL is for blocking stream sockets only.
-            if f & MSG_WAITALL != 0 && (!stream || st.nonblocking) {
+            if f & MSG_WAITALL != 0 && st.nonblocking {
                 return Err(WsaError::WSAEOPNOTSUPP);
             }
             if st.nonblocking {
@@ -432,6 +412,89 @@ impl<N: Net> Engine<N> {
         r
     }
 
+    /// The checks every receive makes before touching the host, synchronous or
+    /// overlapped: flags, connection or binding, shutdown.
+    pub(crate) fn recv_checks(cell: &SocketCell<N>, st: &SockState, f: u32) -> WspResult<()> {
+        if f & !RECV_FLAGS != 0 {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        let stream = cell.props.ty == SOCK_STREAM;
+        if stream {
+            if st.conn != Conn::Connected {
+                return Err(WsaError::WSAENOTCONN);
+            }
+            if st.reset {
+                return Err(WsaError::WSAECONNRESET);
+            }
+        } else {
+            if !st.bound {
+                return Err(WsaError::WSAEINVAL);
+            }
+            if f & MSG_OOB != 0 {
+                return Err(WsaError::WSAEOPNOTSUPP);
+            }
+        }
+        if st.shut_rd {
+            return Err(WsaError::WSAESHUTDOWN);
+        }
+        // MSG_WAITALL is for stream sockets.
+        if f & MSG_WAITALL != 0 && !stream {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        Ok(())
+    }
+
+    /// The checks every send makes before touching the host, synchronous or overlapped:
+    /// flags, shutdown, connection, destination and message size (`total` bytes).
+    /// Returns the datagram destination, if the call has one.
+    pub(crate) fn send_checks(
+        &self,
+        cell: &SocketCell<N>,
+        st: &SockState,
+        flags: u32,
+        to: Option<&SockAddr>,
+        total: usize,
+    ) -> WspResult<Option<SocketAddr>> {
+        if flags & !SEND_FLAGS != 0 {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        if st.shut_wr {
+            return Err(WsaError::WSAESHUTDOWN);
+        }
+        if cell.props.ty == SOCK_STREAM {
+            if st.conn != Conn::Connected {
+                return Err(WsaError::WSAENOTCONN);
+            }
+            if st.reset {
+                return Err(WsaError::WSAECONNRESET);
+            }
+            return Ok(None);
+        }
+        if flags & MSG_OOB != 0 {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        let target = match to {
+            Some(a) => {
+                let addr = a.parse(cell.props.af)?;
+                if addr.ip().is_unspecified() || addr.port() == 0 {
+                    return Err(WsaError::WSAEADDRNOTAVAIL);
+                }
+                Some(addr)
+            }
+            None if st.conn == Conn::Connected => None,
+            // A multicast session joined with WSPJoinLeaf sends to its group.
+            None => match st.mcast.and_then(|m| m.default_target()) {
+                Some(g) => Some(g),
+                None => return Err(WsaError::WSAENOTCONN),
+            },
+        };
+        let max = self.inner.catalog[cell.props.catalog_index].dwMessageSize;
+        if total > max as usize {
+            return Err(WsaError::WSAEMSGSIZE);
+        }
+        Ok(target)
+    }
+
     fn send_inner(
         &self,
         cell: &Arc<SocketCell<N>>,
@@ -439,48 +502,11 @@ impl<N: Net> Engine<N> {
         flags: u32,
         to: Option<&SockAddr>,
     ) -> WspResult<usize> {
-        if flags & !SEND_FLAGS != 0 {
-            return Err(WsaError::WSAEOPNOTSUPP);
-        }
         let stream = cell.props.ty == SOCK_STREAM;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
         let (timeout, target) = {
             let st = cell.lock();
-            if st.shut_wr {
-                return Err(WsaError::WSAESHUTDOWN);
-            }
-            let target = if stream {
-                if st.conn != Conn::Connected {
-                    return Err(WsaError::WSAENOTCONN);
-                }
-                if st.reset {
-                    return Err(WsaError::WSAECONNRESET);
-                }
-                None
-            } else {
-                if flags & MSG_OOB != 0 {
-                    return Err(WsaError::WSAEOPNOTSUPP);
-                }
-                match to {
-                    Some(a) => {
-                        let addr = a.parse(cell.props.af)?;
-                        if addr.ip().is_unspecified() || addr.port() == 0 {
-                            return Err(WsaError::WSAEADDRNOTAVAIL);
-                        }
-                        Some(addr)
-                    }
-                    None if st.conn == Conn::Connected => None,
-                    // A multicast session joined with WSPJoinLeaf sends to its group.
-                    None => match st.mcast.and_then(|m| m.default_target()) {
-                        Some(g) => Some(g),
-                        None => return Err(WsaError::WSAENOTCONN),
-                    },
-                }
-            };
-            let max = self.inner.catalog[cell.props.catalog_index].dwMessageSize;
-            if !stream && total > max as usize {
-                return Err(WsaError::WSAEMSGSIZE);
-            }
+            let target = self.send_checks(cell, &st, flags, to, total)?;
             (
                 if st.nonblocking {
                     None

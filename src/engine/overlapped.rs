@@ -23,8 +23,8 @@
 //! and complete each operation with `WSA_OPERATION_ABORTED`; a driver that was mid-attempt
 //! on one finds it already completed and drops its result.
 
-use super::socket::{Conn, SocketCell};
-use super::{skip, skip_mut, Engine, READ_WANT, RECV_FLAGS, SEND_FLAGS, WRITE_WANT};
+use super::socket::SocketCell;
+use super::{skip, skip_mut, Engine, READ_WANT, WRITE_WANT};
 use crate::addr::SockAddr;
 use crate::error::WsaError;
 use crate::net::{HostSocket, IoFlags, Net};
@@ -603,7 +603,7 @@ impl<N: Net> Engine<N> {
             }
             return Ok(done_now(s, ov.key, Buffers::Recv(bufs), OpResult::ok(n, f)));
         }
-        let r = self.recv_checks(&cell, flags);
+        let r = Self::recv_checks(&cell, &cell.lock(), flags);
         // Any recv-family call, even a failing one, re-enables FD_READ and FD_OOB.
         cell.reenable(FD_READ | FD_OOB);
         r?;
@@ -611,33 +611,6 @@ impl<N: Net> Engine<N> {
         let r = self.issue(&cell, Dir::Recv, Buffers::Recv(bufs), ov, work);
         cell.reenable(FD_READ | FD_OOB);
         r
-    }
-
-    fn recv_checks(&self, cell: &Arc<SocketCell<N>>, f: u32) -> WspResult<()> {
-        let stream = cell.props.ty == SOCK_STREAM;
-        let st = cell.lock();
-        if f & !RECV_FLAGS != 0 {
-            return Err(WsaError::WSAEOPNOTSUPP);
-        }
-        if stream {
-            if st.conn != Conn::Connected {
-                return Err(WsaError::WSAENOTCONN);
-            }
-            if st.reset {
-                return Err(WsaError::WSAECONNRESET);
-            }
-        } else {
-            if !st.bound {
-                return Err(WsaError::WSAEINVAL);
-            }
-            if f & (MSG_OOB | MSG_WAITALL) != 0 {
-                return Err(WsaError::WSAEOPNOTSUPP);
-            }
-        }
-        if st.shut_rd {
-            return Err(WsaError::WSAESHUTDOWN);
-        }
-        Ok(())
     }
 
     /// `WSPSend`/`WSPSendTo` with an overlapped request.
@@ -658,56 +631,12 @@ impl<N: Net> Engine<N> {
             }?;
             return Ok(done_now(s, ov.key, Buffers::Send(bufs), OpResult::ok(n, 0)));
         }
-        let r = self.send_checks(&cell, &*bufs, flags, to);
+        let total: usize = bufs.slices().iter().map(|b| b.len()).sum();
+        let r = self.send_checks(&cell, &cell.lock(), flags, to, total);
         cell.reenable(FD_WRITE);
         let target = r?;
         let work = send_work(&cell, flags, target);
         self.issue(&cell, Dir::Send, Buffers::Send(bufs), ov, work)
-    }
-
-    fn send_checks(
-        &self,
-        cell: &Arc<SocketCell<N>>,
-        bufs: &dyn SendBufs,
-        flags: u32,
-        to: Option<&SockAddr>,
-    ) -> WspResult<Option<SocketAddr>> {
-        if flags & !SEND_FLAGS != 0 {
-            return Err(WsaError::WSAEOPNOTSUPP);
-        }
-        let stream = cell.props.ty == SOCK_STREAM;
-        let st = cell.lock();
-        if st.shut_wr {
-            return Err(WsaError::WSAESHUTDOWN);
-        }
-        if stream {
-            if st.conn != Conn::Connected {
-                return Err(WsaError::WSAENOTCONN);
-            }
-            if st.reset {
-                return Err(WsaError::WSAECONNRESET);
-            }
-            return Ok(None);
-        }
-        if flags & MSG_OOB != 0 {
-            return Err(WsaError::WSAEOPNOTSUPP);
-        }
-        let total: usize = bufs.slices().iter().map(|b| b.len()).sum();
-        let max = self.inner.catalog[cell.props.catalog_index].dwMessageSize;
-        if total > max as usize {
-            return Err(WsaError::WSAEMSGSIZE);
-        }
-        match to {
-            Some(a) => {
-                let addr = a.parse(cell.props.af)?;
-                if addr.ip().is_unspecified() || addr.port() == 0 {
-                    return Err(WsaError::WSAEADDRNOTAVAIL);
-                }
-                Ok(Some(addr))
-            }
-            None if st.conn == Conn::Connected => Ok(None),
-            None => Err(WsaError::WSAENOTCONN),
-        }
     }
 
     /// `CancelIoEx(s, key)` (`key: None` cancels every request issued on `s`): each

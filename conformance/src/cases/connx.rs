@@ -44,6 +44,8 @@ pub fn cases() -> Vec<Case> {
             "SOCKET_ERROR / WSAEFAULT when the buffer is smaller than the disconnect data"),
         case!(join_leaf_multicast_v4_sender_reaches_receiver, "WSPJoinLeaf", doc::JOINLEAF,
             "the same SOCKET (non-rooted c_leaf); a send without address from a JL_SENDER_ONLY leaf reaches a JL_RECEIVER_ONLY leaf"),
+        case!(join_leaf_overlapped_send_reaches_the_group, "WSPJoinLeaf", doc::JOINLEAF,
+            "an overlapped WSPSend without address from a JL_SENDER_ONLY leaf completes with 7 bytes and reaches the JL_RECEIVER_ONLY leaf"),
         case!(join_leaf_multicast_v6_returns_the_same_socket, "WSPJoinLeaf", doc::JOINLEAF,
             "the same SOCKET for JL_BOTH on an IPv6 group"),
         case!(join_leaf_twice_gives_wsaeisconn, "WSPJoinLeaf", doc::JOINLEAF,
@@ -593,4 +595,63 @@ fn duplicate_socket_last_close_closes_the_connection(w: &dyn Wsp) -> Step<()> {
     let mut flags = 0;
     let n = expect_ok("peer WSPRecv", w.recv(s, &mut [&mut buf[..]], &mut flags))?;
     expect_eq("peer reads the end", n, 0)
+}
+
+fn join_leaf_overlapped_send_reaches_the_group(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let r = leaf_socket(&fx, AF_INET)?;
+    expect_ok(
+        "WSPBind(0.0.0.0:0)",
+        w.bind(
+            r,
+            &SockAddr::from_std(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0)),
+        ),
+    )?;
+    let port = fx.port_of(r)?;
+    let group = SockAddr::from_std(SocketAddr::new(
+        IpAddr::V4(Ipv4Addr::new(239, 255, 77, 9)),
+        port,
+    ));
+    expect_ok(
+        "WSPJoinLeaf(JL_RECEIVER_ONLY)",
+        w.join_leaf(r, &group, None, None, None, None, JL_RECEIVER_ONLY),
+    )?;
+    let s = fx.track(expect_ok(
+        "WSPSocket(UDP, multipoint leaf, overlapped)",
+        w.socket(
+            AF_INET,
+            SOCK_DGRAM,
+            IPPROTO_UDP,
+            None,
+            0,
+            LEAF | WSA_FLAG_OVERLAPPED,
+        ),
+    )?);
+    fx.bind_loopback(s)?;
+    expect_ok(
+        "WSPJoinLeaf(JL_SENDER_ONLY)",
+        w.join_leaf(s, &group, None, None, None, None, JL_SENDER_ONLY),
+    )?;
+    let issued = expect_ok(
+        "WSPSend(overlapped) to the group",
+        w.send_overlapped(
+            s,
+            Box::new(b"ovmcast".to_vec()),
+            0,
+            wsp::overlapped::Overlapped::new(0x9000),
+        ),
+    )?;
+    let done = issued
+        .op
+        .wait(&wsp::sync::RealTime, Some(BOUND))
+        .ok_or_else(|| Outcome::Fail("overlapped send did not complete".into()))?;
+    expect_eq("send error", done.error, None)?;
+    expect_eq("bytes sent", done.bytes, 7)?;
+    let mut buf = [0u8; 16];
+    let mut flags = 0;
+    let n = expect_ok(
+        "receiver WSPRecv",
+        w.recv(r, &mut [&mut buf[..]], &mut flags),
+    )?;
+    expect_eq("datagram", buf[..n].to_vec(), b"ovmcast".to_vec())
 }
