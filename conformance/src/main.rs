@@ -8,7 +8,7 @@
 //! Columns: `portable` and `sim` (the engine directly on each backend), `through-c` (the
 //! in-tree provider driven through its exported `WSPPROC_TABLE`), `layered` (the engine
 //! under a pass-through layer, exported through the same C machinery and driven through
-//! C), and with `--provider PATH` a `provider` column for any library exporting
+//! C), `stacked` (two such layers, one over the other), and with `--provider PATH` a `provider` column for any library exporting
 //! `WSPStartup`.
 //!
 //! ```text
@@ -54,7 +54,26 @@ fn backends() -> Vec<(&'static str, Factory)> {
             "layered",
             Arc::new(|| {
                 Box::new(wsp_provider::ForeignProvider::in_tree_layered(
-                    wsp_provider::Export::new(|| PassThrough, wsp_provider::NextProvider::Engine),
+                    wsp_provider::Export::new(
+                        || PassThrough("pass-through"),
+                        wsp_provider::NextProvider::Engine,
+                    ),
+                )) as Box<dyn Wsp>
+            }),
+        ),
+        // Two pass-through layers stacked (a chain of three catalog ids), through C.
+        (
+            "stacked",
+            Arc::new(|| {
+                let inner = wsp_provider::Export::new(
+                    || PassThrough("pass-through inner"),
+                    wsp_provider::NextProvider::Engine,
+                );
+                Box::new(wsp_provider::ForeignProvider::in_tree_layered(
+                    wsp_provider::Export::new(
+                        || PassThrough("pass-through outer"),
+                        wsp_provider::NextProvider::Layer(Box::new(inner)),
+                    ),
                 )) as Box<dyn Wsp>
             }),
         ),
@@ -63,11 +82,11 @@ fn backends() -> Vec<(&'static str, Factory)> {
 
 /// A layer that overrides nothing: every call passes through the layering framework
 /// (handle mapping, fd_set translation, async-select forwarding) and nothing else.
-struct PassThrough;
+struct PassThrough(&'static str);
 
 impl wsp::Layer for PassThrough {
     fn name(&self) -> &str {
-        "pass-through"
+        self.0
     }
 }
 
