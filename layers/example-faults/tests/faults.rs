@@ -166,3 +166,42 @@ fn as_a_provider_library_loaded_by_path() {
         .starts_with("wsp example faults over ["));
     short_writes_then_reset(&w);
 }
+
+/// A C host with its own upcall table (its own `WPUCreateSocketHandle`, events and
+/// `WPUSetEvent`: a foreign caller) runs `abi/provider/tests/c/echo.c`, a loopback echo
+/// with event select, through the layer library. Skipped when no C compiler is installed.
+#[test]
+fn a_c_host_with_its_own_upcall_table_echoes_through_the_library() {
+    use std::process::Command;
+    let Some(cc) = ["cc", "gcc"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok())
+    else {
+        eprintln!("SKIP: no cc or gcc on PATH");
+        return;
+    };
+    let src =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../abi/provider/tests/c/echo.c");
+    let exe = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("faults-echo");
+    let mut build = Command::new(cc);
+    build.args(["-std=c11", "-O1", "-o"]).arg(&exe).arg(&src);
+    if cfg!(target_os = "linux") {
+        build.arg("-ldl");
+    }
+    let out = build.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = Command::new(&exe)
+        .arg(cdylib())
+        .env_remove("WSP_FAULTS")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success() && stdout.contains("echo ok"),
+        "{stdout}"
+    );
+}
