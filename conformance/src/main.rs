@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Columns: `portable` and `sim` (the engine directly on each backend), `through-c` (the
-//! in-tree provider driven through its exported `WSPPROC_TABLE`), and with `--provider
+//! in-tree provider driven through its exported `WSPPROC_TABLE`), `chain` (the engine on
+//! the `wsp-chain` backend over the engine on `portable` as its next provider), and with `--provider
 //! PATH` a `provider` column for any library exporting `WSPStartup`.
 //!
 //! ```text
@@ -45,7 +46,18 @@ fn backends() -> Vec<(&'static str, Factory)> {
             "through-c",
             Arc::new(|| Box::new(wsp_provider::ForeignProvider::in_tree()) as Box<dyn Wsp>),
         ),
+        // The engine over the `chain` backend over the engine on `portable`: what the
+        // Windows DLL does over MSAFD (engine -> Chain -> next provider's Wsp).
+        ("chain", Arc::new(chain_column)),
     ]
+}
+
+/// A fresh engine on the `chain` backend, whose next provider is the engine on `portable`.
+fn chain_column() -> Box<dyn Wsp> {
+    let next = Arc::new(wsp::Engine::new(wsp_portable::Portable::new().unwrap()));
+    Box::new(wsp::Engine::new(
+        wsp_chain::Chain::over_in_tree(next).expect("the next provider starts"),
+    ))
 }
 
 /// A column for a provider library loaded by path (`--provider PATH`): its `WSPStartup`
