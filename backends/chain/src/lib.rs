@@ -17,7 +17,7 @@
 //!   closed id never reaches a newer socket even when the next provider reuses its
 //!   handle values (MSAFD does).
 //! * **Readiness** comes from `WSPSelect` on the next provider, run by one watcher thread
-//!   (`wsp-chain-watcher`). Select is level-triggered; the watcher turns it into the
+//!   (`wsp-chain-watch`). Select is level-triggered; the watcher turns it into the
 //!   seam's edge reports with an *armed* set per socket, re-armed by the calls Windows
 //!   names for re-enabling network events:
 //!   - a receive (not a peek that found data) and an accept re-arm *read*;

@@ -49,7 +49,7 @@ impl Chain {
         shared.open_waker();
         let thread_shared = Arc::clone(&shared);
         let watcher = std::thread::Builder::new()
-            .name("wsp-chain-watcher".into())
+            .name("wsp-chain-watch".into())
             .spawn(move || watch::run(&thread_shared));
         match watcher {
             Ok(h) => Ok(Chain {
