@@ -38,7 +38,7 @@ done
 echo "== cross-building wsp_provider.dll ($(/usr/bin/rustc --version))"
 env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
-    /usr/bin/cargo build --manifest-path "$root/Cargo.toml" -p wsp-provider --lib \
+    /usr/bin/cargo build --manifest-path "$root/Cargo.toml" -p wsp-provider --lib --bin wsp-install \
     --target x86_64-pc-windows-gnu -Zbuild-std=std,panic_abort \
     --target-dir "$root/target/windows"
 dll="$root/target/windows/x86_64-pc-windows-gnu/debug/wsp_provider.dll"

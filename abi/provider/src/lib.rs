@@ -33,6 +33,7 @@ pub mod decode;
 pub mod ffi;
 pub mod foreign;
 pub mod instance;
+pub mod next;
 
 pub use ffi::exports::{WSPEnumCatalog, WSPStartup};
 pub use foreign::ForeignProvider;
