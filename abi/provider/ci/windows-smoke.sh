@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Cross-build the provider as a Windows DLL with Debian's toolchain and run the C echo
-# host against it under Wine. On Windows the provider runs over the in-memory `sim`
-# backend (the portable backend does not build there; see the README), so this checks the
-# DLL, the C ABI and the upcalls, not a host network stack.
+# host against it under Wine; also builds `wsp-install.exe`. On Windows the provider's
+# engine runs over `wsp-chain` and the next provider in the chain; Wine has none, so there
+# the next provider is the engine on the in-memory `sim` network (see the README): this
+# checks the DLL, the C ABI, the upcalls and the chain backend, not a host network stack.
 #
 # Measured (2 cores, packages preinstalled): cold build ~200 s, Wine run ~17 s.
 #
