@@ -8,8 +8,9 @@
 //! Columns: `portable` and `sim` (the engine directly on each backend), `through-c` (the
 //! in-tree provider driven through its exported `WSPPROC_TABLE`), `layered` (the engine
 //! under a pass-through layer, exported through the same C machinery and driven through
-//! C), `stacked` (two such layers, one over the other), and with `--provider PATH` a `provider` column for any library exporting
-//! `WSPStartup`.
+//! C), `stacked` (two such layers, one over the other), `chain` (the engine on the
+//! `wsp-chain` backend over the engine on `portable` as its next provider), and with
+//! `--provider PATH` a `provider` column for any library exporting `WSPStartup`.
 //!
 //! ```text
 //! ```
@@ -77,7 +78,18 @@ fn backends() -> Vec<(&'static str, Factory)> {
                 )) as Box<dyn Wsp>
             }),
         ),
+        // The engine over the `chain` backend over the engine on `portable`: what the
+        // Windows DLL does over MSAFD (engine -> Chain -> next provider's Wsp).
+        ("chain", Arc::new(chain_column)),
     ]
+}
+
+/// A fresh engine on the `chain` backend, whose next provider is the engine on `portable`.
+fn chain_column() -> Box<dyn Wsp> {
+    let next = Arc::new(wsp::Engine::new(wsp_portable::Portable::new().unwrap()));
+    Box::new(wsp::Engine::new(
+        wsp_chain::Chain::over_in_tree(next).expect("the next provider starts"),
+    ))
 }
 
 /// A layer that overrides nothing: every call passes through the layering framework

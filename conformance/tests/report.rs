@@ -1,4 +1,4 @@
-//! Runs the whole suite on the `sim` and `portable` backends through the runner binary and
+//! Runs the whole suite on the `sim`, `portable` and `chain` backends through the runner binary and
 //! fails if any case listed in `conformance/baseline.txt` no longer passes.
 
 use std::process::Command;
@@ -25,6 +25,11 @@ fn sim_backend_keeps_the_baseline() {
 #[test]
 fn portable_backend_keeps_the_baseline() {
     run_backend("portable");
+}
+
+#[test]
+fn chain_backend_keeps_the_baseline() {
+    run_backend("chain");
 }
 
 #[test]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Cross-build the provider as a Windows DLL with Debian's toolchain and run the C echo
-# host against it under Wine. On Windows the provider runs over the in-memory `sim`
-# backend (the portable backend does not build there; see the README), so this checks the
-# DLL, the C ABI and the upcalls, not a host network stack.
+# host against it under Wine; also builds `wsp-install.exe`. On Windows the provider's
+# engine runs over `wsp-chain` and the next provider in the chain; Wine has none, so there
+# the next provider is the engine on the in-memory `sim` network (see the README): this
+# checks the DLL, the C ABI, the upcalls and the chain backend, not a host network stack.
 #
 # Measured (2 cores, packages preinstalled): cold build ~200 s, Wine run ~17 s.
 #
@@ -38,7 +39,7 @@ done
 echo "== cross-building wsp_provider.dll ($(/usr/bin/rustc --version))"
 env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
-    /usr/bin/cargo build --manifest-path "$root/Cargo.toml" -p wsp-provider --lib \
+    /usr/bin/cargo build --manifest-path "$root/Cargo.toml" -p wsp-provider --lib --bin wsp-install \
     --target x86_64-pc-windows-gnu -Zbuild-std=std,panic_abort \
     --target-dir "$root/target/windows"
 dll="$root/target/windows/x86_64-pc-windows-gnu/debug/wsp_provider.dll"

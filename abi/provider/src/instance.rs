@@ -34,20 +34,29 @@ use wsp::{Engine, WsaError, WspExt};
 /// The network the provider's engine runs on: the portable backend on Linux/macOS.
 #[cfg(unix)]
 pub type Backend = wsp_portable::Portable;
-/// The network the provider's engine runs on: on Windows, until a backend that calls the
-/// next provider in the chain exists, the in-memory simulated network (one per instance:
-/// sockets of one instance reach each other, nothing else).
+/// The network the provider's engine runs on: on Windows, the next provider in the
+/// protocol chain (MSAFD's table, loaded by path; see [`crate::next`]) through the
+/// `wsp-chain` backend, so the provider never calls back into ws2_32.
 #[cfg(not(unix))]
-pub type Backend = wsp_sim::Sim;
+pub type Backend = wsp_chain::Chain;
 
 #[cfg(unix)]
 fn backend() -> Result<Backend, WsaError> {
     wsp_portable::Portable::new().map_err(|_| WsaError::WSASYSNOTREADY)
 }
 
+/// On Windows: the engine over the next provider found by [`crate::next::find`]. When
+/// none is reachable (not installed as a layered provider, no `WSP_NEXT_PROVIDER`; under
+/// Wine, which has no MSAFD `WSPStartup`), the next provider is the in-tree engine on the
+/// in-memory `sim` network (sockets of one instance reach each other, nothing else).
 #[cfg(not(unix))]
 fn backend() -> Result<Backend, WsaError> {
-    Ok(wsp_sim::Sim::new(0x5157_0001))
+    match crate::next::find() {
+        Ok(next) => wsp_chain::Chain::new(next.provider, next.catalog),
+        Err(_) => {
+            wsp_chain::Chain::over_in_tree(Arc::new(Engine::new(wsp_sim::Sim::new(0x5157_0001))))
+        }
+    }
 }
 
 /// Number of slots (0 for the exported `WSPStartup`, the rest for in-tree wrappers).

@@ -34,6 +34,7 @@ pub mod ffi;
 pub mod foreign;
 pub mod instance;
 pub mod layer;
+pub mod next;
 
 pub use ffi::exports::{WSPEnumCatalog, WSPStartup};
 pub use foreign::ForeignProvider;

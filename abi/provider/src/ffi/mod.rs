@@ -14,3 +14,4 @@ pub mod mem;
 pub mod ov;
 pub mod pending;
 pub mod upcall;
+pub mod wsc;
