@@ -1,0 +1,1 @@
+//! `impl Layer for Trace` (after the layer framework lands).
