@@ -2,8 +2,8 @@
 //!
 //! # Human-readable lines
 //! ```text
-//! [t2 +0.000412s] WSPSend(s=0x104, bufs=[5], flags=0) = 5 (9us)
-//! [t2 +0.000519s] WSPRecv(s=0x104, bufs=[1024], flags=0) = SOCKET_ERROR WSAEWOULDBLOCK (3us)
+//! [t2 +0.000412s] WSPSend(s=260, bufs=[5], flags=0) = 5 (9us)
+//! [t2 +0.000519s] WSPRecv(s=260, bufs=[1024], flags=0) = SOCKET_ERROR WSAEWOULDBLOCK (3us)
 //! ```
 //! The thread, the time since the trace started, the function, the decoded arguments, then
 //! `=` and the result, output arguments after `->`, and the time spent in the call.
@@ -30,7 +30,7 @@ pub enum Value {
     Bool(bool),
     /// A number.
     Int(i64),
-    /// A socket handle (printed in hex in text, as a number in JSON).
+    /// A socket handle (a number in both forms; kept apart from counts for readers).
     Handle(usize),
     /// A decoded name, address or other text.
     Str(String),
@@ -75,7 +75,7 @@ impl Value {
                 let _ = write!(out, "{n}");
             }
             Value::Handle(h) => {
-                let _ = write!(out, "{h:#x}");
+                let _ = write!(out, "{h}");
             }
             Value::Str(s) => out.push_str(s),
             Value::List(items) => {
@@ -186,7 +186,7 @@ impl Record {
         self.out.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
-    /// The arguments as text: `s=0x104, bufs=[5], flags=0`.
+    /// The arguments as text: `s=260, bufs=[5], flags=0`.
     pub fn args_text(&self) -> String {
         fields_text(&self.args, ", ")
     }
@@ -228,6 +228,36 @@ impl Record {
         }
         let _ = write!(s, " ({}us)", self.us);
         s
+    }
+
+    /// A record from its JSON line ([`Record::to_json`]); `None` for a line that is not
+    /// one. Handles come back as [`Value::Int`] (JSON does not tell them apart), which
+    /// prints the same.
+    pub fn from_json(line: &str) -> Option<Record> {
+        let j = parse_json(line)?;
+        let num = |k: &str| j.get(k).and_then(Json::as_f64).map(|n| n as u64);
+        let fields = |k: &str| -> Option<Vec<(String, Value)>> {
+            match j.get(k)? {
+                Json::Obj(m) => Some(m.iter().map(|(k, v)| (k.clone(), value_of(v))).collect()),
+                _ => None,
+            }
+        };
+        let error = match j.get("error")? {
+            Json::Null => None,
+            Json::Str(_) => Some(wsp::WsaError(j.get("code")?.as_f64()? as i32)),
+            _ => return None,
+        };
+        Some(Record {
+            seq: num("seq")?,
+            t_us: num("t_us")?,
+            thread: num("thread")?,
+            function: j.get("fn")?.as_str()?.to_string(),
+            args: fields("args")?,
+            out: fields("out")?,
+            ret: value_of(j.get("ret")?),
+            error,
+            us: num("us")?,
+        })
     }
 
     /// The JSON line (no newline), keys in the order the module docs give.
@@ -308,6 +338,17 @@ impl Json {
             Json::Num(n) => Some(*n),
             _ => None,
         }
+    }
+}
+
+fn value_of(j: &Json) -> Value {
+    match j {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Num(n) => Value::Int(*n as i64),
+        Json::Str(s) => Value::Str(s.clone()),
+        Json::Arr(a) => Value::List(a.iter().map(value_of).collect()),
+        Json::Obj(_) => Value::Null,
     }
 }
 
@@ -487,11 +528,11 @@ mod tests {
     fn text_line_reads_like_a_call() {
         assert_eq!(
             sample(None).to_text(),
-            "[t2 +1.000412s] WSPRecv(s=0x104, bufs=[1024,16], flags=MSG_PEEK) = 5 -> flags=0 (9us)"
+            "[t2 +1.000412s] WSPRecv(s=260, bufs=[1024,16], flags=MSG_PEEK) = 5 -> flags=0 (9us)"
         );
         assert_eq!(
             sample(Some(WsaError::WSAEWOULDBLOCK)).to_text(),
-            "[t2 +1.000412s] WSPRecv(s=0x104, bufs=[1024,16], flags=MSG_PEEK) = SOCKET_ERROR \
+            "[t2 +1.000412s] WSPRecv(s=260, bufs=[1024,16], flags=MSG_PEEK) = SOCKET_ERROR \
              WSAEWOULDBLOCK (9us)"
         );
     }
@@ -524,6 +565,19 @@ mod tests {
             j.get("args").and_then(|a| a.get("bufs")),
             Some(&Json::Arr(vec![Json::Num(1024.0), Json::Num(16.0)]))
         );
+    }
+
+    #[test]
+    fn records_round_trip_through_json() {
+        for e in [None, Some(WsaError::WSAEWOULDBLOCK), Some(WsaError(4242))] {
+            let r = sample(e);
+            let back = Record::from_json(&r.to_json()).expect("a record");
+            assert_eq!(back.to_text(), r.to_text());
+            assert_eq!(back.to_json(), r.to_json());
+            assert_eq!(back.error, e);
+        }
+        assert_eq!(Record::from_json("{\"seq\":1}"), None);
+        assert_eq!(Record::from_json("hello"), None);
     }
 
     #[test]
