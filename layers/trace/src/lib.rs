@@ -86,29 +86,48 @@ impl Trace {
         &self.tracer
     }
 
-    /// Run `f`, timing it, and record the call: `function` with `args`; `ok` describes a
+    /// Start timing a call.
+    pub(crate) fn begin(&self) -> Start {
+        Start {
+            t_us: self.tracer.now_us(),
+            at: std::time::Instant::now(),
+        }
+    }
+
+    /// Record a call that began at `start`: `function` with `args`; `ok` describes a
     /// successful result as the return value and any output arguments.
-    pub(crate) fn call<T>(
+    pub(crate) fn finish<T>(
         &self,
+        start: Start,
         function: &'static str,
         args: Vec<(&'static str, Value)>,
-        f: impl FnOnce() -> WspResult<T>,
+        r: &WspResult<T>,
         ok: impl FnOnce(&T) -> (Value, Vec<(&'static str, Value)>),
-    ) -> WspResult<T> {
-        let t_us = self.tracer.now_us();
-        let start = std::time::Instant::now();
-        let r = f();
-        let us = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
-        let (ret, out, error) = match &r {
+    ) {
+        let (ret, out, error) = match r {
             Ok(v) => {
                 let (ret, out) = ok(v);
                 (ret, out, None)
             }
             Err(e) => (Value::Null, Vec::new(), Some(*e)),
         };
+        self.emit(start, function, args, ret, out, error);
+    }
+
+    /// Write one record that began at `start`.
+    pub(crate) fn emit(
+        &self,
+        start: Start,
+        function: &'static str,
+        args: Vec<(&'static str, Value)>,
+        ret: Value,
+        out: Vec<(&'static str, Value)>,
+        error: Option<wsp::WsaError>,
+    ) {
+        let us = u64::try_from(start.at.elapsed().as_micros()).unwrap_or(u64::MAX);
         self.tracer.emit(Record {
             seq: 0,
-            t_us,
+            t_us: start.t_us,
             thread: sink::thread_number(),
             function: function.to_string(),
             args: args.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
@@ -117,6 +136,25 @@ impl Trace {
             error,
             us,
         });
+    }
+
+    /// Time `f` and record it (for calls whose outputs are all in the result).
+    pub(crate) fn call<T>(
+        &self,
+        function: &'static str,
+        args: Vec<(&'static str, Value)>,
+        f: impl FnOnce() -> WspResult<T>,
+        ok: impl FnOnce(&T) -> (Value, Vec<(&'static str, Value)>),
+    ) -> WspResult<T> {
+        let start = self.begin();
+        let r = f();
+        self.finish(start, function, args, &r, ok);
         r
     }
+}
+
+/// When a traced call began.
+pub(crate) struct Start {
+    t_us: u64,
+    at: std::time::Instant,
 }
