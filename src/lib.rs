@@ -4,6 +4,7 @@
 //!
 //! * [`Wsp`] — the SPI as a Rust trait: one method per `WSP*` entry point.
 //! * [`Engine`] — implements it: handles, socket state, Winsock's rules.
+//! * [`layer`] — layered providers: a [`Layer`] over a next provider, as a provider again.
 //! * [`net::Net`] — the seam the engine runs on; the backends (`wsp-portable` over mio and
 //!   socket2, `wsp-sim` in memory) implement it.
 //!
@@ -15,6 +16,7 @@ pub mod addr_text;
 pub mod catalog;
 pub mod engine;
 pub mod error;
+pub mod layer;
 pub mod net;
 pub mod overlapped;
 pub mod qos;
@@ -26,6 +28,7 @@ pub mod wsp;
 pub use addr::SockAddr;
 pub use engine::Engine;
 pub use error::{WsaError, WsaResult};
+pub use layer::{Layer, Layered, WspExt};
 pub use wsp::{FdSet, Wsp};
 
 /// The README's example, compiled and run as a doctest so it stays true.

@@ -81,7 +81,12 @@ struct HwndInner {
     queue: Mutex<Queue>,
     destroyed: AtomicBool,
     gate: Gate,
+    /// A forwarding window's delivery ([`Hwnd::forwarding`]); `None` queues.
+    forward: Option<Forward>,
 }
+
+/// What a forwarding window does with a posted `(msg, wParam, lParam)`.
+type Forward = Box<dyn Fn(u32, usize, isize) -> bool + Send + Sync>;
 
 #[derive(Default)]
 struct Queue {
@@ -97,6 +102,7 @@ impl Default for Hwnd {
                 queue: Mutex::new(Queue::default()),
                 destroyed: AtomicBool::new(false),
                 gate: Gate::new(),
+                forward: None,
             }),
         }
     }
@@ -130,11 +136,36 @@ impl Hwnd {
         self.inner.reg.id()
     }
 
+    /// A window that queues nothing: every post calls `deliver(msg, wparam, lparam)`
+    /// instead, on the posting thread, and returns what it returns. A layered provider
+    /// hands one to the provider below it for `WSPAsyncSelect`, so that it can rewrite
+    /// `wParam` (the socket) into its own handle before the message reaches the
+    /// application's window (see `wsp::layer`).
+    pub fn forwarding(deliver: impl Fn(u32, usize, isize) -> bool + Send + Sync + 'static) -> Hwnd {
+        Hwnd {
+            inner: Arc::new(HwndInner {
+                reg: Registration::new(),
+                queue: Mutex::new(Queue::default()),
+                destroyed: AtomicBool::new(false),
+                gate: Gate::new(),
+                forward: Some(Box::new(deliver)),
+            }),
+        }
+    }
+
+    /// Whether this is a [`Hwnd::forwarding`] window.
+    pub fn is_forwarding(&self) -> bool {
+        self.inner.forward.is_some()
+    }
+
     /// Post a message (`PostMessage`). Returns `false` (and drops it) if the queue has
     /// been destroyed, as `PostMessage` fails for a destroyed window.
     pub fn post(&self, msg: u32, wparam: usize, lparam: isize) -> bool {
         if self.is_destroyed() {
             return false;
+        }
+        if let Some(f) = &self.inner.forward {
+            return f(msg, wparam, lparam);
         }
         let m = Message {
             hwnd: self.id(),
