@@ -4,8 +4,8 @@
 use crate::decode;
 use crate::record::Value;
 use crate::Trace;
-use wsp::layer::Layer;
-use wsp::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
+use wsp::layer::{Layer, WspExt};
+use wsp::overlapped::{CompletionPort, Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use wsp::sync::{Event, Hwnd};
 use wsp::types::{Qos, GROUP, SOCKET, TIMEVAL, WSANETWORKEVENTS, WSAPROTOCOL_INFOW, WSPDATA};
 use wsp::wsp::{ConditionFn, OutBuf, WspResult};
@@ -75,7 +75,11 @@ impl Trace {
     fn data(&self, args: &mut Args, bufs: &[&[u8]]) {
         let n = self.tracer().data_bytes();
         if n > 0 {
-            let joined: Vec<u8> = bufs.iter().flat_map(|b| b.iter().copied()).take(n).collect();
+            let joined: Vec<u8> = bufs
+                .iter()
+                .flat_map(|b| b.iter().copied())
+                .take(n)
+                .collect();
             args.push(("data", Value::str(decode::hex(&joined, n))));
         }
     }
@@ -113,22 +117,27 @@ impl Trace {
         }
         if let Some(routine) = ov.routine.take() {
             let me = self.clone();
-            ov.routine = Some(Box::new(move |err: u32, bytes: u32, k: usize, flags: u32| {
-                let start = me.begin();
-                me.emit(
-                    start,
-                    complete,
-                    vec![("s", handle(s)), ("ov", Value::str(format!("{k:#x}")))],
-                    if err == 0 {
-                        Value::Int(i64::from(bytes))
-                    } else {
-                        Value::Null
-                    },
-                    vec![("bytes", Value::Int(i64::from(bytes))), ("flags", Value::str(decode::msg_flags(flags)))],
-                    (err != 0).then_some(WsaError(err as i32)),
-                );
-                routine(err, bytes, k, flags)
-            }));
+            ov.routine = Some(Box::new(
+                move |err: u32, bytes: u32, k: usize, flags: u32| {
+                    let start = me.begin();
+                    me.emit(
+                        start,
+                        complete,
+                        vec![("s", handle(s)), ("ov", Value::str(format!("{k:#x}")))],
+                        if err == 0 {
+                            Value::Int(i64::from(bytes))
+                        } else {
+                            Value::Null
+                        },
+                        vec![
+                            ("bytes", Value::Int(i64::from(bytes))),
+                            ("flags", Value::str(decode::msg_flags(flags))),
+                        ],
+                        (err != 0).then_some(WsaError(err as i32)),
+                    );
+                    routine(err, bytes, k, flags)
+                },
+            ));
         }
         let start = self.begin();
         let r = issue(ov);
@@ -145,7 +154,10 @@ impl Trace {
                 } else {
                     Value::Null
                 },
-                vec![("bytes", Value::Int(i64::from(res.bytes))), ("flags", Value::str(decode::msg_flags(res.flags)))],
+                vec![
+                    ("bytes", Value::Int(i64::from(res.bytes))),
+                    ("flags", Value::str(decode::msg_flags(res.flags))),
+                ],
                 res.error,
             ),
             Ok(Issued {
@@ -164,18 +176,20 @@ impl Trace {
     }
 }
 
+/// The name of the trace layer (its catalog entries read "wsp trace over [...]").
+pub const NAME: &str = "wsp trace";
+
 impl Layer for Trace {
+    fn name(&self) -> &str {
+        NAME
+    }
+
     fn startup(&self, next: &dyn Wsp, version_requested: u16) -> WspResult<WSPDATA> {
         self.call(
             "WSPStartup",
             vec![("version", version(version_requested))],
             || next.startup(version_requested),
-            |d| {
-                (
-                    version(d.wVersion),
-                    vec![("high", version(d.wHighVersion))],
-                )
-            },
+            |d| (version(d.wVersion), vec![("high", version(d.wHighVersion))]),
         )
     }
 
@@ -229,7 +243,10 @@ impl Layer for Trace {
     fn listen(&self, next: &dyn Wsp, s: SOCKET, backlog: i32) -> WspResult<()> {
         self.call(
             "WSPListen",
-            vec![("s", handle(s)), ("backlog", Value::Int(i64::from(backlog)))],
+            vec![
+                ("s", handle(s)),
+                ("backlog", Value::Int(i64::from(backlog))),
+            ],
             || next.listen(s, backlog),
             |_| unit(),
         )
@@ -269,7 +286,10 @@ impl Layer for Trace {
             ("s", handle(s)),
             ("name", addr(name)),
             ("caller_data", len_or_null(caller_data.map(<[u8]>::len))),
-            ("callee_data", len_or_null(callee_data.as_ref().map(|b| b.buf.len()))),
+            (
+                "callee_data",
+                len_or_null(callee_data.as_ref().map(|b| b.buf.len())),
+            ),
             ("sqos", flag(sqos.is_some())),
             ("gqos", flag(gqos.is_some())),
         ];
@@ -302,7 +322,10 @@ impl Layer for Trace {
             ("s", handle(s)),
             ("name", addr(name)),
             ("caller_data", len_or_null(caller_data.map(<[u8]>::len))),
-            ("callee_data", len_or_null(callee_data.as_ref().map(|b| b.buf.len()))),
+            (
+                "callee_data",
+                len_or_null(callee_data.as_ref().map(|b| b.buf.len())),
+            ),
             ("sqos", flag(sqos.is_some())),
             ("gqos", flag(gqos.is_some())),
             ("flags", Value::Int(i64::from(flags))),
@@ -400,7 +423,10 @@ impl Layer for Trace {
     fn send_disconnect(&self, next: &dyn Wsp, s: SOCKET, data: Option<&[u8]>) -> WspResult<()> {
         self.call(
             "WSPSendDisconnect",
-            vec![("s", handle(s)), ("data", len_or_null(data.map(<[u8]>::len)))],
+            vec![
+                ("s", handle(s)),
+                ("data", len_or_null(data.map(<[u8]>::len))),
+            ],
             || next.send_disconnect(s, data),
             |_| unit(),
         )
@@ -426,7 +452,10 @@ impl Layer for Trace {
     fn shutdown(&self, next: &dyn Wsp, s: SOCKET, how: i32) -> WspResult<()> {
         self.call(
             "WSPShutdown",
-            vec![("s", handle(s)), ("how", Value::str(decode::shutdown_how(how)))],
+            vec![
+                ("s", handle(s)),
+                ("how", Value::str(decode::shutdown_how(how))),
+            ],
             || next.shutdown(s, how),
             |_| unit(),
         )
@@ -472,7 +501,10 @@ impl Layer for Trace {
             let v = optval.get(..n).and_then(small_value);
             (
                 Value::Int(0),
-                vec![("optlen", Value::Int(n as i64)), ("optval", v.unwrap_or(Value::Null))],
+                vec![
+                    ("optlen", Value::Int(n as i64)),
+                    ("optval", v.unwrap_or(Value::Null)),
+                ],
             )
         });
         r
@@ -597,7 +629,10 @@ impl Layer for Trace {
             "WSPAsyncSelect",
             vec![
                 ("s", handle(s)),
-                ("hwnd", hwnd.map_or(Value::Null, |h| Value::Int(h.raw() as i64))),
+                (
+                    "hwnd",
+                    hwnd.map_or(Value::Null, |h| Value::Int(h.raw() as i64)),
+                ),
                 ("msg", Value::str(format!("{msg:#x}"))),
                 ("events", Value::str(decode::fd_events(events))),
             ],
@@ -875,7 +910,11 @@ impl Layer for Trace {
             "WSPAddressToString",
             vec![
                 ("addrlen", Value::Int(a.len() as i64)),
-                ("family", a.family().map_or(Value::Null, |f| Value::str(decode::af(f)))),
+                (
+                    "family",
+                    a.family()
+                        .map_or(Value::Null, |f| Value::str(decode::af(f))),
+                ),
                 ("info", info(info_)),
             ],
             || next.address_to_string(a, info_),
@@ -903,5 +942,186 @@ impl Layer for Trace {
             (Value::Int(0), vec![("addr", addr(out))])
         });
         r
+    }
+
+    // ---- extension functions -----------------------------------------------------------
+
+    fn accept_ex(
+        &self,
+        next: &dyn WspExt,
+        listen: SOCKET,
+        accept: SOCKET,
+        mut buf: Box<dyn RecvBufs>,
+        receive_len: usize,
+        local_len: usize,
+        remote_len: usize,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let args = vec![
+            ("listen", handle(listen)),
+            ("accept", handle(accept)),
+            (
+                "buflen",
+                Value::Int(buf.slices().iter().map(|b| b.len()).sum::<usize>() as i64),
+            ),
+            ("receive_len", Value::Int(receive_len as i64)),
+            ("local_len", Value::Int(local_len as i64)),
+            ("remote_len", Value::Int(remote_len as i64)),
+        ];
+        self.overlapped("AcceptEx", "AcceptEx:complete", listen, args, ov, |ov| {
+            next.accept_ex(listen, accept, buf, receive_len, local_len, remote_len, ov)
+        })
+    }
+
+    fn connect_ex(
+        &self,
+        next: &dyn WspExt,
+        s: SOCKET,
+        name: &SockAddr,
+        data: Option<Box<dyn SendBufs>>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let args = vec![
+            ("s", handle(s)),
+            ("name", addr(name)),
+            (
+                "data",
+                len_or_null(
+                    data.as_ref()
+                        .map(|d| d.slices().iter().map(|b| b.len()).sum::<usize>()),
+                ),
+            ),
+        ];
+        self.overlapped("ConnectEx", "ConnectEx:complete", s, args, ov, |ov| {
+            next.connect_ex(s, name, data, ov)
+        })
+    }
+
+    fn disconnect_ex(
+        &self,
+        next: &dyn WspExt,
+        s: SOCKET,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let args = vec![
+            ("s", handle(s)),
+            (
+                // TF_REUSE_SOCKET (0x02) is the one flag DisconnectEx takes.
+                "flags",
+                Value::str(match flags {
+                    0 => "0".to_string(),
+                    2 => "TF_REUSE_SOCKET".to_string(),
+                    f => format!("{f:#x}"),
+                }),
+            ),
+        ];
+        self.overlapped("DisconnectEx", "DisconnectEx:complete", s, args, ov, |ov| {
+            next.disconnect_ex(s, flags, ov)
+        })
+    }
+
+    fn transmit_packets(
+        &self,
+        next: &dyn WspExt,
+        s: SOCKET,
+        packets: Box<dyn SendBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let args = vec![
+            ("s", handle(s)),
+            (
+                "elements",
+                Value::sizes(packets.slices().iter().map(|b| b.len())),
+            ),
+            ("flags", Value::str(format!("{flags:#x}"))),
+        ];
+        self.overlapped(
+            "TransmitPackets",
+            "TransmitPackets:complete",
+            s,
+            args,
+            ov,
+            |ov| next.transmit_packets(s, packets, flags, ov),
+        )
+    }
+
+    fn recv_msg(
+        &self,
+        next: &dyn WspExt,
+        s: SOCKET,
+        mut bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let args = vec![
+            ("s", handle(s)),
+            ("bufs", Value::sizes(bufs.slices().iter().map(|b| b.len()))),
+            ("flags", Value::str(decode::msg_flags(flags))),
+        ];
+        self.overlapped("WSARecvMsg", "WSARecvMsg:complete", s, args, ov, |ov| {
+            next.recv_msg(s, bufs, flags, ov)
+        })
+    }
+
+    fn send_msg(
+        &self,
+        next: &dyn WspExt,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        to: Option<&SockAddr>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let mut args = vec![
+            ("s", handle(s)),
+            ("bufs", Value::sizes(bufs.slices().iter().map(|b| b.len()))),
+            ("flags", Value::str(decode::msg_flags(flags))),
+            ("to", opt_addr(to)),
+        ];
+        self.data(&mut args, &bufs.slices());
+        self.overlapped("WSASendMsg", "WSASendMsg:complete", s, args, ov, |ov| {
+            next.send_msg(s, bufs, flags, to, ov)
+        })
+    }
+
+    fn associate_port(
+        &self,
+        next: &dyn WspExt,
+        s: SOCKET,
+        port: &CompletionPort,
+        key: usize,
+    ) -> WspResult<()> {
+        self.call(
+            "CreateIoCompletionPort",
+            vec![("s", handle(s)), ("key", Value::str(format!("{key:#x}")))],
+            || next.associate_port(s, port, key),
+            |_| unit(),
+        )
+    }
+
+    fn cancel_overlapped(
+        &self,
+        next: &dyn WspExt,
+        s: SOCKET,
+        key: Option<usize>,
+    ) -> WspResult<usize> {
+        self.call(
+            if key.is_some() {
+                "CancelIoEx"
+            } else {
+                "CancelIo"
+            },
+            vec![
+                ("s", handle(s)),
+                (
+                    "ov",
+                    key.map_or(Value::Null, |k| Value::str(format!("{k:#x}"))),
+                ),
+            ],
+            || next.cancel_overlapped(s, key),
+            |&n| count(n),
+        )
     }
 }

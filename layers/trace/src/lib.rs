@@ -54,6 +54,7 @@ pub mod summary;
 #[cfg(feature = "tracing")]
 mod tracing_sink;
 
+pub use layer::NAME;
 pub use record::{Record, Value};
 pub use sink::{Config, Format, Sink, Tracer};
 pub use summary::Summary;
