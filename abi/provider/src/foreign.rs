@@ -105,6 +105,26 @@ impl ForeignProvider {
         }
     }
 
+    /// A layer exported by this crate's machinery, driven through C: `export` is set on a
+    /// fresh slot, whose `WSPStartup` and `WSPPROC_TABLE` then serve the layered provider
+    /// exactly as a layer library's exported ones do; the catalog is the layer's chain
+    /// entries and the first one is used. Panics if every in-tree slot is taken.
+    pub fn in_tree_layered(export: crate::layer::Export) -> ForeignProvider {
+        let slot = instance::reserve().expect("all in-tree provider slots are in use");
+        let catalog = export.catalog();
+        crate::layer::set_slot(slot, Some(export));
+        let startup = crate::ffi::exports::startup_for_slot(slot).expect("slot in range");
+        ForeignProvider {
+            startup_fn: startup,
+            info: catalog.first().copied().unwrap_or_default(),
+            catalog,
+            table: Mutex::new(None),
+            slot: Some(slot),
+            requests: Requests::default(),
+            _library: None,
+        }
+    }
+
     /// [`ForeignProvider::in_tree`] as a non-IFS provider, which is what the DLL is on
     /// Windows: every socket handle it hands out is one of the caller's
     /// (`WPUCreateSocketHandle`, here this crate's own table), mapped to the engine's.
@@ -146,6 +166,11 @@ pub fn enum_catalog(f: LPWSPENUMCATALOG) -> WspResult<Vec<WSAPROTOCOL_INFOW>> {
 fn event_handle(e: Option<&Event>) -> usize {
     e.map_or(0, Event::raw)
 }
+
+/// The extension functions are not reached through a foreign table yet (its
+/// `SIO_GET_EXTENSION_FUNCTION_POINTER` pointers are C functions with no wrapper here):
+/// every one is `WSAEOPNOTSUPP`.
+impl wsp::WspExt for ForeignProvider {}
 
 impl Wsp for ForeignProvider {
     fn startup(&self, version_requested: u16) -> WspResult<WSPDATA> {

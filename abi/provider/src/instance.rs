@@ -25,9 +25,11 @@ use crate::ffi::upcall::CUpcalls;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use wsp::overlapped::{OpHandle, OpResult};
 use wsp::sync::{current_thread, Event, Hwnd, ThreadHandle};
 use wsp::types::{SOCKET, WSAPROTOCOL_INFOW, WSPDATA};
-use wsp::{Engine, WsaError, Wsp};
+use wsp::upcall::Upcalls;
+use wsp::{Engine, WsaError, WspExt};
 
 /// The network the provider's engine runs on: the portable backend on Linux/macOS.
 #[cfg(unix)]
@@ -57,8 +59,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// One live provider instance.
 pub struct Instance {
-    /// The engine every entry point calls.
-    pub engine: Engine<Backend>,
+    /// What every entry point calls: the engine, or a layered provider
+    /// ([`crate::layer::Export`]) over it or over a foreign table.
+    pub provider: Arc<dyn WspExt>,
+    /// The in-tree engine at the bottom, when there is one (none when a layer stands on a
+    /// provider loaded by path).
+    pub engine: Option<Engine<Backend>>,
+    /// The catalog this instance serves (the engine's, or the layer's chain entries).
+    pub catalog: Vec<WSAPROTOCOL_INFOW>,
     /// The caller's upcalls.
     pub up: CUpcalls,
     /// What the engine reports through (the caller's table, with handle mapping).
@@ -70,12 +78,32 @@ pub struct Instance {
 }
 
 impl Instance {
-    fn new(up: CUpcalls, non_ifs: bool) -> Result<Instance, WsaError> {
-        let engine = Engine::new(backend()?);
-        let upcalls = Arc::new(TableUpcalls::new(up.0, non_ifs));
-        engine.set_upcalls(upcalls.clone());
+    fn new(
+        up: CUpcalls,
+        non_ifs: bool,
+        layer: Option<Arc<crate::layer::Export>>,
+    ) -> Result<Instance, WsaError> {
+        // A layer makes its own socket handles with the caller's WPUCreateSocketHandle, so
+        // the instance publishes nothing more.
+        let upcalls = Arc::new(TableUpcalls::new(up.0, non_ifs && layer.is_none()));
+        let mut engine = None;
+        let mut make_engine = || -> Result<Arc<dyn WspExt>, WsaError> {
+            let e = Engine::new(backend()?);
+            e.set_upcalls(upcalls.clone());
+            engine = Some(e.clone());
+            Ok(Arc::new(e))
+        };
+        let (provider, catalog) = match &layer {
+            None => (make_engine()?, wsp::catalog::entries()),
+            Some(x) => {
+                let up: Arc<dyn Upcalls> = upcalls.clone();
+                (x.build(up, &mut make_engine)?, x.catalog())
+            }
+        };
         Ok(Instance {
+            provider,
             engine,
+            catalog,
             up,
             upcalls,
             started: Mutex::new(Vec::new()),
@@ -138,8 +166,17 @@ impl Instance {
                 .map_or(0, |i| i.dwCatalogEntryId),
         };
         self.upcalls.publish(e, entry).inspect_err(|_| {
-            let _ = self.engine.close_socket(e);
+            let _ = self.provider.close_socket(e);
         })
+    }
+
+    /// Wait for an overlapped operation of this instance's provider to complete: on the
+    /// engine's clock when the engine is at the bottom, else in real time.
+    pub fn wait_op(&self, op: &OpHandle) -> Option<OpResult> {
+        match &self.engine {
+            Some(e) => e.wait_op(op, None),
+            None => op.wait(&wsp::sync::RealTime, None),
+        }
     }
 
     /// The engine thread for the caller's `WSATHREADID` (`lpThreadId` of an overlapped
@@ -202,7 +239,11 @@ pub fn startup(
     upcalls: WSPUPCALLTABLE,
 ) -> Result<WSPDATA, WsaError> {
     let cell = SLOT_CELLS.get(slot).ok_or(WsaError::WSAEINVALIDPROVIDER)?;
-    let catalog = wsp::catalog::entries();
+    let layer = crate::layer::for_slot(slot);
+    let catalog = match &layer {
+        Some(x) => x.catalog(),
+        None => wsp::catalog::entries(),
+    };
     let index =
         wsp::catalog::select_info(&catalog, info).map_err(|_| WsaError::WSAEINVALIDPROVIDER)?;
     let mut c = lock(cell);
@@ -211,9 +252,10 @@ pub fn startup(
         None => Arc::new(Instance::new(
             CUpcalls(upcalls),
             cfg!(windows) || NON_IFS[slot].load(Ordering::Relaxed),
+            layer,
         )?),
     };
-    let data = inst.engine.startup(version)?;
+    let data = inst.provider.startup(version)?;
     lock(&inst.started).push(catalog[index]);
     c.instance = Some(inst);
     c.users += 1;
@@ -225,7 +267,7 @@ pub fn cleanup(slot: usize) -> Result<(), WsaError> {
     let cell = SLOT_CELLS.get(slot).ok_or(WsaError::WSANOTINITIALISED)?;
     let mut c = lock(cell);
     let inst = c.instance.clone().ok_or(WsaError::WSANOTINITIALISED)?;
-    inst.engine.cleanup()?;
+    inst.provider.cleanup()?;
     c.users = c.users.saturating_sub(1);
     if c.users == 0 {
         inst.upcalls.unpublish_all();
@@ -251,6 +293,7 @@ pub fn reserve() -> Option<usize> {
 pub fn release(slot: usize) {
     if let Some(cell) = SLOT_CELLS.get(slot) {
         NON_IFS[slot].store(false, Ordering::Relaxed);
+        crate::layer::set_slot(slot, None);
         let mut c = lock(cell);
         c.reserved = false;
         c.users = 0;

@@ -33,6 +33,8 @@ pub mod decode;
 pub mod ffi;
 pub mod foreign;
 pub mod instance;
+pub mod layer;
 
 pub use ffi::exports::{WSPEnumCatalog, WSPStartup};
 pub use foreign::ForeignProvider;
+pub use layer::{Export, NextProvider};

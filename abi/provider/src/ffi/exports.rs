@@ -24,7 +24,7 @@ use std::sync::Arc;
 use wsp::overlapped::{Issued, Overlapped};
 use wsp::types::{INVALID_SOCKET, SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET_ERROR};
 use wsp::wsp::{AcceptCondition, ConditionDecision, OutBuf};
-use wsp::{FdSet, SockAddr, WsaError, Wsp};
+use wsp::{FdSet, SockAddr, WsaError};
 
 type R<T> = Result<T, WsaError>;
 
@@ -374,7 +374,7 @@ pub unsafe extern "system" fn WSPEnumCatalog(
     guard(lpErrno, SOCKET_ERROR, || {
         // SAFETY: caller DWORD.
         let cap = unsafe { mem::read(lpdwBufferLength) }? as usize;
-        let entries = wsp::catalog::entries();
+        let entries = crate::layer::catalog_for_slot(0);
         let out = if lpProtocolBuffer.is_null() {
             &mut [][..]
         } else {
@@ -514,7 +514,7 @@ unsafe extern "system" fn accept<const S: usize>(
         };
         let mut f = cond.map(|f| move |c: &mut AcceptCondition<'_>| call_condition(f, data, c));
         let condition = f.as_mut().map(|f| f as &mut wsp::wsp::ConditionFn<'_>);
-        let new = i.engine.accept(s, a.as_mut(), condition)?;
+        let new = i.provider.accept(s, a.as_mut(), condition)?;
         let new = i.publish(new, None)?;
         if let Some(a) = &a {
             // SAFETY: validated by addr_cap.
@@ -543,7 +543,7 @@ unsafe extern "system" fn address_to_string<const S: usize>(
         let info = unsafe { info_in(info) }?;
         // SAFETY: caller DWORD.
         let cap = unsafe { mem::read(outlen) }? as usize;
-        let text = i.engine.address_to_string(&a, info.as_ref())?;
+        let text = i.provider.address_to_string(&a, info.as_ref())?;
         // SAFETY: the caller declared `cap` characters at `out`.
         let buf = unsafe { mem::out_wide(out, cap) }?;
         match decode::put_wide(&text, buf) {
@@ -572,7 +572,7 @@ unsafe extern "system" fn async_select<const S: usize>(
         let i = inst::<S>()?;
         let s = i.sock(s)?;
         let w = i.window(hwnd)?;
-        i.engine.async_select(s, w.as_ref(), msg, events)?;
+        i.provider.async_select(s, w.as_ref(), msg, events)?;
         Ok(0)
     })
 }
@@ -588,14 +588,14 @@ unsafe extern "system" fn bind<const S: usize>(
         let s = i.sock(s)?;
         // SAFETY: the caller declared `namelen` bytes at `name`.
         let a = unsafe { addr_in(name, namelen) }?;
-        i.engine.bind(s, &a)?;
+        i.provider.bind(s, &a)?;
         Ok(0)
     })
 }
 
 unsafe extern "system" fn cancel_blocking_call<const S: usize>(errno: *mut INT) -> INT {
     guard(errno, SOCKET_ERROR, || {
-        inst::<S>()?.engine.cancel_blocking_call()?;
+        inst::<S>()?.provider.cancel_blocking_call()?;
         Ok(0)
     })
 }
@@ -612,7 +612,7 @@ unsafe extern "system" fn close_socket<const S: usize>(s: SOCKET, errno: *mut IN
         let i = inst::<S>()?;
         let h = s;
         let s = i.sock(h)?;
-        i.engine.close_socket(s)?;
+        i.provider.close_socket(s)?;
         i.upcalls.unpublish(h);
         Ok(0)
     })
@@ -680,7 +680,7 @@ unsafe extern "system" fn connect<const S: usize>(
                 callee,
                 sqos,
                 gqos,
-                |a, cd, o, sq, gq| i.engine.connect(s, a, cd, o, sq, gq),
+                |a, cd, o, sq, gq| i.provider.connect(s, a, cd, o, sq, gq),
             )
         }?;
         Ok(0)
@@ -699,7 +699,7 @@ unsafe extern "system" fn duplicate_socket<const S: usize>(
         if info.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        let p = i.engine.duplicate_socket(s, pid)?;
+        let p = i.provider.duplicate_socket(s, pid)?;
         // SAFETY: non-null caller structure.
         unsafe { mem::write(info, p) }?;
         Ok(0)
@@ -720,7 +720,7 @@ unsafe extern "system" fn enum_network_events<const S: usize>(
         }
         let ev = i.event(h)?;
         // The engine resets the event through the instance's upcalls (WPUResetEvent).
-        let ne = i.engine.enum_network_events(s, ev.as_ref())?;
+        let ne = i.provider.enum_network_events(s, ev.as_ref())?;
         // SAFETY: non-null caller structure.
         unsafe { mem::write(out, ne) }?;
         Ok(0)
@@ -737,7 +737,7 @@ unsafe extern "system" fn event_select<const S: usize>(
         let i = inst::<S>()?;
         let s = i.sock(s)?;
         let ev = i.event(h)?;
-        i.engine.event_select(s, ev.as_ref(), events)?;
+        i.provider.event_select(s, ev.as_ref(), events)?;
         Ok(0)
     })
 }
@@ -757,7 +757,7 @@ unsafe extern "system" fn get_overlapped_result<const S: usize>(
             return Err(WsaError::WSAEFAULT);
         }
         let r = i
-            .engine
+            .provider
             .get_overlapped_result_ex(s, ov as usize, wait != FALSE)?;
         // SAFETY: non-null caller DWORDs.
         unsafe {
@@ -784,7 +784,7 @@ unsafe extern "system" fn get_peer_name<const S: usize>(
         let s = i.sock(s)?;
         // SAFETY: the caller's pointers.
         let mut a = unsafe { addr_cap(name, namelen) }?;
-        i.engine.get_peer_name(s, &mut a)?;
+        i.provider.get_peer_name(s, &mut a)?;
         // SAFETY: validated by addr_cap.
         unsafe { addr_out(&a, name, namelen) }?;
         Ok(0)
@@ -802,7 +802,7 @@ unsafe extern "system" fn get_sock_name<const S: usize>(
         let s = i.sock(s)?;
         // SAFETY: the caller's pointers.
         let mut a = unsafe { addr_cap(name, namelen) }?;
-        i.engine.get_sock_name(s, &mut a)?;
+        i.provider.get_sock_name(s, &mut a)?;
         // SAFETY: validated by addr_cap.
         unsafe { addr_out(&a, name, namelen) }?;
         Ok(0)
@@ -827,7 +827,7 @@ unsafe extern "system" fn get_sock_opt<const S: usize>(
         }
         // SAFETY: the caller declared `cap` bytes at `optval`.
         let buf = unsafe { mem::out_bytes(optval, cap) }?;
-        let n = i.engine.get_sock_opt(s, level, optname, buf)?;
+        let n = i.provider.get_sock_opt(s, level, optname, buf)?;
         // SAFETY: caller INT.
         unsafe { mem::write(optlen, n as INT) }?;
         Ok(0)
@@ -851,7 +851,7 @@ unsafe extern "system" fn get_qos_by_name<const S: usize>(
         let end = n.iter().position(|&b| b == 0).unwrap_or(n.len());
         let text = String::from_utf8_lossy(&n[..end]).into_owned();
         let mut q = wsp::types::Qos::default();
-        i.engine.get_qos_by_name(s, &text, &mut q)?;
+        i.provider.get_qos_by_name(s, &text, &mut q)?;
         // SAFETY: non-null caller QOS: write only the two flow specs.
         unsafe {
             mem::write(core::ptr::addr_of_mut!((*qos).SendingFlowspec), q.sending)?;
@@ -887,7 +887,8 @@ unsafe extern "system" fn ioctl<const S: usize>(
                 let input = mem::in_bytes(inbuf, cbin as usize)?;
                 let out = CRecvBufs::single(outbuf, cbout as usize)?;
                 overlapped(&i, ov, cr, tid, ret, core::ptr::null_mut(), |o| {
-                    i.engine.ioctl_overlapped(s, code, input, Box::new(out), o)
+                    i.provider
+                        .ioctl_overlapped(s, code, input, Box::new(out), o)
                 })
             };
             if r.is_ok() && code == SIO_GET_EXTENSION_FUNCTION_POINTER {
@@ -907,7 +908,7 @@ unsafe extern "system" fn ioctl<const S: usize>(
                 mem::out_bytes(outbuf, cbout as usize)?,
             )
         };
-        let n = i.engine.ioctl(s, code, input, &mut *output)?;
+        let n = i.provider.ioctl(s, code, input, &mut *output)?;
         if code == SIO_GET_EXTENSION_FUNCTION_POINTER {
             super::ext::swap_in::<S>(output)?;
         }
@@ -941,7 +942,7 @@ unsafe extern "system" fn join_leaf<const S: usize>(
                 callee,
                 sqos,
                 gqos,
-                |a, cd, o, sq, gq| i.engine.join_leaf(s, a, cd, o, sq, gq, flags),
+                |a, cd, o, sq, gq| i.provider.join_leaf(s, a, cd, o, sq, gq, flags),
             )
         }?;
         // The same socket (a leaf joined in place) keeps its handle; a new one gets one.
@@ -957,7 +958,7 @@ unsafe extern "system" fn listen<const S: usize>(s: SOCKET, backlog: INT, errno:
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
         let s = i.sock(s)?;
-        i.engine.listen(s, backlog)?;
+        i.provider.listen(s, backlog)?;
         Ok(0)
     })
 }
@@ -983,7 +984,7 @@ unsafe extern "system" fn recv<const S: usize>(
                 let f = mem::read(flags)?;
                 let b = CRecvBufs::new(bufs, count)?;
                 overlapped(&i, ov, cr, tid, got, flags, |o| {
-                    i.engine.recv_overlapped(s, Box::new(b), f, o)
+                    i.provider.recv_overlapped(s, Box::new(b), f, o)
                 })
             };
         }
@@ -992,7 +993,7 @@ unsafe extern "system" fn recv<const S: usize>(
         }
         // SAFETY: caller DWORD and WSABUF array.
         let (mut f, mut v) = unsafe { (mem::read(flags)?, bufs_out(bufs, count)?) };
-        let n = i.engine.recv(s, &mut v, &mut f)?;
+        let n = i.provider.recv(s, &mut v, &mut f)?;
         // SAFETY: caller DWORDs.
         unsafe {
             mem::write(got, n as DWORD)?;
@@ -1012,7 +1013,7 @@ unsafe extern "system" fn recv_disconnect<const S: usize>(
         let s = i.sock(s)?;
         // SAFETY: the caller's WSABUF.
         let buf = unsafe { wsabuf_out(data) }?;
-        let n = i.engine.recv_disconnect(s, buf)?;
+        let n = i.provider.recv_disconnect(s, buf)?;
         // SAFETY: the caller's WSABUF.
         unsafe { wsabuf_set_len(data, n) }?;
         Ok(0)
@@ -1042,7 +1043,7 @@ unsafe extern "system" fn recv_from<const S: usize>(
                 let f = mem::read(flags)?;
                 let b = CRecvBufs::new(bufs, count)?.with_from(from, fromlen)?;
                 overlapped(&i, ov, cr, tid, got, flags, |o| {
-                    i.engine.recv_from_overlapped(s, Box::new(b), f, o)
+                    i.provider.recv_from_overlapped(s, Box::new(b), f, o)
                 })
             };
         }
@@ -1061,7 +1062,7 @@ unsafe extern "system" fn recv_from<const S: usize>(
                 },
             )
         };
-        let n = i.engine.recv_from(s, &mut v, &mut f, a.as_mut())?;
+        let n = i.provider.recv_from(s, &mut v, &mut f, a.as_mut())?;
         // SAFETY: caller DWORDs and the address buffer validated above.
         unsafe {
             mem::write(got, n as DWORD)?;
@@ -1105,7 +1106,7 @@ unsafe extern "system" fn select<const S: usize>(
             }
         }
         let n = i
-            .engine
+            .provider
             .select(rs.as_mut(), ws.as_mut(), es.as_mut(), t.as_ref())?;
         for set in [&mut rs, &mut ws, &mut es].into_iter().flatten() {
             for e in set.fd_array.iter_mut() {
@@ -1143,7 +1144,7 @@ unsafe extern "system" fn send<const S: usize>(
             return unsafe {
                 let b = CSendBufs::new(bufs, count)?;
                 overlapped(&i, ov, cr, tid, sent, core::ptr::null_mut(), |o| {
-                    i.engine.send_overlapped(s, Box::new(b), flags, o)
+                    i.provider.send_overlapped(s, Box::new(b), flags, o)
                 })
             };
         }
@@ -1152,7 +1153,7 @@ unsafe extern "system" fn send<const S: usize>(
         }
         // SAFETY: the caller's WSABUF array.
         let v = unsafe { bufs_in(bufs, count) }?;
-        let n = i.engine.send(s, &v, flags)?;
+        let n = i.provider.send(s, &v, flags)?;
         // SAFETY: non-null caller DWORD.
         unsafe { mem::write(sent, n as DWORD) }?;
         Ok(0)
@@ -1169,7 +1170,7 @@ unsafe extern "system" fn send_disconnect<const S: usize>(
         let s = i.sock(s)?;
         // SAFETY: the caller's WSABUF.
         let d = unsafe { wsabuf_in(data) }?;
-        i.engine.send_disconnect(s, d)?;
+        i.provider.send_disconnect(s, d)?;
         Ok(0)
     })
 }
@@ -1201,7 +1202,7 @@ unsafe extern "system" fn send_to<const S: usize>(
                     Some(addr_in(to, tolen)?)
                 };
                 overlapped(&i, ov, cr, tid, sent, core::ptr::null_mut(), |o| {
-                    i.engine
+                    i.provider
                         .send_to_overlapped(s, Box::new(b), flags, a.as_ref(), o)
                 })
             };
@@ -1220,7 +1221,7 @@ unsafe extern "system" fn send_to<const S: usize>(
                 },
             )
         };
-        let n = i.engine.send_to(s, &v, flags, a.as_ref())?;
+        let n = i.provider.send_to(s, &v, flags, a.as_ref())?;
         // SAFETY: non-null caller DWORD.
         unsafe { mem::write(sent, n as DWORD) }?;
         Ok(0)
@@ -1253,10 +1254,10 @@ unsafe extern "system" fn set_sock_opt<const S: usize>(
             let e = i.sock(SOCKET::from_ne_bytes(b))?;
             let mut t = v.to_vec();
             t[..W].copy_from_slice(&e.to_ne_bytes());
-            i.engine.set_sock_opt(s, level, optname, &t)?;
+            i.provider.set_sock_opt(s, level, optname, &t)?;
             return Ok(0);
         }
-        i.engine.set_sock_opt(s, level, optname, v)?;
+        i.provider.set_sock_opt(s, level, optname, v)?;
         Ok(0)
     })
 }
@@ -1265,7 +1266,7 @@ unsafe extern "system" fn shutdown<const S: usize>(s: SOCKET, how: INT, errno: *
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
         let s = i.sock(s)?;
-        i.engine.shutdown(s, how)?;
+        i.provider.shutdown(s, how)?;
         Ok(0)
     })
 }
@@ -1283,7 +1284,9 @@ unsafe extern "system" fn socket<const S: usize>(
         let i = inst::<S>()?;
         // SAFETY: null or a caller structure.
         let info = unsafe { info_in(info) }?;
-        let e = i.engine.socket(af, ty, protocol, info.as_ref(), g, flags)?;
+        let e = i
+            .provider
+            .socket(af, ty, protocol, info.as_ref(), g, flags)?;
         i.publish(e, info.as_ref())
     })
 }
@@ -1307,7 +1310,8 @@ unsafe extern "system" fn string_to_address<const S: usize>(
             )
         };
         let t = decode::wide(&units)?;
-        i.engine.string_to_address(&t, af, info.as_ref(), &mut a)?;
+        i.provider
+            .string_to_address(&t, af, info.as_ref(), &mut a)?;
         // SAFETY: validated by addr_cap.
         unsafe { addr_out(&a, addr, addrlen) }?;
         Ok(0)

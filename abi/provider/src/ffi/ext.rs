@@ -173,10 +173,7 @@ fn blocking(i: &Instance, issue: impl FnOnce(Overlapped) -> R<Issued>) -> R<OpRe
     let issued = issue(Overlapped::new(&marker as *const u8 as usize))?;
     let r = match issued.immediate {
         Some(r) => r,
-        None => i
-            .engine
-            .wait_op(&issued.op, None)
-            .ok_or(WsaError::WSASYSCALLFAILURE)?,
+        None => i.wait_op(&issued.op).ok_or(WsaError::WSASYSCALLFAILURE)?,
     };
     match r.error {
         None => Ok(r),
@@ -210,7 +207,7 @@ unsafe extern "system" fn accept_ex<const S: usize>(
         unsafe {
             let b = CRecvBufs::single(out, total)?;
             bool_call(&i, ov, got, |o| {
-                i.engine.accept_ex(
+                i.provider.accept_ex(
                     listen,
                     accept,
                     Box::new(b),
@@ -304,7 +301,7 @@ unsafe extern "system" fn connect_ex<const S: usize>(
                 Some(Box::new(CSendBufs::single(send, send_len as usize)?)
                     as Box<dyn wsp::overlapped::SendBufs>)
             };
-            bool_call(&i, ov, sent, |o| i.engine.connect_ex(s, &a, data, o))
+            bool_call(&i, ov, sent, |o| i.provider.connect_ex(s, &a, data, o))
         }
     })
 }
@@ -323,12 +320,12 @@ unsafe extern "system" fn disconnect_ex<const S: usize>(
             return Err(WsaError::WSAEINVAL);
         }
         if ov.is_null() {
-            return blocking(&i, |o| i.engine.disconnect_ex(s, flags, o)).map(|_| TRUE);
+            return blocking(&i, |o| i.provider.disconnect_ex(s, flags, o)).map(|_| TRUE);
         }
         // SAFETY: the caller's WSAOVERLAPPED, valid until completion.
         unsafe {
             bool_call(&i, ov, core::ptr::null_mut(), |o| {
-                i.engine.disconnect_ex(s, flags, o)
+                i.provider.disconnect_ex(s, flags, o)
             })
         }
     })
@@ -374,14 +371,14 @@ unsafe extern "system" fn transmit_packets<const S: usize>(
         let bufs = unsafe { CSendBufs::from_pairs(pairs) }?;
         if ov.is_null() {
             return blocking(&i, |o| {
-                i.engine.transmit_packets(s, Box::new(bufs), flags, o)
+                i.provider.transmit_packets(s, Box::new(bufs), flags, o)
             })
             .map(|_| TRUE);
         }
         // SAFETY: the caller's WSAOVERLAPPED, valid until completion.
         unsafe {
             bool_call(&i, ov, core::ptr::null_mut(), |o| {
-                i.engine.transmit_packets(s, Box::new(bufs), flags, o)
+                i.provider.transmit_packets(s, Box::new(bufs), flags, o)
             })
         }
     })
@@ -452,7 +449,7 @@ unsafe extern "system" fn wsa_recv_msg<const S: usize>(
             let b = CRecvBufs::new(m.lpBuffers, m.dwBufferCount)?.with_from(m.name, namelen)?;
             let flags = core::ptr::addr_of_mut!((*msg).dwFlags);
             msg_call(&i, ov, cr, got, flags, |o| {
-                i.engine.recv_msg(s, Box::new(b), m.dwFlags, o)
+                i.provider.recv_msg(s, Box::new(b), m.dwFlags, o)
             })
         }
     })
@@ -480,7 +477,7 @@ unsafe extern "system" fn wsa_send_msg<const S: usize>(
             };
             let b = CSendBufs::new(m.lpBuffers, m.dwBufferCount)?;
             msg_call(&i, ov, cr, sent, core::ptr::null_mut(), |o| {
-                i.engine.send_msg(s, Box::new(b), flags, to.as_ref(), o)
+                i.provider.send_msg(s, Box::new(b), flags, to.as_ref(), o)
             })
         }
     })

@@ -436,6 +436,10 @@ impl Upcalls for TableUpcalls {
         }
     }
     fn post_message(&self, hwnd: &Hwnd, msg: u32, wparam: usize, lparam: isize) -> bool {
+        if hwnd.is_forwarding() {
+            // A layer's window (wsp::layer): it rewrites the message and delivers it.
+            return hwnd.post(msg, wparam, lparam);
+        }
         // Async-select messages carry the socket: the caller's handle for it.
         let wparam = self.outward(wparam);
         if self.native {

@@ -143,7 +143,7 @@ fn associate_port(
     }
     let inst = wsp_provider::instance::get(0).ok()?;
     let s = inst.sock(handle).ok()?;
-    match inst.engine.associate_port(s, port, key) {
+    match inst.provider.associate_port(s, port, key) {
         Ok(()) => Some(Ok(())),
         Err(WsaError::WSAENOTSOCK) => None,
         Err(_) => Some(Err(ERROR_INVALID_PARAMETER)),
