@@ -267,7 +267,8 @@ impl Layer for Trace {
         let start = self.begin();
         let r = next.accept(s, addr_.as_deref_mut(), condition);
         self.finish(start, "WSPAccept", args, &r, |&h| {
-            (handle(h), vec![("addr", opt_addr(addr_.as_deref()))])
+            let out = addr_.as_deref().map(|a| vec![("addr", addr(a))]);
+            (handle(h), out.unwrap_or_default())
         });
         r
     }
