@@ -7,8 +7,10 @@
 //! ```
 //!
 //! Columns: `portable` and `sim` (the engine directly on each backend), `through-c` (the
-//! in-tree provider driven through its exported `WSPPROC_TABLE`), and with `--provider
-//! PATH` a `provider` column for any library exporting `WSPStartup`.
+//! in-tree provider driven through its exported `WSPPROC_TABLE`), `layered` (the engine
+//! under a pass-through layer, exported through the same C machinery and driven through
+//! C), and with `--provider PATH` a `provider` column for any library exporting
+//! `WSPStartup`.
 //!
 //! ```text
 //! ```
@@ -46,7 +48,28 @@ fn backends() -> Vec<(&'static str, Factory)> {
             "through-c",
             Arc::new(|| Box::new(wsp_provider::ForeignProvider::in_tree()) as Box<dyn Wsp>),
         ),
+        // The engine under a layer that overrides nothing, exported through the same C
+        // machinery and driven through C: engine -> Layered -> WSPPROC_TABLE ->
+        // ForeignProvider -> cases. Must equal the direct column.
+        (
+            "layered",
+            Arc::new(|| {
+                Box::new(wsp_provider::ForeignProvider::in_tree_layered(
+                    wsp_provider::Export::new(|| PassThrough, wsp_provider::NextProvider::Engine),
+                )) as Box<dyn Wsp>
+            }),
+        ),
     ]
+}
+
+/// A layer that overrides nothing: every call passes through the layering framework
+/// (handle mapping, fd_set translation, async-select forwarding) and nothing else.
+struct PassThrough;
+
+impl wsp::Layer for PassThrough {
+    fn name(&self) -> &str {
+        "pass-through"
+    }
 }
 
 /// A column for a provider library loaded by path (`--provider PATH`): its `WSPStartup`

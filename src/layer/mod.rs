@@ -532,6 +532,80 @@ pub trait Layer: Send + Sync + 'static {
     }
 }
 
+/// The upcalls [`Layered::new`] uses: [`LocalUpcalls`] for everything but socket
+/// handles, which are taken from one process-wide space (multiples of four from
+/// `0x0040_0000`, never reused), each carrying its context as `WPUCreateSocketHandle`'s do.
+#[derive(Debug, Default)]
+pub struct LayerUpcalls {
+    local: LocalUpcalls,
+    contexts: std::sync::Mutex<std::collections::HashMap<SOCKET, usize>>,
+}
+
+static NEXT_LAYER_HANDLE: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0x0040_0000);
+
+impl LayerUpcalls {
+    fn contexts(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<SOCKET, usize>> {
+        self.contexts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Upcalls for LayerUpcalls {
+    fn create_event(&self) -> WspResult<Event> {
+        self.local.create_event()
+    }
+    fn set_event(&self, event: &Event) -> WspResult<()> {
+        self.local.set_event(event)
+    }
+    fn reset_event(&self, event: &Event) -> WspResult<()> {
+        self.local.reset_event(event)
+    }
+    fn close_event(&self, event: &Event) -> WspResult<()> {
+        self.local.close_event(event)
+    }
+    fn post_message(&self, hwnd: &Hwnd, msg: u32, wparam: usize, lparam: isize) -> bool {
+        self.local.post_message(hwnd, msg, wparam, lparam)
+    }
+    fn queue_apc(
+        &self,
+        thread: &crate::sync::ThreadHandle,
+        routine: crate::sync::Apc,
+    ) -> WspResult<()> {
+        self.local.queue_apc(thread, routine)
+    }
+    fn complete_overlapped(
+        &self,
+        socket: SOCKET,
+        overlapped: usize,
+        error: Option<crate::WsaError>,
+        bytes: u32,
+        flags: u32,
+    ) -> WspResult<()> {
+        self.local
+            .complete_overlapped(socket, overlapped, error, bytes, flags)
+    }
+    fn create_socket_handle(&self, _catalog_entry_id: u32, context: usize) -> WspResult<SOCKET> {
+        let s = NEXT_LAYER_HANDLE.fetch_add(4, std::sync::atomic::Ordering::Relaxed);
+        if s == crate::types::INVALID_SOCKET || s < 0x0040_0000 {
+            return Err(crate::WsaError::WSAENOBUFS);
+        }
+        self.contexts().insert(s, context);
+        Ok(s)
+    }
+    fn query_socket_handle_context(&self, s: SOCKET) -> WspResult<usize> {
+        self.contexts()
+            .get(&s)
+            .copied()
+            .ok_or(crate::WsaError::WSAENOTSOCK)
+    }
+    fn close_socket_handle(&self, s: SOCKET) -> WspResult<()> {
+        self.contexts()
+            .remove(&s)
+            .map(|_| ())
+            .ok_or(crate::WsaError::WSAENOTSOCK)
+    }
+}
+
 /// A [`Layer`] over a next provider: itself a provider ([`Wsp`] + [`WspExt`]), so layers
 /// stack (`Layered::new(trace, Arc::new(Layered::new(faults, engine)))`).
 pub struct Layered<L: Layer> {
@@ -549,10 +623,13 @@ impl<L: Layer> std::fmt::Debug for Layered<L> {
 }
 
 impl<L: Layer> Layered<L> {
-    /// `layer` over `next`, making its socket handles with this crate's own
-    /// [`LocalUpcalls`] (the Rust API).
+    /// `layer` over `next`, for the Rust API: notifications act on this crate's own
+    /// objects ([`LocalUpcalls`]) and socket handles come from [`LayerUpcalls`]'
+    /// process-wide handle space, so that no layer handle equals a handle of the provider
+    /// below (or of another layer): a lower handle given to the layer by mistake is
+    /// `WSAENOTSOCK`, never some other socket.
     pub fn new(layer: L, next: Arc<dyn WspExt>) -> Layered<L> {
-        Layered::with_upcalls(layer, next, Arc::new(LocalUpcalls::new()), &[])
+        Layered::with_upcalls(layer, next, Arc::new(LayerUpcalls::default()), &[])
     }
 
     /// `layer` over `next`, making socket handles with `upcalls`
