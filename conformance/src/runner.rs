@@ -9,7 +9,8 @@
 //! Columns: `portable` and `sim` (the engine directly on each backend), `through-c` (the
 //! in-tree provider driven through its exported `WSPPROC_TABLE`), `layered` (the engine
 //! under a pass-through layer, exported through the same C machinery and driven through
-//! C), and with `--provider PATH` a `provider` column for any library exporting
+//! C), `stacked` (two stacked layers, the trace layer over the pass-through layer, exported
+//! as one provider and driven through C), and with `--provider PATH` a `provider` column for any library exporting
 //! `WSPStartup`.
 //!
 //! ```text
@@ -19,12 +20,12 @@
 //! that passed. The run exits with status 1 when a case listed there does not pass;
 //! `--update-baseline` rewrites the lines for the backends and cases that ran.
 
+use crate::{all_cases, Case, Outcome, FUNCTIONS};
 use std::collections::{BTreeSet, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 use wsp::Wsp;
-use crate::{all_cases, Case, Outcome, FUNCTIONS};
 
 /// Makes a fresh provider for one case.
 type Factory = Arc<dyn Fn() -> Box<dyn Wsp> + Send + Sync>;
@@ -56,6 +57,24 @@ fn backends() -> Vec<(&'static str, Factory)> {
             Arc::new(|| {
                 Box::new(wsp_provider::ForeignProvider::in_tree_layered(
                     wsp_provider::Export::new(|| PassThrough, wsp_provider::NextProvider::Engine),
+                )) as Box<dyn Wsp>
+            }),
+        ),
+        // Two stacked layers: the trace layer (records into memory) over the pass-through
+        // layer over the engine, exported as one provider and driven through C: engine ->
+        // Layered(pass-through) -> Layered(trace) -> WSPPROC_TABLE -> ForeignProvider ->
+        // cases. Must equal the direct column too.
+        (
+            "stacked",
+            Arc::new(|| {
+                let lower =
+                    wsp_provider::Export::new(|| PassThrough, wsp_provider::NextProvider::Engine);
+                let trace = wsp_trace::Trace::new(wsp_trace::Config::memory().0);
+                Box::new(wsp_provider::ForeignProvider::in_tree_layered(
+                    wsp_provider::Export::new(
+                        move || trace.clone(),
+                        wsp_provider::NextProvider::Layer(Box::new(lower)),
+                    ),
                 )) as Box<dyn Wsp>
             }),
         ),

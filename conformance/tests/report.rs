@@ -27,6 +27,13 @@ fn portable_backend_keeps_the_baseline() {
     run_backend("portable");
 }
 
+/// Two stacked layers (trace over pass-through over the engine), exported as one provider
+/// and driven through C: the same cases pass as on the direct columns.
+#[test]
+fn stacked_layers_keep_the_baseline() {
+    run_backend("stacked");
+}
+
 #[test]
 fn case_names_are_unique_and_functions_known() {
     let cases = wsp_conformance::all_cases();
