@@ -117,6 +117,27 @@ pub fn in_tree() -> Vec<(WSAPROTOCOL_INFOW, String)> {
         .collect()
 }
 
+/// Where the trace layer runs when `WSP_TRACE` (or `wsp trace`) puts it in a program's
+/// chain: inside the ws2_32 shim, over the provider the shim loads.
+pub const TRACE_LAYER_PATH: &str = if cfg!(windows) {
+    "ws2_32.dll (WSP_TRACE)"
+} else if cfg!(target_os = "macos") {
+    "libws2_32.dylib (WSP_TRACE)"
+} else {
+    "libws2_32.so (WSP_TRACE)"
+};
+
+/// The entries of the trace layer over `below` as the shim builds them for `WSP_TRACE`:
+/// the layered protocol entry, then one chain entry per entry below (catalog id order).
+pub fn trace_layer(below: &[WSAPROTOCOL_INFOW]) -> Vec<(WSAPROTOCOL_INFOW, String)> {
+    use wsp::layer::catalog::{default_layer_id, layered_entries};
+    let mut v = layered_entries(wsp_trace::NAME, default_layer_id(wsp_trace::NAME), below);
+    v.sort_by_key(|e| e.dwCatalogEntryId);
+    v.into_iter()
+        .map(|e| (e, TRACE_LAYER_PATH.to_string()))
+        .collect()
+}
+
 /// The catalog of the provider library at `path` (its `WSPEnumCatalog`).
 pub fn from_library(path: &std::path::Path) -> Result<Vec<(WSAPROTOCOL_INFOW, String)>, String> {
     use wsp_provider::ffi::{calls, loader};

@@ -8,7 +8,10 @@ const USAGE: &str = "\
 usage: wsp <command> [args]
 
   conformance [ARGS]                 the conformance report (wsp conformance --help)
-  catalog [--provider PATH]          the protocol catalog, as netsh winsock show catalog
+  catalog [--provider PATH] [--no-trace]
+                                     the protocol catalog, as netsh winsock show catalog:
+                                     the provider's entries (in-tree, or the library's),
+                                     then the trace layer's entries over them
   trace [--json] [--quiet] [--output FILE] -- PROGRAM [ARGS...]
                                      run a program on the ws2_32 shim with the trace layer
                                      in its chain; print its calls and a summary
@@ -28,20 +31,28 @@ fn code(c: i32) -> ExitCode {
     ExitCode::from(u8::try_from(c).unwrap_or(1))
 }
 
+const CATALOG_USAGE: &str = "usage: wsp catalog [--provider PATH] [--no-trace]";
+
 fn catalog(args: Vec<String>) -> Result<String, String> {
     let mut provider = None;
+    let mut trace = true;
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--provider" => provider = Some(it.next().ok_or("--provider needs a path")?),
-            "-h" | "--help" => return Err("usage: wsp catalog [--provider PATH]".into()),
-            other => return Err(format!("unknown argument {other:?}")),
+            "--no-trace" => trace = false,
+            "-h" | "--help" => return Err(CATALOG_USAGE.into()),
+            other => return Err(format!("unknown argument {other:?}\n{CATALOG_USAGE}")),
         }
     }
-    let entries = match provider {
+    let mut entries = match provider {
         None => wsp_cli::catalog::in_tree(),
         Some(p) => wsp_cli::catalog::from_library(std::path::Path::new(&p))?,
     };
+    if trace {
+        let below: Vec<_> = entries.iter().map(|(e, _)| *e).collect();
+        entries.extend(wsp_cli::catalog::trace_layer(&below));
+    }
     Ok(wsp_cli::catalog::show(&entries))
 }
 
