@@ -28,9 +28,12 @@ mod tests {
     use tracing::span::{Attributes, Id, Record as SpanRecord};
     use tracing::{Event, Metadata, Subscriber};
 
+    /// One event: its level and its fields as text.
+    type Seen = (tracing::Level, Vec<(String, String)>);
+
     /// Keeps each event's level and fields as text.
     #[derive(Default)]
-    struct Collect(Arc<Mutex<Vec<(tracing::Level, Vec<(String, String)>)>>>);
+    struct Collect(Arc<Mutex<Vec<Seen>>>);
 
     struct Fields(Vec<(String, String)>);
     impl Visit for Fields {
