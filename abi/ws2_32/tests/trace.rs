@@ -92,13 +92,17 @@ fn handle_and_port(stdout: &str) -> (u64, u16) {
     (w[1].parse().unwrap(), w[3].parse().unwrap())
 }
 
-fn small() -> Option<PathBuf> {
-    build_c(&crate_dir().join("tests/c/trace_small.c"), "trace_small")
+/// `trace_small.c` built as `name`: one binary per test, since tests run in parallel and
+/// one must not exec a file another is still writing.
+fn small(name: &str) -> Option<PathBuf> {
+    build_c(&crate_dir().join("tests/c/trace_small.c"), name)
 }
 
 #[test]
 fn small_program_text_trace_call_by_call() {
-    let Some(exe) = small() else { return };
+    let Some(exe) = small("trace_small_text") else {
+        return;
+    };
     let o = run(&exe, &[("WSP_TRACE", "stderr")]);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{o:?}");
@@ -151,7 +155,9 @@ fn small_program_text_trace_call_by_call() {
 
 #[test]
 fn small_program_json_trace_to_a_file() {
-    let Some(exe) = small() else { return };
+    let Some(exe) = small("trace_small_json") else {
+        return;
+    };
     let path = out_dir("trace").join("trace_small.jsonl");
     let _ = std::fs::remove_file(&path);
     let o = run(
