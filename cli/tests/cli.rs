@@ -243,3 +243,20 @@ fn trace_of_a_real_winsock_program() {
     assert_eq!(count("WSAEWOULDBLOCK").as_deref(), Some("1"), "{err}");
     assert_eq!(count("WSAENOTSOCK").as_deref(), Some("1"), "{err}");
 }
+
+#[test]
+fn conformance_and_bench_run_the_existing_runners() {
+    let o = wsp(&["conformance", "--backend", "stacked", "--case", "bind"]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}{}", text(&o.stderr));
+    assert!(out.contains("| stacked "), "{out}");
+    assert!(
+        out.contains("failed, 0 skipped") && out.contains(" passed, 0 failed"),
+        "{out}"
+    );
+    let o = wsp(&["conformance", "--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = wsp(&["bench", "--list"]);
+    assert!(o.status.success());
+    assert!(text(&o.stdout).contains("pingpong"));
+}
