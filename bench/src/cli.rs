@@ -6,10 +6,10 @@
 //! wsp-bench --callgrind-scenario NAME --side wsp|raw --iterations N
 //! ```
 
-use std::process::ExitCode;
-use std::time::Instant;
 use crate::harness::{measure, rounds_for, Scale, Side};
 use crate::{hot, report, scenarios};
+use std::process::ExitCode;
+use std::time::Instant;
 
 const USAGE: &str = "\
 usage: wsp-bench [--quick] [--json] [--json-file PATH] [--scenario NAME]... [--rounds N] [--list]

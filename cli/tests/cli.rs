@@ -246,12 +246,12 @@ fn trace_of_a_real_winsock_program() {
 
 #[test]
 fn conformance_and_bench_run_the_existing_runners() {
-    let o = wsp(&["conformance", "--backend", "stacked", "--case", "bind"]);
+    let o = wsp(&["conformance", "--backend", "traced", "--case", "bind"]);
     let out = text(&o.stdout);
     assert!(o.status.success(), "{out}{}", text(&o.stderr));
     let header = out.lines().next().unwrap_or("");
     assert!(
-        header.starts_with("function") && header.contains("stacked"),
+        header.starts_with("function") && header.contains("traced"),
         "{out}"
     );
     assert!(

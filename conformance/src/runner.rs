@@ -9,8 +9,9 @@
 //! Columns: `portable` and `sim` (the engine directly on each backend), `through-c` (the
 //! in-tree provider driven through its exported `WSPPROC_TABLE`), `layered` (the engine
 //! under a pass-through layer, exported through the same C machinery and driven through
-//! C), `stacked` (two stacked layers, the trace layer over the pass-through layer, exported
-//! as one provider and driven through C), and with `--provider PATH` a `provider` column for any library exporting
+//! C), `stacked` (two such layers, one over the other), `traced` (two stacked layers: the
+//! trace layer over the example fault-injection layer with no rules, exported as one
+//! provider and driven through C), and with `--provider PATH` a `provider` column for any library exporting
 //! `WSPStartup`.
 //!
 //! ```text
@@ -56,24 +57,45 @@ fn backends() -> Vec<(&'static str, Factory)> {
             "layered",
             Arc::new(|| {
                 Box::new(wsp_provider::ForeignProvider::in_tree_layered(
-                    wsp_provider::Export::new(|| PassThrough, wsp_provider::NextProvider::Engine),
+                    wsp_provider::Export::new(
+                        || PassThrough("pass-through"),
+                        wsp_provider::NextProvider::Engine,
+                    ),
                 )) as Box<dyn Wsp>
             }),
         ),
-        // Two stacked layers: the trace layer (records into memory) over the pass-through
-        // layer over the engine, exported as one provider and driven through C: engine ->
-        // Layered(pass-through) -> Layered(trace) -> WSPPROC_TABLE -> ForeignProvider ->
-        // cases. Must equal the direct column too.
+        // Two pass-through layers stacked (a chain of three catalog ids), through C.
         (
             "stacked",
             Arc::new(|| {
-                let lower =
-                    wsp_provider::Export::new(|| PassThrough, wsp_provider::NextProvider::Engine);
+                let inner = wsp_provider::Export::new(
+                    || PassThrough("pass-through inner"),
+                    wsp_provider::NextProvider::Engine,
+                );
+                Box::new(wsp_provider::ForeignProvider::in_tree_layered(
+                    wsp_provider::Export::new(
+                        || PassThrough("pass-through outer"),
+                        wsp_provider::NextProvider::Layer(Box::new(inner)),
+                    ),
+                )) as Box<dyn Wsp>
+            }),
+        ),
+        // Two stacked layers of the tree: the trace layer (records into memory) over the
+        // example fault-injection layer with no rules over the engine, exported as one
+        // provider and driven through C: engine -> Layered(faults) -> Layered(trace) ->
+        // WSPPROC_TABLE -> ForeignProvider -> cases. Must equal the direct column too.
+        (
+            "traced",
+            Arc::new(|| {
+                let faults = wsp_provider::Export::new(
+                    || wsp_example_faults::Faults::new(Vec::new()),
+                    wsp_provider::NextProvider::Engine,
+                );
                 let trace = wsp_trace::Trace::new(wsp_trace::Config::memory().0);
                 Box::new(wsp_provider::ForeignProvider::in_tree_layered(
                     wsp_provider::Export::new(
                         move || trace.clone(),
-                        wsp_provider::NextProvider::Layer(Box::new(lower)),
+                        wsp_provider::NextProvider::Layer(Box::new(faults)),
                     ),
                 )) as Box<dyn Wsp>
             }),
@@ -83,11 +105,11 @@ fn backends() -> Vec<(&'static str, Factory)> {
 
 /// A layer that overrides nothing: every call passes through the layering framework
 /// (handle mapping, fd_set translation, async-select forwarding) and nothing else.
-struct PassThrough;
+struct PassThrough(&'static str);
 
 impl wsp::Layer for PassThrough {
     fn name(&self) -> &str {
-        "pass-through"
+        self.0
     }
 }
 
