@@ -15,6 +15,7 @@
 #![deny(unsafe_code)]
 
 pub mod alloc;
+pub mod cli;
 pub mod harness;
 pub mod hot;
 pub mod report;

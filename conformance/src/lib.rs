@@ -24,6 +24,7 @@
 
 pub mod cases;
 mod fixture;
+pub mod runner;
 
 pub use fixture::*;
 

@@ -27,6 +27,21 @@ fn portable_backend_keeps_the_baseline() {
     run_backend("portable");
 }
 
+/// Two stacked pass-through layers, exported as one provider and driven through C: the
+/// same cases pass as on the direct columns.
+#[test]
+fn stacked_layers_keep_the_baseline() {
+    run_backend("stacked");
+}
+
+/// Two stacked layers of the tree (the trace layer over the example fault-injection layer
+/// with no rules), exported as one provider and driven through C: the same cases pass as
+/// on the direct columns.
+#[test]
+fn trace_over_the_example_layer_keeps_the_baseline() {
+    run_backend("traced");
+}
+
 #[test]
 fn chain_backend_keeps_the_baseline() {
     run_backend("chain");

@@ -4,6 +4,7 @@
 //!   named by `WSP_PROVIDER`), `WSAStartup`/`WSACleanup` reference counting, and the
 //!   table every call goes through.
 //! * [`error`] — `WSAGetLastError`/`WSASetLastError`: one value per thread.
+//! * [`trace`] — `WSP_TRACE`: the trace layer in the chain over that provider.
 //! * [`text`] — `inet_addr`, `inet_ntoa`, `inet_pton`, `inet_ntop` rules over Rust values.
 //! * `exports` — the C entry points (`wsp_socket`, `wsp_WSAStartup`, ...), the only
 //!   module here besides `netdb` that touches caller memory (`unsafe`, each block with
@@ -20,5 +21,6 @@ mod exports;
 mod netdb;
 pub mod provider;
 pub mod text;
+pub mod trace;
 
 pub use error::{last_error, set_last_error};

@@ -66,7 +66,13 @@ fn choose_provider() -> Result<(LPWSPSTARTUP, Vec<WSAPROTOCOL_INFOW>), WsaError>
     if let Some(p) = lib.as_ref() {
         return Ok(p.clone());
     }
-    let chosen = match std::env::var_os(PROVIDER_ENV).filter(|v| !v.is_empty()) {
+    let library = std::env::var_os(PROVIDER_ENV).filter(|v| !v.is_empty());
+    // WSP_TRACE: the trace layer over whichever provider would serve (winsock::trace).
+    if let Some(traced) = super::trace::chain_from_env(library.clone())? {
+        *lib = Some(traced.clone());
+        return Ok(traced);
+    }
+    let chosen = match library {
         None => (
             wsp_provider::WSPStartup as LPWSPSTARTUP,
             wsp::catalog::entries(),
