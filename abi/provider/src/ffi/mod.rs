@@ -13,4 +13,5 @@ pub mod local;
 pub mod mem;
 pub mod ov;
 pub mod pending;
+pub mod probe;
 pub mod upcall;
