@@ -325,3 +325,107 @@ fn checked_copies_fault_on_bad_memory_with_every_method() {
     }
     c.done();
 }
+
+/// Nanoseconds per call of `f`, over `n` calls (median of 5 runs).
+fn ns_per(n: u32, mut f: impl FnMut()) -> f64 {
+    let mut runs: Vec<f64> = (0..5)
+        .map(|_| {
+            let t0 = std::time::Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            t0.elapsed().as_nanos() as f64 / f64::from(n)
+        })
+        .collect();
+    runs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    runs[2]
+}
+
+/// The structures of one WSPSend/WSPRecv call.
+struct Args {
+    b: WSABUF,
+    n: DWORD,
+    f: DWORD,
+    e: INT,
+}
+
+/// One 1-byte ping-pong through the table: client sends, server receives and answers,
+/// client receives. The WSABUF and the counters live on the stack, or on the heap
+/// (`heap`), as a C program may have them.
+fn ping_pong(c: SOCKET, s: SOCKET, heap: bool) {
+    let mut byte = [1u8];
+    let mut local = Args {
+        b: wsabuf(byte.as_mut_ptr(), 1),
+        n: 0,
+        f: 0,
+        e: 0,
+    };
+    let mut boxed = Box::new(Args {
+        b: wsabuf(byte.as_mut_ptr(), 1),
+        n: 0,
+        f: 0,
+        e: 0,
+    });
+    let a: &mut Args = if heap { &mut boxed } else { &mut local };
+    for (from, to) in [(c, s), (s, c)] {
+        let (ov, tid) = (core::ptr::null_mut(), core::ptr::null_mut());
+        unsafe {
+            let r = t().lpWSPSend.unwrap()(from, &mut a.b, 1, &mut a.n, 0, ov, None, tid, &mut a.e);
+            assert_eq!((r, a.n), (0, 1), "send {}", a.e);
+            let r = t().lpWSPRecv.unwrap()(
+                to, &mut a.b, 1, &mut a.n, &mut a.f, ov, None, tid, &mut a.e,
+            );
+            assert_eq!((r, a.n), (0, 1), "recv {}", a.e);
+        }
+    }
+}
+
+/// The cost of a checked copy, and of checking on a send/receive path through the table.
+/// Prints figures; asserts only that the copies and transfers succeed.
+#[test]
+#[ignore = "prints timings; run with --ignored --nocapture"]
+fn cost_of_checked_copies() {
+    let src = vec![3u8; 1024];
+    let mut dst = vec![0u8; 1024];
+    println!("checked copy, ns per call (median of 5 x 20000; this build's profile):");
+    for m in [Method::ProcessVm, Method::Pipe, Method::Unchecked] {
+        probe::with_method(m, || {
+            for len in [16usize, 1024] {
+                let cin = ns_per(20_000, || unsafe {
+                    probe::copy_in(src.as_ptr(), &mut dst[..len]).unwrap()
+                });
+                let cout = ns_per(20_000, || unsafe {
+                    probe::copy_out(&src[..len], dst.as_mut_ptr()).unwrap()
+                });
+                println!("  {m:?}: copy_in {len} B {cin:.0} ns, copy_out {len} B {cout:.0} ns");
+            }
+            let rd = ns_per(20_000, || assert!(probe::readable(src.as_ptr(), 1024)));
+            let wr = ns_per(20_000, || assert!(probe::writable(dst.as_mut_ptr(), 1024)));
+            println!("  {m:?}: readable(1 KiB) {rd:.0} ns, writable(1 KiB) {wr:.0} ns");
+        });
+    }
+    let null = ns_per(20_000, || unsafe {
+        libc::getppid();
+    });
+    let on_stack = [3u8; 16];
+    let stack = ns_per(20_000, || unsafe {
+        probe::copy_in(core::hint::black_box(on_stack.as_ptr()), &mut dst[..16]).unwrap()
+    });
+    println!("  stack fast path: copy_in 16 B {stack:.0} ns; for scale: getppid() {null:.0} ns");
+    let (l, c, s) = pair();
+    println!("1-byte ping-pong through the WSPPROC_TABLE (2 WSPSend + 2 WSPRecv), ns:");
+    for heap in [false, true] {
+        let before = probe::kernel_checks();
+        ping_pong(c, s, heap);
+        let checks = probe::kernel_checks() - before;
+        let at = if heap { "heap" } else { "stack" };
+        println!("  structures on the {at}: {checks} kernel checks per round trip");
+        for m in [Method::ProcessVm, Method::Pipe, Method::Unchecked] {
+            let ns = probe::with_method(m, || ns_per(2_000, || ping_pong(c, s, heap)));
+            println!("    {m:?}: {ns:.0} ns per round trip");
+        }
+    }
+    for h in [c, s, l] {
+        close(h);
+    }
+}

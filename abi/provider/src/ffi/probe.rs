@@ -110,6 +110,20 @@ pub fn with_method<T>(m: Method, f: impl FnOnce() -> T) -> T {
     r
 }
 
+thread_local! {
+    static CHECKS: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+fn count() {
+    CHECKS.with(|c| c.set(c.get() + 1));
+}
+
+/// How many copies and probes this thread has made that needed the kernel (not the stack
+/// fast path): for measuring the checks a call costs.
+pub fn kernel_checks() -> u64 {
+    CHECKS.with(|c| c.get())
+}
+
 /// A system call could not be used (refused or missing): switch methods and retry.
 enum Step {
     Done,
@@ -134,6 +148,13 @@ pub unsafe fn copy_in(src: *const u8, dst: &mut [u8]) -> Result<(), Fault> {
     if !range_ok(src as usize, dst.len()) {
         return Err(Fault);
     }
+    if stack::live(src as usize, dst.len()) {
+        // SAFETY: the range lies in live frames of this thread's stack (`stack`), which
+        // is mapped read-write; `dst` is a distinct Rust buffer.
+        unsafe { core::ptr::copy_nonoverlapping(src, dst.as_mut_ptr(), dst.len()) };
+        return Ok(());
+    }
+    count();
     loop {
         let step = match method_code() {
             #[cfg(target_os = "linux")]
@@ -177,6 +198,13 @@ pub unsafe fn copy_out_raw(src: *const u8, len: usize, dst: *mut u8) -> Result<(
     if !range_ok(dst as usize, len) {
         return Err(Fault);
     }
+    if stack::live(dst as usize, len) {
+        // SAFETY: the range lies in live frames of this thread's stack, mapped
+        // read-write; `src` is this crate's and distinct.
+        unsafe { core::ptr::copy_nonoverlapping(src, dst, len) };
+        return Ok(());
+    }
+    count();
     loop {
         let step = match method_code() {
             #[cfg(target_os = "linux")]
@@ -242,6 +270,10 @@ fn pages(p: usize, len: usize, write: bool) -> bool {
     if !range_ok(p, len) {
         return false;
     }
+    if stack::live(p, len) {
+        return true;
+    }
+    count();
     loop {
         let step = match method_code() {
             #[cfg(target_os = "linux")]
@@ -296,9 +328,35 @@ fn downgrade() {
 mod linux {
     //! `process_vm_readv`/`process_vm_writev` on the own process.
     use super::Step;
+    use std::sync::atomic::{AtomicI32, Ordering};
 
     /// At most this many iovecs per call (Linux's `UIO_MAXIOV`).
     const MAX_IOV: usize = 1024;
+
+    static PID: AtomicI32 = AtomicI32::new(0);
+
+    extern "C" fn forget_pid() {
+        PID.store(0, Ordering::Relaxed);
+    }
+
+    /// This process's id, cached (a `pthread_atfork` child handler forgets it, so a
+    /// forked child never names its parent).
+    fn pid() -> libc::pid_t {
+        match PID.load(Ordering::Relaxed) {
+            0 => {
+                static HOOK: std::sync::Once = std::sync::Once::new();
+                // SAFETY: registers a handler that only stores to an atomic.
+                HOOK.call_once(|| unsafe {
+                    libc::pthread_atfork(None, None, Some(forget_pid));
+                });
+                // SAFETY: getpid has no preconditions.
+                let p = unsafe { libc::getpid() };
+                PID.store(p, Ordering::Relaxed);
+                p
+            }
+            p => p,
+        }
+    }
 
     fn outcome(n: isize, want: usize) -> Step {
         if n >= 0 {
@@ -327,8 +385,7 @@ mod linux {
         // SAFETY: `local` describes a live Rust buffer that the kernel writes; `remote` is
         // only an address the kernel checks and reads through its own page tables walk,
         // so a bad one gives EFAULT, never a fault in this process. The pid is our own
-        // (read now: a cached one would name the parent after a fork).
-        let n = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
+        let n = unsafe { libc::process_vm_readv(pid(), &local, 1, &remote, 1, 0) };
         outcome(n, dst.len())
     }
 
@@ -343,8 +400,8 @@ mod linux {
             iov_len: len,
         };
         // SAFETY: `local` is a live Rust buffer the kernel only reads; `remote` is checked
-        // by the kernel (EFAULT for unmapped or read-only pages). Own pid, read now.
-        let n = unsafe { libc::process_vm_writev(libc::getpid(), &local, 1, &remote, 1, 0) };
+        // by the kernel (EFAULT for unmapped or read-only pages). Own pid.
+        let n = unsafe { libc::process_vm_writev(pid(), &local, 1, &remote, 1, 0) };
         outcome(n, len)
     }
 
@@ -369,7 +426,7 @@ mod linux {
             // remote addresses are checked by the kernel.
             let n = unsafe {
                 libc::process_vm_readv(
-                    libc::getpid(),
+                    pid(),
                     &local,
                     1,
                     remote.as_ptr(),
@@ -385,7 +442,7 @@ mod linux {
                 // SAFETY: as `write`: the bytes just read go back where they came from.
                 let n = unsafe {
                     libc::process_vm_writev(
-                        libc::getpid(),
+                        pid(),
                         &local,
                         1,
                         remote.as_ptr(),
@@ -506,5 +563,77 @@ mod pipe {
             cell.set(Some(p));
             step
         })
+    }
+}
+
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+mod stack {
+    //! The fast path: a range inside the live part of the calling thread's stack (from
+    //! this frame up to the stack's top) is mapped read-write, so it needs no kernel
+    //! check. Structures a C program passes by address are mostly its locals (and the
+    //! ws2_32 shim's own locals always are), so most checks end here.
+    //!
+    //! Sound because the stack grows down on these targets: every byte between a local of
+    //! this function and the top of the thread's stack belongs to a frame of a caller,
+    //! which is live. The bounds come from `pthread_getattr_np` once per thread; a call on
+    //! another stack (a signal's alternate stack, a coroutine's) finds this frame outside
+    //! them and takes the kernel path. A program that makes part of its own stack
+    //! read-only is not covered.
+    use std::cell::Cell;
+
+    thread_local! {
+        /// `(low, high)` of this thread's stack; `(0, 0)` unknown, `(1, 1)` unavailable.
+        static BOUNDS: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+    }
+
+    fn bounds() -> (usize, usize) {
+        BOUNDS.with(|b| {
+            if b.get() == (0, 0) {
+                b.set(query().unwrap_or((1, 1)));
+            }
+            b.get()
+        })
+    }
+
+    fn query() -> Option<(usize, usize)> {
+        // SAFETY: `attr` is initialised by pthread_getattr_np before use and destroyed
+        // after; the out-pointers are live locals.
+        unsafe {
+            let mut attr: libc::pthread_attr_t = core::mem::zeroed();
+            if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+                return None;
+            }
+            let mut addr: *mut libc::c_void = core::ptr::null_mut();
+            let mut size: libc::size_t = 0;
+            let r = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+            libc::pthread_attr_destroy(&mut attr);
+            if r != 0 || addr.is_null() {
+                return None;
+            }
+            Some((addr as usize, (addr as usize).checked_add(size)?))
+        }
+    }
+
+    /// Whether `p..p + len` lies between this frame and the top of this thread's stack.
+    #[inline(never)]
+    pub(super) fn live(p: usize, len: usize) -> bool {
+        let marker = 0u8;
+        let here = core::hint::black_box(&marker as *const u8) as usize;
+        let (lo, hi) = bounds();
+        lo <= here && here < hi && p > here && p.checked_add(len).is_some_and(|e| e <= hi)
+    }
+}
+
+#[cfg(not(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+)))]
+mod stack {
+    /// No fast path on this target.
+    pub(super) fn live(_p: usize, _len: usize) -> bool {
+        false
     }
 }
