@@ -290,6 +290,9 @@ fn startup_common(
         if data.is_null() || table.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
+        // Both are written after the instance starts: check them before.
+        mem::probe_out(data.cast(), core::mem::size_of::<WSPDATA>())?;
+        mem::probe_out(table.cast(), core::mem::size_of::<WSPPROC_TABLE>())?;
         // SAFETY: non-null caller structure (ws2_32 always passes the entry it loads for).
         let info = unsafe { info_in(info) }?.ok_or(WsaError::WSAEFAULT)?;
         let d = instance::startup(slot, version, &info, up)?;
@@ -523,8 +526,10 @@ unsafe extern "system" fn accept<const S: usize>(
         } else {
             // SAFETY: addrlen null or a caller INT (checked copies).
             let a = unsafe { addr_cap(addr, addrlen) }?;
-            // A bad address buffer must fail before a connection is taken (and lost).
+            // A bad address buffer or length word must fail before a connection is taken
+            // (and lost).
             mem::probe_out(addr.cast(), a.as_bytes().len())?;
+            mem::probe_out(addrlen.cast(), core::mem::size_of::<INT>())?;
             Some(a)
         };
         let mut f = cond.map(|f| move |c: &mut AcceptCondition<'_>| call_condition(f, data, c));
@@ -870,9 +875,7 @@ unsafe extern "system" fn get_qos_by_name<const S: usize>(
         let s = i.sock(s)?;
         // SAFETY: the caller's WSABUF (checked copies).
         let n = unsafe { wsabuf_in(name) }?.ok_or(WsaError::WSAEFAULT)?;
-        if qos.is_null() {
-            return Err(WsaError::WSAEFAULT);
-        }
+        mem::probe_out(qos.cast(), core::mem::size_of::<QOS>())?;
         let end = n.iter().position(|&b| b == 0).unwrap_or(n.len());
         let text = String::from_utf8_lossy(&n[..end]).into_owned();
         let mut q = wsp::types::Qos::default();
