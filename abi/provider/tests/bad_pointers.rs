@@ -314,7 +314,7 @@ fn checked_copies_fault_on_bad_memory_with_every_method() {
     // A NUL-terminated string that ends right before the unmapped page reads fine.
     unsafe {
         let p = tail::<u8>(3);
-        p.copy_from_nonoverlapping(b"ab\0".as_ptr(), 3);
+        p.copy_from_nonoverlapping([b'a', b'b', 0].as_ptr(), 3);
         c.is(
             "cstr ending at the page edge",
             (mem::cstr(p.cast()) == Ok(b"ab".to_vec())) as i64,
@@ -1216,4 +1216,281 @@ fn every_table_entry_gives_wsaefault_for_bad_pointers() {
         }
     }
     c.done();
+}
+
+/// The address `SIO_GET_EXTENSION_FUNCTION_POINTER` gives for `id` on `s`.
+fn extension(s: SOCKET, id: GUID) -> usize {
+    let (mut f, mut ret, mut e) = (0usize, 0u32, 0);
+    let mut g = id;
+    let r = unsafe {
+        t().lpWSPIoctl.unwrap()(
+            s,
+            SIO_GET_EXTENSION_FUNCTION_POINTER,
+            (&mut g as *mut GUID).cast(),
+            16,
+            (&mut f as *mut usize).cast(),
+            8,
+            &mut ret,
+            NUL,
+            None,
+            NOTID,
+            &mut e,
+        )
+    };
+    assert_eq!(r, 0, "extension {e}");
+    f
+}
+
+type AcceptEx = unsafe extern "system" fn(
+    SOCKET,
+    SOCKET,
+    *mut u8,
+    DWORD,
+    DWORD,
+    DWORD,
+    *mut DWORD,
+    *mut WSAOVERLAPPED,
+) -> BOOL;
+type GetAcceptExSockaddrs = unsafe extern "system" fn(
+    *mut u8,
+    DWORD,
+    DWORD,
+    DWORD,
+    *mut *mut SOCKADDR,
+    *mut INT,
+    *mut *mut SOCKADDR,
+    *mut INT,
+);
+type ConnectEx = unsafe extern "system" fn(
+    SOCKET,
+    *const SOCKADDR,
+    INT,
+    *mut u8,
+    DWORD,
+    *mut DWORD,
+    *mut WSAOVERLAPPED,
+) -> BOOL;
+type DisconnectEx = unsafe extern "system" fn(SOCKET, *mut WSAOVERLAPPED, DWORD, DWORD) -> BOOL;
+type TransmitPackets = unsafe extern "system" fn(
+    SOCKET,
+    *mut TRANSMIT_PACKETS_ELEMENT,
+    DWORD,
+    DWORD,
+    *mut WSAOVERLAPPED,
+    DWORD,
+) -> BOOL;
+type RecvMsg = unsafe extern "system" fn(
+    SOCKET,
+    *mut WSAMSG,
+    *mut DWORD,
+    *mut WSAOVERLAPPED,
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> INT;
+type SendMsg = unsafe extern "system" fn(
+    SOCKET,
+    *mut WSAMSG,
+    DWORD,
+    *mut DWORD,
+    *mut WSAOVERLAPPED,
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> INT;
+
+/// The mswsock extension functions report through the thread's last error.
+#[test]
+fn extension_functions_give_wsaefault_for_bad_pointers() {
+    use wsp::overlapped::*;
+    let mut c = Check::default();
+    let last = wsp_provider::ffi::ext::WSPExtensionLastError;
+    let (l, cl, sv) = pair();
+    unsafe {
+        let accept_ex: AcceptEx = core::mem::transmute(extension(l, WSAID_ACCEPTEX));
+        let sockaddrs: GetAcceptExSockaddrs =
+            core::mem::transmute(extension(l, WSAID_GETACCEPTEXSOCKADDRS));
+        let connect_ex: ConnectEx = core::mem::transmute(extension(cl, WSAID_CONNECTEX));
+        let disconnect_ex: DisconnectEx = core::mem::transmute(extension(cl, WSAID_DISCONNECTEX));
+        let transmit: TransmitPackets = core::mem::transmute(extension(cl, WSAID_TRANSMITPACKETS));
+
+        // AcceptEx
+        let a = sock(SOCK_STREAM);
+        let mut out = [0u8; 64];
+        let mut got = 0u32;
+        let mut ov: WSAOVERLAPPED = core::mem::zeroed();
+        for (what, buf, o) in [
+            (
+                "unmapped output",
+                none::<u8>(),
+                &mut ov as *mut WSAOVERLAPPED,
+            ),
+            ("read-only output", ro(), &mut ov),
+            ("output into unmapped", tail(16), &mut ov),
+            ("unmapped WSAOVERLAPPED", out.as_mut_ptr(), none()),
+            ("read-only WSAOVERLAPPED", out.as_mut_ptr(), ro()),
+        ] {
+            let r = accept_ex(l, a, buf, 0, 32, 32, &mut got, o);
+            c.fault(&format!("AcceptEx {what}"), r == FALSE, last());
+        }
+        close(a);
+
+        // GetAcceptExSockaddrs has no error report: it must simply not crash, and give
+        // nothing for a buffer it cannot read.
+        let marker = core::ptr::dangling_mut::<SOCKADDR>();
+        let (mut lp, mut rp) = (marker, marker);
+        let (mut ln, mut rn) = (-1, -1);
+        sockaddrs(none(), 0, 32, 32, &mut lp, &mut ln, &mut rp, &mut rn);
+        c.is(
+            "GetAcceptExSockaddrs unmapped buffer: outputs untouched",
+            (lp == marker && rp == marker && ln == -1 && rn == -1) as i64,
+            1,
+        );
+        sockaddrs(out.as_mut_ptr(), 0, 32, 32, none(), ro(), ro(), none());
+        c.is("GetAcceptExSockaddrs bad outputs: no crash", 1, 1);
+
+        // ConnectEx (on a fresh bound socket)
+        let s = sock(SOCK_STREAM);
+        bind0(s);
+        let port = {
+            let mut o = [0u8; 16];
+            let mut n = 16;
+            t().lpWSPGetSockName.unwrap()(l, o.as_mut_ptr().cast(), &mut n, &mut 0);
+            u16::from_be_bytes([o[2], o[3]])
+        };
+        let to = sin(port);
+        let mut sent = 0u32;
+        for (what, name, data, len, o) in [
+            (
+                "unmapped name",
+                none::<SOCKADDR>() as *const SOCKADDR,
+                core::ptr::null_mut(),
+                0,
+                &mut ov as *mut WSAOVERLAPPED,
+            ),
+            (
+                "name into unmapped",
+                tail(8),
+                core::ptr::null_mut(),
+                0,
+                &mut ov,
+            ),
+            (
+                "unmapped send buffer",
+                to.as_ptr().cast(),
+                none(),
+                4,
+                &mut ov,
+            ),
+            (
+                "unmapped WSAOVERLAPPED",
+                to.as_ptr().cast(),
+                core::ptr::null_mut(),
+                0,
+                none(),
+            ),
+        ] {
+            let r = connect_ex(s, name, 16, data, len, &mut sent, o);
+            c.fault(&format!("ConnectEx {what}"), r == FALSE, last());
+        }
+        close(s);
+
+        // DisconnectEx
+        for (what, o) in [("unmapped", none::<WSAOVERLAPPED>()), ("read-only", ro())] {
+            let r = disconnect_ex(cl, o, 0, 0);
+            c.fault(
+                &format!("DisconnectEx {what} WSAOVERLAPPED"),
+                r == FALSE,
+                last(),
+            );
+        }
+
+        // TransmitPackets
+        let el = tail::<TRANSMIT_PACKETS_ELEMENT>(24);
+        el.write(TRANSMIT_PACKETS_ELEMENT {
+            dwElFlags: TP_ELEMENT_MEMORY,
+            cLength: 1,
+            pBuffer: out.as_mut_ptr(),
+            hFile: 0,
+        });
+        for (what, e, n) in [
+            ("unmapped elements", none::<TRANSMIT_PACKETS_ELEMENT>(), 1),
+            ("elements into unmapped", el, 2),
+        ] {
+            let r = transmit(cl, e, n, 0, core::ptr::null_mut(), 0);
+            c.fault(&format!("TransmitPackets {what}"), r == FALSE, last());
+        }
+
+        // WSARecvMsg, WSASendMsg (datagrams)
+        let u = sock(SOCK_DGRAM);
+        let uport = bind0(u);
+        let me = sin(uport);
+        send_to_self(u, &me, 4);
+        let recv_msg: RecvMsg = core::mem::transmute(extension(u, WSAID_WSARECVMSG));
+        let send_msg_u: SendMsg = core::mem::transmute(extension(u, WSAID_WSASENDMSG));
+        let mut data = [0u8; 8];
+        let mut b = wsabuf(data.as_mut_ptr(), 8);
+        let mut from = [0u8; 16];
+        let good = WSAMSG {
+            name: from.as_mut_ptr().cast(),
+            namelen: 16,
+            lpBuffers: &mut b,
+            dwBufferCount: 1,
+            Control: wsabuf(core::ptr::null_mut(), 0),
+            dwFlags: 0,
+        };
+        let ro_msg = ro_with(core::slice::from_raw_parts(
+            (&good as *const WSAMSG).cast::<u8>(),
+            size_of::<WSAMSG>(),
+        ))
+        .cast::<WSAMSG>();
+        let mut no_bufs = good;
+        no_bufs.lpBuffers = none();
+        let mut bad_name = good;
+        bad_name.name = none();
+        for (what, m) in [
+            ("unmapped WSAMSG", none::<WSAMSG>()),
+            ("read-only WSAMSG", ro_msg),
+            ("unmapped lpBuffers", &mut no_bufs),
+        ] {
+            let r = recv_msg(u, m, &mut got, core::ptr::null_mut(), None);
+            c.fault(&format!("WSARecvMsg {what}"), r == SOCKET_ERROR, last());
+        }
+        let mut to_me = good;
+        to_me.name = me.as_ptr() as *mut SOCKADDR;
+        let mut no_bufs = to_me;
+        no_bufs.lpBuffers = none();
+        for (what, m) in [
+            ("unmapped WSAMSG", none::<WSAMSG>()),
+            ("unmapped name", &mut bad_name),
+            ("unmapped lpBuffers", &mut no_bufs),
+        ] {
+            let r = send_msg_u(u, m, 0, &mut sent, core::ptr::null_mut(), None);
+            c.fault(&format!("WSASendMsg {what}"), r == SOCKET_ERROR, last());
+        }
+        for h in [l, cl, sv, u] {
+            close(h);
+        }
+    }
+    c.done();
+}
+
+fn send_to_self(u: SOCKET, me: &[u8; 16], n: usize) {
+    let mut four = [1u8; 4];
+    for _ in 0..n {
+        let mut b = wsabuf(four.as_mut_ptr(), 4);
+        let (mut sent, mut e) = (0, 0);
+        let r = unsafe {
+            t().lpWSPSendTo.unwrap()(
+                u,
+                &mut b,
+                1,
+                &mut sent,
+                0,
+                me.as_ptr().cast(),
+                16,
+                NUL,
+                None,
+                NOTID,
+                &mut e,
+            )
+        };
+        assert_eq!(r, 0, "sendto {e}");
+    }
 }
