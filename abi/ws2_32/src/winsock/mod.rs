@@ -20,5 +20,6 @@ mod exports;
 mod netdb;
 pub mod provider;
 pub mod text;
+mod user_mem;
 
 pub use error::{last_error, set_last_error};
