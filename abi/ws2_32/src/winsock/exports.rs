@@ -132,7 +132,9 @@ pub unsafe extern "system" fn wsp_WSAStartup(
     lpWSAData: *mut WSADATA,
 ) -> INT {
     catch_unwind(|| {
-        if lpWSAData.is_null() {
+        // A bad WSADATA fails before anything starts (WSAStartup page: WSAEFAULT "The
+        // lpWSAData parameter is not a valid pointer").
+        if mem::probe_out(lpWSAData.cast(), core::mem::size_of::<WSADATA>()).is_err() {
             return WsaError::WSAEFAULT.0;
         }
         let version = match provider::negotiate(wVersionRequested) {
