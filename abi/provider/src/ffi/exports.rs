@@ -94,20 +94,20 @@ pub(super) unsafe fn overlapped(
     }
 }
 
-/// Read a `WSABUF` argument into its bytes (`None` for a null pointer).
+/// Read a `WSABUF` argument and copy its bytes (`None` for a null pointer): connect and
+/// disconnect data, QOS names, which the engine reads in user space.
 ///
 /// # Safety
-/// `p` null or a caller `WSABUF` whose buffer is valid for its `len`.
-unsafe fn wsabuf_in<'a>(p: *const WSABUF) -> R<Option<&'a [u8]>> {
+/// None beyond [`mem::copy_in`]'s.
+unsafe fn wsabuf_in(p: *const WSABUF) -> R<Option<Vec<u8>>> {
     if p.is_null() {
         return Ok(None);
     }
-    // SAFETY: non-null caller WSABUF, by contract.
-    let (len, ptr) = decode::wsabuf(unsafe { mem::struct_bytes(p) }?)?;
-    // SAFETY: the WSABUF declares `len` bytes at `ptr`.
-    Ok(Some(unsafe {
-        mem::in_bytes(ptr as *const u8, len as usize)
-    }?))
+    // SAFETY: checked copies of the WSABUF and of the bytes it declares.
+    unsafe {
+        let (len, ptr) = decode::wsabuf(&mem::struct_bytes(p)?)?;
+        Ok(Some(mem::copy_in(ptr as *const u8, len as usize)?))
+    }
 }
 
 /// A `WSABUF` the callee fills (`lpCalleeData`, disconnect data in).
@@ -118,9 +118,11 @@ unsafe fn wsabuf_out<'a>(p: *mut WSABUF) -> R<Option<&'a mut [u8]>> {
     if p.is_null() {
         return Ok(None);
     }
-    // SAFETY: non-null caller WSABUF.
-    let (len, ptr) = decode::wsabuf(unsafe { mem::struct_bytes(p) }?)?;
-    // SAFETY: the WSABUF declares `len` writable bytes at `ptr`.
+    // SAFETY: non-null caller WSABUF, copied (checked).
+    let (len, ptr) = decode::wsabuf(&unsafe { mem::struct_bytes(p) }?)?;
+    // The engine writes these bytes in user space: check them first.
+    mem::probe_out(ptr as *mut u8, len as usize)?;
+    // SAFETY: the WSABUF declares `len` writable bytes at `ptr`, just probed.
     Ok(Some(unsafe {
         mem::out_bytes(ptr as *mut u8, len as usize)
     }?))
@@ -146,11 +148,11 @@ unsafe fn bufs_in<'a>(p: *const WSABUF, count: DWORD) -> R<Vec<&'a [u8]>> {
     let n = (count as usize)
         .checked_mul(decode::WSABUF_LEN)
         .ok_or(WsaError::WSAEFAULT)?;
-    // SAFETY: the caller declared `count` WSABUFs at `p`.
-    let descs = decode::wsabufs(unsafe { mem::in_bytes(p.cast(), n) }?)?;
+    // SAFETY: the caller declared `count` WSABUFs at `p`: a checked copy.
+    let descs = decode::wsabufs(&unsafe { mem::copy_in(p.cast(), n) }?)?;
     descs
         .into_iter()
-        // SAFETY: each WSABUF declares `len` bytes at `ptr`.
+        // SAFETY: each WSABUF declares `len` bytes at `ptr`: data for the host (mem docs).
         .map(|(len, ptr)| unsafe { mem::in_bytes(ptr as *const u8, len as usize) })
         .collect()
 }
@@ -163,11 +165,11 @@ unsafe fn bufs_out<'a>(p: *mut WSABUF, count: DWORD) -> R<Vec<&'a mut [u8]>> {
     let n = (count as usize)
         .checked_mul(decode::WSABUF_LEN)
         .ok_or(WsaError::WSAEFAULT)?;
-    // SAFETY: the caller declared `count` WSABUFs at `p`.
-    let descs = decode::wsabufs(unsafe { mem::in_bytes(p.cast(), n) }?)?;
+    // SAFETY: the caller declared `count` WSABUFs at `p`: a checked copy.
+    let descs = decode::wsabufs(&unsafe { mem::copy_in(p.cast(), n) }?)?;
     descs
         .into_iter()
-        // SAFETY: each WSABUF declares `len` writable bytes at `ptr`.
+        // SAFETY: each WSABUF declares `len` writable bytes at `ptr`: data for the host.
         .map(|(len, ptr)| unsafe { mem::out_bytes(ptr as *mut u8, len as usize) })
         .collect()
 }
@@ -180,10 +182,10 @@ unsafe fn qos_in(p: *const QOS) -> R<Option<wsp::types::Qos>> {
     if p.is_null() {
         return Ok(None);
     }
-    // SAFETY: non-null caller QOS.
-    let (mut q, (len, ptr)) = decode::qos(unsafe { mem::struct_bytes(p) }?)?;
-    // SAFETY: the provider-specific WSABUF declares `len` bytes.
-    q.provider_specific = unsafe { mem::in_bytes(ptr as *const u8, len as usize) }?.to_vec();
+    // SAFETY: non-null caller QOS, copied (checked).
+    let (mut q, (len, ptr)) = decode::qos(&unsafe { mem::struct_bytes(p) }?)?;
+    // SAFETY: the provider-specific WSABUF declares `len` bytes: a checked copy.
+    q.provider_specific = unsafe { mem::copy_in(ptr as *const u8, len as usize) }?;
     Ok(Some(q))
 }
 
@@ -195,8 +197,8 @@ unsafe fn info_in(p: *const WSAPROTOCOL_INFOW) -> R<Option<WSAPROTOCOL_INFOW>> {
     if p.is_null() {
         return Ok(None);
     }
-    // SAFETY: non-null caller structure.
-    Ok(Some(decode::protocol_info(unsafe {
+    // SAFETY: non-null caller structure, copied (checked).
+    Ok(Some(decode::protocol_info(&unsafe {
         mem::struct_bytes(p)
     }?)?))
 }
@@ -210,8 +212,8 @@ pub(super) unsafe fn addr_in(p: *const SOCKADDR, len: INT) -> R<SockAddr> {
     if p.is_null() {
         return Err(WsaError::WSAEFAULT);
     }
-    // SAFETY: the caller declared `len` bytes at `p`.
-    Ok(decode::sockaddr(unsafe { mem::in_bytes(p.cast(), len) }?))
+    // SAFETY: the caller declared `len` bytes at `p`: a checked copy.
+    Ok(decode::sockaddr(&unsafe { mem::copy_in(p.cast(), len) }?))
 }
 
 /// An output address buffer: `(name, *namelen)` → capacity.
@@ -227,18 +229,20 @@ unsafe fn addr_cap(p: *mut SOCKADDR, len: *mut INT) -> R<SockAddr> {
     Ok(SockAddr::with_capacity(cap))
 }
 
-/// Copy an address out and store its length.
+/// Copy an address out and store its length (checked copies).
 ///
 /// # Safety
-/// `p` valid for `*len` bytes (as checked by [`addr_cap`]).
-unsafe fn addr_out(a: &SockAddr, p: *mut SOCKADDR, len: *mut INT) -> R<()> {
-    // SAFETY: caller INT.
+/// None beyond [`mem::copy_out`]'s.
+pub(super) unsafe fn addr_out(a: &SockAddr, p: *mut SOCKADDR, len: *mut INT) -> R<()> {
+    // SAFETY: caller INT, a checked copy.
     let cap = decode::length(unsafe { mem::read(len) }?)?;
-    // SAFETY: the caller declared `cap` bytes at `p`.
-    let out = unsafe { mem::out_bytes(p.cast(), cap) }?;
-    let n = decode::put_sockaddr(a, out)?;
-    // SAFETY: caller INT.
-    unsafe { mem::write(len, n as INT) }
+    let mut out = vec![0u8; cap.min(a.as_bytes().len())];
+    let n = decode::put_sockaddr(a, &mut out)?;
+    // SAFETY: checked copies to the caller's buffer and INT.
+    unsafe {
+        mem::copy_out(p.cast(), &out[..n])?;
+        mem::write(len, n as INT)
+    }
 }
 
 /// Read a caller `fd_set` (header, then exactly `fd_count` handles).
@@ -249,12 +253,12 @@ unsafe fn fdset_in(p: *mut FD_SET) -> R<Option<FdSet>> {
     if p.is_null() {
         return Ok(None);
     }
-    // SAFETY: caller fd_set: the header is there.
-    let header = unsafe { mem::in_bytes(p.cast(), decode::FD_SET_HEADER) }?;
-    let n = decode::fd_count(header)?;
-    // SAFETY: an fd_set holds `fd_count` handles after its header.
-    let all = unsafe { mem::in_bytes(p.cast(), decode::fd_set_len(n)) }?;
-    Ok(Some(decode::fd_set(all)?))
+    // SAFETY: caller fd_set: the header, a checked copy.
+    let header = unsafe { mem::copy_in(p.cast(), decode::FD_SET_HEADER) }?;
+    let n = decode::fd_count(&header)?;
+    // SAFETY: an fd_set holds `fd_count` handles after its header: a checked copy.
+    let all = unsafe { mem::copy_in(p.cast(), decode::fd_set_len(n)) }?;
+    Ok(Some(decode::fd_set(&all)?))
 }
 
 /// Write an `fd_set` result back over the caller's set (never longer than what was read).
@@ -265,9 +269,10 @@ unsafe fn fdset_out(p: *mut FD_SET, set: &FdSet) -> R<()> {
     if p.is_null() {
         return Ok(());
     }
-    // SAFETY: the result holds no more handles than the caller's set did.
-    let out = unsafe { mem::out_bytes(p.cast(), decode::fd_set_len(set.len())) }?;
-    decode::put_fd_set(set, out)
+    let mut out = vec![0u8; decode::fd_set_len(set.len())];
+    decode::put_fd_set(set, &mut out)?;
+    // SAFETY: a checked copy over the caller's set (no longer than what was read).
+    unsafe { mem::copy_out(p.cast(), &out) }
 }
 
 // ---- WSPStartup -------------------------------------------------------------------------
@@ -285,6 +290,9 @@ fn startup_common(
         if data.is_null() || table.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
+        // Both are written after the instance starts: check them before.
+        mem::probe_out(data.cast(), core::mem::size_of::<WSPDATA>())?;
+        mem::probe_out(table.cast(), core::mem::size_of::<WSPPROC_TABLE>())?;
         // SAFETY: non-null caller structure (ws2_32 always passes the entry it loads for).
         let info = unsafe { info_in(info) }?.ok_or(WsaError::WSAEFAULT)?;
         let d = instance::startup(slot, version, &info, up)?;
@@ -375,14 +383,21 @@ pub unsafe extern "system" fn WSPEnumCatalog(
         // SAFETY: caller DWORD.
         let cap = unsafe { mem::read(lpdwBufferLength) }? as usize;
         let entries = crate::layer::catalog_for_slot(0);
-        let out = if lpProtocolBuffer.is_null() {
-            &mut [][..]
-        } else {
-            // SAFETY: the caller declared `cap` bytes at the buffer.
-            unsafe { mem::out_bytes(lpProtocolBuffer.cast(), cap) }?
-        };
-        match decode::put_catalog(&entries, out) {
-            Ok(n) => Ok(n as INT),
+        let need = entries.len() * decode::PROTOCOL_INFO_LEN;
+        let mut out = vec![
+            0u8;
+            if lpProtocolBuffer.is_null() {
+                0
+            } else {
+                cap.min(need)
+            }
+        ];
+        match decode::put_catalog(&entries, &mut out) {
+            Ok(n) => {
+                // SAFETY: a checked copy into the caller's buffer of `cap >= need` bytes.
+                unsafe { mem::copy_out(lpProtocolBuffer.cast(), &out) }?;
+                Ok(n as INT)
+            }
             Err(need) => {
                 // SAFETY: caller DWORD.
                 unsafe { mem::write(lpdwBufferLength, need as DWORD) }?;
@@ -509,8 +524,13 @@ unsafe extern "system" fn accept<const S: usize>(
         let mut a = if addr.is_null() {
             None
         } else {
-            // SAFETY: addrlen null or a caller INT.
-            Some(unsafe { addr_cap(addr, addrlen) }?)
+            // SAFETY: addrlen null or a caller INT (checked copies).
+            let a = unsafe { addr_cap(addr, addrlen) }?;
+            // A bad address buffer or length word must fail before a connection is taken
+            // (and lost).
+            mem::probe_out(addr.cast(), a.as_bytes().len())?;
+            mem::probe_out(addrlen.cast(), core::mem::size_of::<INT>())?;
+            Some(a)
         };
         let mut f = cond.map(|f| move |c: &mut AcceptCondition<'_>| call_condition(f, data, c));
         let condition = f.as_mut().map(|f| f as &mut wsp::wsp::ConditionFn<'_>);
@@ -537,19 +557,21 @@ unsafe extern "system" fn address_to_string<const S: usize>(
         if sa.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: the caller declared `salen` bytes at `sa`.
-        let a = decode::sockaddr(unsafe { mem::in_bytes(sa.cast(), salen as usize) }?);
+        // SAFETY: the caller declared `salen` bytes at `sa`: a checked copy.
+        let a = decode::sockaddr(&unsafe { mem::copy_in(sa.cast(), salen as usize) }?);
         // SAFETY: null or a caller structure.
         let info = unsafe { info_in(info) }?;
         // SAFETY: caller DWORD.
         let cap = unsafe { mem::read(outlen) }? as usize;
         let text = i.provider.address_to_string(&a, info.as_ref())?;
-        // SAFETY: the caller declared `cap` characters at `out`.
-        let buf = unsafe { mem::out_wide(out, cap) }?;
-        match decode::put_wide(&text, buf) {
+        let mut buf = vec![0u16; cap.min(text.len() + 1)];
+        match decode::put_wide(&text, &mut buf) {
             Ok(n) => {
-                // SAFETY: caller DWORD.
-                unsafe { mem::write(outlen, n as DWORD) }?;
+                // SAFETY: checked copies to the caller's string buffer and DWORD.
+                unsafe {
+                    mem::put_wide(out, &buf[..n])?;
+                    mem::write(outlen, n as DWORD)?;
+                }
                 Ok(0)
             }
             Err(need) => {
@@ -649,7 +671,7 @@ unsafe fn connect_args<T>(
         )
     };
     let mut out = out.map(|buf| OutBuf { buf, len: 0 });
-    let r = call(&a, cd, out.as_mut(), sq.as_ref(), gq.as_ref());
+    let r = call(&a, cd.as_deref(), out.as_mut(), sq.as_ref(), gq.as_ref());
     if let Some(o) = out {
         // Written on failure too: with WSAEFAULT it is the size the callee data needs.
         // SAFETY: the caller's WSABUF.
@@ -756,6 +778,10 @@ unsafe extern "system" fn get_overlapped_result<const S: usize>(
         if ov.is_null() || cb.is_null() || flags.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
+        // The WSAOVERLAPPED is only a key here, but Windows reads it: a bad one is
+        // WSAEFAULT, not "no such request" (a checked copy).
+        // SAFETY: checked copy.
+        unsafe { mem::read(ov) }?;
         let r = i
             .provider
             .get_overlapped_result_ex(s, ov as usize, wait != FALSE)?;
@@ -825,11 +851,15 @@ unsafe extern "system" fn get_sock_opt<const S: usize>(
         if optval.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: the caller declared `cap` bytes at `optval`.
-        let buf = unsafe { mem::out_bytes(optval, cap) }?;
-        let n = i.provider.get_sock_opt(s, level, optname, buf)?;
-        // SAFETY: caller INT.
-        unsafe { mem::write(optlen, n as INT) }?;
+        // Option values are a few hundred bytes at most: the engine fills a copy of up
+        // to BIG bytes, and what it wrote is copied out (checked).
+        let mut buf = vec![0u8; cap.min(mem::BIG)];
+        let n = i.provider.get_sock_opt(s, level, optname, &mut buf)?;
+        // SAFETY: checked copies to the caller's buffer and INT.
+        unsafe {
+            mem::copy_out(optval, &buf[..n.min(buf.len())])?;
+            mem::write(optlen, n as INT)?;
+        }
         Ok(0)
     })
 }
@@ -843,11 +873,9 @@ unsafe extern "system" fn get_qos_by_name<const S: usize>(
     guard(errno, FALSE, || {
         let i = inst::<S>()?;
         let s = i.sock(s)?;
-        // SAFETY: the caller's WSABUF.
+        // SAFETY: the caller's WSABUF (checked copies).
         let n = unsafe { wsabuf_in(name) }?.ok_or(WsaError::WSAEFAULT)?;
-        if qos.is_null() {
-            return Err(WsaError::WSAEFAULT);
-        }
+        mem::probe_out(qos.cast(), core::mem::size_of::<QOS>())?;
         let end = n.iter().position(|&b| b == 0).unwrap_or(n.len());
         let text = String::from_utf8_lossy(&n[..end]).into_owned();
         let mut q = wsp::types::Qos::default();
@@ -881,39 +909,49 @@ unsafe extern "system" fn ioctl<const S: usize>(
         let i = inst::<S>()?;
         let s = i.sock(s)?;
         if !ov.is_null() {
-            // SAFETY: the input is read during the call; the output buffer and the
-            // WSAOVERLAPPED stay valid until completion.
+            // The engine writes the output in user space: check it first.
+            mem::probe_out(outbuf, cbout as usize)?;
+            // SAFETY: the input is copied now (checked); the output buffer (probed) and
+            // the WSAOVERLAPPED stay valid until completion.
             let r = unsafe {
-                let input = mem::in_bytes(inbuf, cbin as usize)?;
+                let input = mem::copy_in(inbuf, cbin as usize)?;
                 let out = CRecvBufs::single(outbuf, cbout as usize)?;
                 overlapped(&i, ov, cr, tid, ret, core::ptr::null_mut(), |o| {
-                    i.provider
-                        .ioctl_overlapped(s, code, input, Box::new(out), o)
+                    i.provider.ioctl_overlapped(s, code, &input, Box::new(out), o)
                 })
             };
             if r.is_ok() && code == SIO_GET_EXTENSION_FUNCTION_POINTER {
-                // SAFETY: the engine wrote a pointer-sized identifier there (it completed).
-                let out = unsafe { mem::out_bytes(outbuf, cbout as usize) }?;
-                super::ext::swap_in::<S>(out)?;
+                // The engine wrote a pointer-sized identifier there (it completed).
+                const W: usize = core::mem::size_of::<usize>();
+                // SAFETY: checked copies of the identifier in and the address out.
+                unsafe {
+                    let mut id = mem::copy_in(outbuf, W.min(cbout as usize))?;
+                    super::ext::swap_in::<S>(&mut id)?;
+                    mem::copy_out(outbuf, &id)?;
+                }
             }
             return r;
         }
         if ret.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: the caller declared `cbin` and `cbout` bytes.
-        let (input, output) = unsafe {
-            (
-                mem::in_bytes(inbuf, cbin as usize)?,
-                mem::out_bytes(outbuf, cbout as usize)?,
-            )
-        };
-        let n = i.provider.ioctl(s, code, input, &mut *output)?;
-        if code == SIO_GET_EXTENSION_FUNCTION_POINTER {
-            super::ext::swap_in::<S>(output)?;
+        // SAFETY: the caller declared `cbin` bytes: a checked copy.
+        let input = unsafe { mem::copy_in(inbuf, cbin as usize) }?;
+        if outbuf.is_null() && cbout > 0 {
+            return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: non-null caller DWORD.
-        unsafe { mem::write(ret, n as DWORD) }?;
+        // Ioctl outputs are small: the engine fills a copy of up to BIG bytes, and what it
+        // reports written is copied out (checked).
+        let mut output = vec![0u8; (cbout as usize).min(mem::BIG)];
+        let n = i.provider.ioctl(s, code, &input, &mut output)?;
+        if code == SIO_GET_EXTENSION_FUNCTION_POINTER {
+            super::ext::swap_in::<S>(&mut output)?;
+        }
+        // SAFETY: checked copies to the caller's buffer and DWORD.
+        unsafe {
+            mem::copy_out(outbuf, &output[..n.min(output.len())])?;
+            mem::write(ret, n as DWORD)?;
+        }
         Ok(0)
     })
 }
@@ -1094,7 +1132,7 @@ unsafe extern "system" fn select<const S: usize>(
                 if timeout.is_null() {
                     None
                 } else {
-                    Some(decode::timeval(mem::struct_bytes(timeout)?)?)
+                    Some(decode::timeval(&mem::struct_bytes(timeout)?)?)
                 },
             )
         };
@@ -1168,9 +1206,9 @@ unsafe extern "system" fn send_disconnect<const S: usize>(
     guard(errno, SOCKET_ERROR, || {
         let i = inst::<S>()?;
         let s = i.sock(s)?;
-        // SAFETY: the caller's WSABUF.
+        // SAFETY: the caller's WSABUF (checked copies).
         let d = unsafe { wsabuf_in(data) }?;
-        i.provider.send_disconnect(s, d)?;
+        i.provider.send_disconnect(s, d.as_deref())?;
         Ok(0)
     })
 }
@@ -1240,8 +1278,8 @@ unsafe extern "system" fn set_sock_opt<const S: usize>(
         let i = inst::<S>()?;
         let s = i.sock(s)?;
         let len = decode::length(optlen)?;
-        // SAFETY: the caller declared `optlen` bytes at `optval`.
-        let v = unsafe { mem::in_bytes(optval, len) }?;
+        // SAFETY: the caller declared `optlen` bytes at `optval`: a checked copy.
+        let v = &unsafe { mem::copy_in(optval, len) }?[..];
         if level == wsp::types::SOL_SOCKET
             && optname == wsp::types::SO_UPDATE_ACCEPT_CONTEXT
             && i.upcalls.is_non_ifs()

@@ -202,7 +202,9 @@ unsafe extern "system" fn accept_ex<const S: usize>(
             .iter()
             .try_fold(0usize, |a, &n| a.checked_add(n as usize))
             .ok_or(WsaError::WSAEFAULT)?;
-        // SAFETY: the caller's output buffer (declared by the three lengths) and
+        // The engine writes the addresses into the buffer in user space: check it now.
+        mem::probe_out(out, total)?;
+        // SAFETY: the caller's output buffer (declared by the three lengths, probed) and
         // WSAOVERLAPPED stay valid until completion (AcceptEx contract).
         unsafe {
             let b = CRecvBufs::single(out, total)?;
@@ -244,9 +246,10 @@ unsafe extern "system" fn get_accept_ex_sockaddrs(
             .checked_add(ll)
             .and_then(|n| n.checked_add(ml))
             .ok_or(WsaError::WSAEFAULT)?;
-        // SAFETY: the caller's AcceptEx buffer, declared by the same three lengths.
-        let bytes = unsafe { mem::in_bytes(buf, total) }?;
-        let found = wsp::overlapped::get_accept_ex_sockaddrs(bytes, rl, ll, ml);
+        // SAFETY: the caller's AcceptEx buffer, declared by the same three lengths: a
+        // checked copy (the pointers handed back point into the caller's buffer).
+        let bytes = unsafe { mem::copy_in(buf, total) }?;
+        let found = wsp::overlapped::get_accept_ex_sockaddrs(&bytes, rl, ll, ml);
         let (lp, ln, rp, rn) = match &found {
             // SAFETY (offsets): each address follows its 4-byte length inside `bytes`,
             // which get_accept_ex_sockaddrs checked.
@@ -298,6 +301,8 @@ unsafe extern "system" fn connect_ex<const S: usize>(
             let data = if send.is_null() || send_len == 0 {
                 None
             } else {
+                // Connect data may be framed in user space (the emulated protocol).
+                mem::probe_in(send, send_len as usize)?;
                 Some(Box::new(CSendBufs::single(send, send_len as usize)?)
                     as Box<dyn wsp::overlapped::SendBufs>)
             };

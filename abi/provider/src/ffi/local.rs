@@ -177,15 +177,15 @@ unsafe extern "system" fn wpu_fd_is_set(s: SOCKET, set: *mut FD_SET) -> INT {
         let Ok(header) = (unsafe { super::mem::struct_bytes(set.cast::<u32>()) }) else {
             return 0;
         };
-        let Ok(n) = crate::decode::fd_count(header) else {
+        let Ok(n) = crate::decode::fd_count(&header) else {
             return 0;
         };
         // SAFETY: an fd_set holds `fd_count` handles after its header.
-        let Ok(all) = (unsafe { super::mem::in_bytes(set.cast(), crate::decode::fd_set_len(n)) })
+        let Ok(all) = (unsafe { super::mem::copy_in(set.cast(), crate::decode::fd_set_len(n)) })
         else {
             return 0;
         };
-        crate::decode::fd_set(all).map_or(0, |f| INT::from(f.is_set(s)))
+        crate::decode::fd_set(&all).map_or(0, |f| INT::from(f.is_set(s)))
     }))
     .unwrap_or(0)
 }

@@ -1,18 +1,36 @@
-//! Caller memory as Rust slices: the one step from a C pointer and its declared length to
-//! bytes. Everything after this is [`crate::decode`] over slices.
+//! Caller memory: the one step from a C pointer and its declared length to bytes.
+//! Everything after this is [`crate::decode`] over Rust-owned bytes.
 //!
-//! The contract of every function here is the C contract of the SPI: a non-null pointer
-//! names at least the declared number of valid bytes for the duration of the call. Null
-//! pointers are caught and reported as `WSAEFAULT`; nothing here reads or writes past the
-//! declared length. Reads and writes of single values are unaligned-safe.
+//! Two kinds of caller memory cross the boundary, and they are treated differently:
+//!
+//! * **Structures the library reads or writes itself** — socket addresses and their
+//!   length words, `WSABUF` arrays, `fd_set`s, option and ioctl buffers,
+//!   `WSAOVERLAPPED`, `WSAPROTOCOL_INFOW`, `WSANETWORKEVENTS`, `lpErrno`, strings. These
+//!   are copied in ([`read`], [`copy_in`], [`struct_bytes`], [`wide_cstr`], [`cstr`]) and
+//!   out ([`write`], [`copy_out`], [`put_wide`]) by the kernel ([`super::probe`]): memory
+//!   that is unmapped, `PROT_NONE`, or (for writes) read-only gives `WSAEFAULT`, as
+//!   Windows' kernel probe does ("not completely contained in a valid part of the user
+//!   address space"), never a crash. No reference to caller memory is made for them.
+//! * **Data buffers** (the bytes a `WSABUF` points to, `buf` of `send`/`recv`) stay
+//!   zero-copy: [`in_bytes`]/[`out_bytes`] make slices over them that go to the host's
+//!   `sendmsg`/`recvmsg`, and the host reports a bad one as `EFAULT` (= `WSAEFAULT`). The
+//!   few engine paths that copy data in user space (the emulated framed protocol, the
+//!   AcceptEx address block, ioctl output) are given memory that [`probe_in`]/
+//!   [`probe_out`] checked first.
+//!
+//! Null pointers are `WSAEFAULT` everywhere. Reads and writes of single values are
+//! unaligned-safe.
 
+use super::probe;
 use wsp::WsaError;
 
-/// Bytes the caller declared at `p` (`len` bytes). Null with `len > 0` is `WSAEFAULT`;
-/// `len == 0` gives an empty slice whatever `p` is.
+/// Bytes the caller declared at `p` (`len` bytes), zero-copy: a **data buffer** that goes
+/// to the host (module docs). Null with `len > 0` is `WSAEFAULT`; `len == 0` gives an
+/// empty slice whatever `p` is. Do not decode structures from it: use [`copy_in`].
 ///
 /// # Safety
-/// A non-null `p` must be valid for reads of `len` bytes for `'a`.
+/// A non-null `p` must be valid for reads of `len` bytes for `'a`, or point at memory the
+/// only reader of which is a host call that reports a bad address as `EFAULT`.
 pub unsafe fn in_bytes<'a>(p: *const u8, len: usize) -> Result<&'a [u8], WsaError> {
     if len == 0 {
         return Ok(&[]);
@@ -20,16 +38,16 @@ pub unsafe fn in_bytes<'a>(p: *const u8, len: usize) -> Result<&'a [u8], WsaErro
     if p.is_null() {
         return Err(WsaError::WSAEFAULT);
     }
-    // SAFETY: non-null and, by this function's contract, valid for `len` bytes.
+    // SAFETY: non-null and, by this function's contract, valid for `len` bytes (or only
+    // handed to a host call that checks it).
     Ok(unsafe { core::slice::from_raw_parts(p, len) })
 }
 
-/// Writable bytes the caller declared at `p` (`len` bytes); null with `len > 0` is
-/// `WSAEFAULT`.
+/// Writable bytes the caller declared at `p` (`len` bytes), zero-copy: a **data buffer**
+/// (as [`in_bytes`]); null with `len > 0` is `WSAEFAULT`.
 ///
 /// # Safety
-/// A non-null `p` must be valid for reads and writes of `len` bytes for `'a`, and not
-/// aliased by another slice made here during the call.
+/// As [`in_bytes`], for writes, and not aliased by another slice made here during the call.
 pub unsafe fn out_bytes<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8], WsaError> {
     if len == 0 {
         return Ok(&mut []);
@@ -41,82 +59,178 @@ pub unsafe fn out_bytes<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8], WsaE
     Ok(unsafe { core::slice::from_raw_parts_mut(p, len) })
 }
 
-/// The bytes of one `T` at `p` (for decoding with [`crate::decode`]); null is `WSAEFAULT`.
+/// `len` caller bytes at `p`, copied (checked); null or bad memory is `WSAEFAULT`. A
+/// length beyond [`BIG`] is first probed page by page, so a garbage length over a small
+/// valid buffer is `WSAEFAULT` before anything that large is allocated.
 ///
 /// # Safety
-/// A non-null `p` must be valid for reads of `size_of::<T>()` bytes.
-pub unsafe fn struct_bytes<'a, T>(p: *const T) -> Result<&'a [u8], WsaError> {
+/// None beyond [`probe::copy_in`]'s (only on a host without a checked method must `p` be
+/// valid).
+pub unsafe fn copy_in(p: *const u8, len: usize) -> Result<Vec<u8>, WsaError> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    if p.is_null() || (len > BIG && !probe::readable(p, len)) {
+        return Err(WsaError::WSAEFAULT);
+    }
+    let mut v = vec![0u8; len];
+    // SAFETY: forwarded contract.
+    unsafe { probe::copy_in(p, &mut v) }.map_err(|_| WsaError::WSAEFAULT)?;
+    Ok(v)
+}
+
+/// Lengths up to this are copied without a page probe first.
+pub const BIG: usize = 64 * 1024;
+
+/// Copy `bytes` to the caller's `p` (checked); null or bad memory is `WSAEFAULT`. Empty
+/// `bytes` writes nothing and always succeeds.
+///
+/// # Safety
+/// As [`copy_in`].
+pub unsafe fn copy_out(p: *mut u8, bytes: &[u8]) -> Result<(), WsaError> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
     if p.is_null() {
         return Err(WsaError::WSAEFAULT);
     }
-    // SAFETY: forwarded contract; `T`'s size is the declared length.
-    unsafe { in_bytes(p.cast(), core::mem::size_of::<T>()) }
+    // SAFETY: forwarded contract.
+    unsafe { probe::copy_out(bytes, p) }.map_err(|_| WsaError::WSAEFAULT)
 }
 
-/// Read one `T` (unaligned); null is `WSAEFAULT`.
+/// Check that the caller's `len` bytes at `p` are readable now (a range used in place
+/// later, by code that reads it in user space); null with `len > 0` is `WSAEFAULT`.
+pub fn probe_in(p: *const u8, len: usize) -> Result<(), WsaError> {
+    if probe::readable(p, len) {
+        Ok(())
+    } else {
+        Err(WsaError::WSAEFAULT)
+    }
+}
+
+/// Check that the caller's `len` bytes at `p` are writable now (as [`probe_in`]).
+pub fn probe_out(p: *mut u8, len: usize) -> Result<(), WsaError> {
+    if probe::writable(p, len) {
+        Ok(())
+    } else {
+        Err(WsaError::WSAEFAULT)
+    }
+}
+
+/// The bytes of one `T` at `p`, copied (for decoding with [`crate::decode`]); null or bad
+/// memory is `WSAEFAULT`.
 ///
 /// # Safety
-/// A non-null `p` must be valid for reads of one `T`, and any bit pattern there must be a
-/// valid `T` (use only for integers and `#[repr(C)]` structs of integers/pointers).
+/// As [`copy_in`].
+pub unsafe fn struct_bytes<T>(p: *const T) -> Result<Vec<u8>, WsaError> {
+    // SAFETY: forwarded contract; `T`'s size is the declared length.
+    unsafe { copy_in(p.cast(), core::mem::size_of::<T>()) }
+}
+
+/// Read one `T` (a checked, unaligned copy); null or bad memory is `WSAEFAULT`.
+///
+/// # Safety
+/// As [`copy_in`], and any bit pattern must be a valid `T` (use only for integers,
+/// `Option` of function pointers, and `#[repr(C)]` structs of those and raw pointers).
 pub unsafe fn read<T: Copy>(p: *const T) -> Result<T, WsaError> {
     if p.is_null() {
         return Err(WsaError::WSAEFAULT);
     }
-    // SAFETY: non-null, valid for one `T` by contract; unaligned read needs no alignment.
-    Ok(unsafe { p.read_unaligned() })
+    let mut v = core::mem::MaybeUninit::<T>::uninit();
+    // SAFETY: the destination is the `size_of::<T>()` bytes of a local; the source is
+    // checked by the kernel.
+    let dst =
+        unsafe { core::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<u8>(), size_of::<T>()) };
+    // SAFETY: forwarded contract.
+    unsafe { probe::copy_in(p.cast(), dst) }.map_err(|_| WsaError::WSAEFAULT)?;
+    // SAFETY: every byte was written by the copy, and any bit pattern is a valid `T` by
+    // this function's contract.
+    Ok(unsafe { v.assume_init() })
 }
 
-/// Write one `T` (unaligned); null is `WSAEFAULT`.
+/// Write one `T` (a checked, unaligned copy); null or bad memory is `WSAEFAULT`.
 ///
 /// # Safety
-/// A non-null `p` must be valid for writes of one `T`.
+/// As [`copy_in`]. `v` is moved into the caller's memory (not dropped here).
 pub unsafe fn write<T>(p: *mut T, v: T) -> Result<(), WsaError> {
     if p.is_null() {
         return Err(WsaError::WSAEFAULT);
     }
-    // SAFETY: non-null, valid for one `T` by contract; unaligned write.
-    unsafe { p.write_unaligned(v) };
-    Ok(())
+    let v = core::mem::ManuallyDrop::new(v);
+    let src = (&*v as *const T).cast::<u8>();
+    // SAFETY: the source is the bytes of a live local `T` (padding bytes only travel
+    // through the copy, no Rust code reads them); forwarded contract for `p`.
+    unsafe { probe::copy_out_raw(src, size_of::<T>(), p.cast()) }.map_err(|_| WsaError::WSAEFAULT)
 }
 
 /// Longest NUL-terminated UTF-16 string read from a caller (address strings are short).
 pub const MAX_WIDE: usize = 4096;
 
-/// A NUL-terminated UTF-16 string at `p`, read unit by unit up to the NUL, at most
-/// [`MAX_WIDE`] units (longer is `WSAEINVAL`); null is `WSAEFAULT`.
-///
-/// # Safety
-/// A non-null `p` must be valid for reads up to and including its NUL terminator.
-pub unsafe fn wide_cstr(p: *const u16) -> Result<Vec<u16>, WsaError> {
-    if p.is_null() {
+/// Longest NUL-terminated narrow string read from a caller.
+pub const MAX_NARROW: usize = 64 * 1024;
+
+/// Read a NUL-terminated string of `unit`-byte units, in checked copies that never cross a
+/// page boundary past the terminator, at most `max` units before it (longer is
+/// `WSAEINVAL`). Returns the bytes before the NUL.
+fn terminated(p: usize, unit: usize, max: usize) -> Result<Vec<u8>, WsaError> {
+    if p == 0 {
         return Err(WsaError::WSAEFAULT);
     }
-    let mut units = Vec::new();
+    const CHUNK: usize = 256;
+    let mut out = Vec::new();
+    let mut at = p;
     loop {
-        if units.len() == MAX_WIDE {
-            return Err(WsaError::WSAEINVAL);
+        // Up to the end of this 256-byte block (a divisor of any page size), whole units.
+        let mut n = CHUNK - at % CHUNK;
+        n -= n % unit;
+        if n == 0 {
+            n = unit;
         }
-        // SAFETY: every unit before the terminator, and the terminator, is readable by
-        // contract; we stop at the first NUL.
-        let c = unsafe { p.add(units.len()).read_unaligned() };
-        if c == 0 {
-            return Ok(units);
+        let mut buf = [0u8; CHUNK + 8];
+        // SAFETY: checked copy of `n` bytes at `at` (an odd unit straddling two blocks is
+        // read whole: both blocks belong to the string up to its NUL).
+        unsafe { probe::copy_in(at as *const u8, &mut buf[..n]) }
+            .map_err(|_| WsaError::WSAEFAULT)?;
+        for c in buf[..n].chunks_exact(unit) {
+            if c.iter().all(|&b| b == 0) {
+                return Ok(out);
+            }
+            if out.len() / unit == max {
+                return Err(WsaError::WSAEINVAL);
+            }
+            out.extend_from_slice(c);
         }
-        units.push(c);
+        at = at.checked_add(n).ok_or(WsaError::WSAEFAULT)?;
     }
 }
 
-/// `len` UTF-16 units at `p` as a mutable slice (an output string buffer).
+/// A NUL-terminated UTF-16 string at `p` (checked), at most [`MAX_WIDE`] units (longer is
+/// `WSAEINVAL`); null or bad memory is `WSAEFAULT`.
 ///
 /// # Safety
-/// A non-null `p` must be valid and 2-byte aligned for reads and writes of `len` units.
-pub unsafe fn out_wide<'a>(p: *mut u16, len: usize) -> Result<&'a mut [u16], WsaError> {
-    if len == 0 {
-        return Ok(&mut []);
-    }
-    if p.is_null() || !p.is_aligned() {
-        return Err(WsaError::WSAEFAULT);
-    }
-    // SAFETY: non-null, aligned, valid for `len` units by contract.
-    Ok(unsafe { core::slice::from_raw_parts_mut(p, len) })
+/// As [`copy_in`].
+pub unsafe fn wide_cstr(p: *const u16) -> Result<Vec<u16>, WsaError> {
+    let b = terminated(p as usize, 2, MAX_WIDE)?;
+    Ok(b.chunks_exact(2)
+        .map(|c| u16::from_ne_bytes([c[0], c[1]]))
+        .collect())
+}
+
+/// A NUL-terminated narrow string at `p` (checked): its bytes without the NUL, at most
+/// [`MAX_NARROW`] (longer is `WSAEINVAL`); null or bad memory is `WSAEFAULT`.
+///
+/// # Safety
+/// As [`copy_in`].
+pub unsafe fn cstr(p: *const core::ffi::c_char) -> Result<Vec<u8>, WsaError> {
+    terminated(p as usize, 1, MAX_NARROW)
+}
+
+/// Store UTF-16 `units` at the caller's `p` (checked); null or bad memory is `WSAEFAULT`.
+///
+/// # Safety
+/// As [`copy_in`].
+pub unsafe fn put_wide(p: *mut u16, units: &[u16]) -> Result<(), WsaError> {
+    let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_ne_bytes()).collect();
+    // SAFETY: forwarded contract.
+    unsafe { copy_out(p.cast(), &bytes) }
 }

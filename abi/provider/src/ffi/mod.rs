@@ -13,5 +13,6 @@ pub mod local;
 pub mod mem;
 pub mod ov;
 pub mod pending;
+pub mod probe;
 pub mod upcall;
 pub mod wsc;

@@ -34,13 +34,13 @@ type R<T> = Result<T, WsaError>;
 /// with a non-zero length is `WSAEFAULT`.
 ///
 /// # Safety
-/// `p` valid for reads of `count` WSABUFs (null with `count == 0` is allowed).
+/// None beyond [`mem::copy_in`]'s (the array is copied, checked).
 unsafe fn descriptors(p: *const WSABUF, count: DWORD) -> R<Vec<(usize, usize)>> {
     let n = (count as usize)
         .checked_mul(decode::WSABUF_LEN)
         .ok_or(WsaError::WSAEFAULT)?;
-    // SAFETY: the caller declared `count` WSABUFs at `p`.
-    let descs = decode::wsabufs(unsafe { mem::in_bytes(p.cast(), n) }?)?;
+    // SAFETY: the caller declared `count` WSABUFs at `p`: a checked copy.
+    let descs = decode::wsabufs(&unsafe { mem::copy_in(p.cast(), n) }?)?;
     descs
         .into_iter()
         .map(|(len, ptr)| {
@@ -130,18 +130,13 @@ impl RecvBufs for CRecvBufs {
     }
 }
 
-/// Copy an address out to `(p, *lp)` and store its length.
+/// Copy an address out to `(p, *lp)` and store its length (checked copies).
 ///
 /// # Safety
-/// `lp` a valid INT holding the capacity of `p`.
+/// None beyond [`mem::copy_out`]'s.
 unsafe fn put_addr(a: &SockAddr, p: *mut SOCKADDR, lp: *mut INT) -> R<()> {
     // SAFETY: forwarded contract.
-    unsafe {
-        let cap = decode::length(mem::read(lp)?)?;
-        let out = mem::out_bytes(p.cast(), cap)?;
-        let n = decode::put_sockaddr(a, out)?;
-        mem::write(lp, n as INT)
-    }
+    unsafe { super::exports::addr_out(a, p, lp) }
 }
 
 /// Send buffers over a caller's `WSABUF` memory.

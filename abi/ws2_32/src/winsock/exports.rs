@@ -15,8 +15,8 @@
 #![allow(clippy::upper_case_acronyms)]
 
 use super::error::{last_error, set_last_error};
-use super::{provider, text};
-use core::ffi::{c_char, c_void, CStr};
+use super::{provider, text, user_mem};
+use core::ffi::{c_char, c_void};
 use core::ptr::{null, null_mut};
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -132,7 +132,9 @@ pub unsafe extern "system" fn wsp_WSAStartup(
     lpWSAData: *mut WSADATA,
 ) -> INT {
     catch_unwind(|| {
-        if lpWSAData.is_null() {
+        // A bad WSADATA fails before anything starts (WSAStartup page: WSAEFAULT "The
+        // lpWSAData parameter is not a valid pointer").
+        if mem::probe_out(lpWSAData.cast(), core::mem::size_of::<WSADATA>()).is_err() {
             return WsaError::WSAEFAULT.0;
         }
         let version = match provider::negotiate(wVersionRequested) {
@@ -1369,10 +1371,8 @@ pub unsafe extern "system" fn wsp_WSAAddressToStringA(
             unsafe { mem::write(lpdwAddressStringLength, need as DWORD) }?;
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: the caller declared `cap` >= `need` bytes.
-        let out = unsafe { mem::out_bytes(lpszAddressString.cast(), need) }?;
-        out[..text.len()].copy_from_slice(text.as_bytes());
-        out[text.len()] = 0;
+        // SAFETY: the caller declared `cap` >= `need` bytes: a checked copy.
+        unsafe { user_mem::put_cstr(lpszAddressString, &text) }?;
         // SAFETY: caller DWORD.
         unsafe { mem::write(lpdwAddressStringLength, need as DWORD) }?;
         Ok(0)
@@ -1411,11 +1411,9 @@ pub unsafe extern "system" fn wsp_WSAStringToAddressW(
 /// # Safety
 /// `p` null or a NUL-terminated string.
 unsafe fn cstr(p: *const c_char) -> R<String> {
-    if p.is_null() {
-        return Err(WsaError::WSAEFAULT);
-    }
-    // SAFETY: a NUL-terminated caller string, by contract.
-    Ok(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+    // SAFETY: a checked copy of the caller's string.
+    let b = unsafe { user_mem::cstr(p) }?;
+    Ok(String::from_utf8_lossy(&b).into_owned())
 }
 
 /// `WSAStringToAddressA`.
@@ -1484,8 +1482,11 @@ pub unsafe extern "system" fn wsp_inet_addr(cp: *const c_char) -> u32 {
         if cp.is_null() {
             return text::INADDR_NONE;
         }
-        // SAFETY: a NUL-terminated caller string.
-        text::inet_addr(unsafe { CStr::from_ptr(cp) }.to_bytes())
+        // SAFETY: a checked copy of the caller's string (unreadable: no address).
+        match unsafe { user_mem::cstr(cp) } {
+            Ok(b) => text::inet_addr(&b),
+            Err(_) => text::INADDR_NONE,
+        }
     })
     .unwrap_or(text::INADDR_NONE)
 }
@@ -1539,7 +1540,7 @@ pub unsafe extern "system" fn wsp_inet_pton(
             _ => return Err(WsaError::WSAEAFNOSUPPORT),
         };
         // SAFETY: an IN_ADDR (4 bytes) or IN6_ADDR (16) for the family, by contract.
-        unsafe { mem::out_bytes(pAddrBuf.cast(), bytes.len()) }?.copy_from_slice(&bytes);
+        unsafe { user_mem::copy_out(pAddrBuf.cast(), &bytes) }?;
         Ok(1)
     })
 }
@@ -1573,10 +1574,8 @@ pub unsafe extern "system" fn wsp_inet_ntop(
         if pStringBuf.is_null() || StringBufSize < s.len() + 1 {
             return Err(WsaError::WSA_INVALID_PARAMETER);
         }
-        // SAFETY: the caller declared `StringBufSize` bytes.
-        let out = unsafe { mem::out_bytes(pStringBuf.cast(), s.len() + 1) }?;
-        out[..s.len()].copy_from_slice(s.as_bytes());
-        out[s.len()] = 0;
+        // SAFETY: the caller declared `StringBufSize` bytes: a checked copy.
+        unsafe { user_mem::put_cstr(pStringBuf, &s) }?;
         Ok(pStringBuf.cast_const())
     })
 }

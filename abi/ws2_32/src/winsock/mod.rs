@@ -22,5 +22,6 @@ mod netdb;
 pub mod provider;
 pub mod text;
 pub mod trace;
+mod user_mem;
 
 pub use error::{last_error, set_last_error};

@@ -172,13 +172,15 @@ fn win_to_host(b: &[u8]) -> Result<(libc::sockaddr_storage, libc::socklen_t), Ws
     }
 }
 
-fn opt_cstring(p: *const c_char) -> Option<CString> {
+/// A caller's optional string (null: `None`), copied (checked: bad memory is
+/// `WSAEFAULT`).
+fn opt_cstring(p: *const c_char) -> Result<Option<CString>, WsaError> {
     if p.is_null() {
-        None
-    } else {
-        // SAFETY: a NUL-terminated caller string.
-        Some(unsafe { CStr::from_ptr(p) }.to_owned())
+        return Ok(None);
     }
+    // SAFETY: a checked copy of the caller's string.
+    let b = unsafe { super::user_mem::cstr(p) }?;
+    Ok(CString::new(b).ok())
 }
 
 fn require_started() -> Result<(), WsaError> {
@@ -211,7 +213,7 @@ pub unsafe extern "system" fn wsp_getaddrinfo(
         }
         // SAFETY: non-null caller pointer.
         unsafe { mem::write(ppResult, null_mut()) }?;
-        let (node, service) = (opt_cstring(pNodeName), opt_cstring(pServiceName));
+        let (node, service) = (opt_cstring(pNodeName)?, opt_cstring(pServiceName)?);
         if node.is_none() && service.is_none() {
             return Err(WsaError(11001));
         }
@@ -324,8 +326,8 @@ pub unsafe extern "system" fn wsp_getnameinfo(
         require_started()?;
         let len = usize::try_from(SockaddrLength).map_err(|_| WsaError::WSAEFAULT)?;
         // SAFETY: the caller declared `SockaddrLength` bytes.
-        let b = unsafe { mem::in_bytes(pSockaddr, len) }?;
-        let (ss, sl) = win_to_host(b)?;
+        let b = unsafe { super::user_mem::copy_in(pSockaddr, len) }?;
+        let (ss, sl) = win_to_host(&b)?;
         if pNodeBuffer.is_null() && pServiceBuffer.is_null() {
             return Err(WsaError(11001));
         }
@@ -427,7 +429,7 @@ fn host_name() -> Result<String, WsaError> {
 pub unsafe extern "system" fn wsp_gethostbyname(name: *const c_char) -> *mut HostEnt {
     run_ptr(|| {
         require_started()?;
-        let name = match opt_cstring(name) {
+        let name = match opt_cstring(name)? {
             Some(n) => n,
             None => CString::new(host_name()?).map_err(|_| WsaError(11001))?,
         };
@@ -505,10 +507,8 @@ pub unsafe extern "system" fn wsp_gethostname(name: *mut c_char, namelen: c_int)
         if name.is_null() || cap < n.len() + 1 {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: the caller declared `namelen` >= len + 1 bytes.
-        let out = unsafe { mem::out_bytes(name.cast(), n.len() + 1) }?;
-        out[..n.len()].copy_from_slice(n.as_bytes());
-        out[n.len()] = 0;
+        // SAFETY: the caller declared `namelen` >= len + 1 bytes: a checked copy.
+        unsafe { super::user_mem::put_cstr(name, &n) }?;
         Ok(())
     })
     .unwrap_or(Err(WsaError::WSASYSCALLFAILURE))
@@ -531,8 +531,8 @@ pub unsafe extern "system" fn wsp_getservbyname(
 ) -> *mut ServEnt {
     run_ptr(|| {
         require_started()?;
-        let n = opt_cstring(name).ok_or(WsaError::WSAEFAULT)?;
-        let p = opt_cstring(proto);
+        let n = opt_cstring(name)?.ok_or(WsaError::WSAEFAULT)?;
+        let p = opt_cstring(proto)?;
         let _g = SERV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         // SAFETY: NUL-terminated strings; libc's static result is copied before the lock
         // is released (the lock serializes this library's callers).
