@@ -257,6 +257,10 @@ impl OvState {
             Dir::Send | Dir::Parked => &mut self.driving_send,
         }
     }
+    /// Whether overlapped sends wait in the send queue.
+    pub fn send_pending(&self) -> bool {
+        !self.send.is_empty()
+    }
     /// Put `op` at the back of `d`'s queue (a handoff's next stage).
     pub fn push(&mut self, d: Dir, op: Arc<Op>) {
         self.queue(d).push_back(op);
@@ -338,6 +342,16 @@ impl<N: Net> SocketCell<N> {
             *st.ov.driving(d) = true;
         }
         loop {
+            if d == Dir::Send && !self.tx_clear() {
+                // Bytes an earlier non-blocking send left go first (backlog.rs); its drain
+                // drives this queue again. Decided under the lock, so a drain that finished
+                // meanwhile is not missed.
+                let mut st = self.lock();
+                if st.tx.is_some() || st.tx_busy {
+                    *st.ov.driving(d) = false;
+                    return;
+                }
+            }
             let (head, seen) = {
                 let mut st = self.lock();
                 match st.ov.queue(d).front().cloned() {
