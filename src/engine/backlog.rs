@@ -112,7 +112,11 @@ impl<N: Net> SocketCell<N> {
                 let mut st = self.lock();
                 match st.tx.take() {
                     None => return Flush::Empty,
-                    Some(b) => (b, st.seq),
+                    Some(b) => {
+                        // Still the socket's backlog for select and FD_WRITE while out.
+                        st.tx_out = true;
+                        (b, st.seq)
+                    }
                 }
             };
             match self
@@ -121,14 +125,17 @@ impl<N: Net> SocketCell<N> {
             {
                 Ok(n) => {
                     b.off += n;
+                    let mut st = self.lock();
+                    st.tx_out = false;
                     if b.off < b.buf.len() {
                         // A short write: the next attempt finds the host full (and so the
                         // next writable report is guaranteed by the Net contract).
-                        self.lock().tx = Some(b);
+                        st.tx = Some(b);
                     }
                 }
                 Err(WsaError::WSAEWOULDBLOCK) => {
                     let mut st = self.lock();
+                    st.tx_out = false;
                     st.tx = Some(b);
                     if st.seq == seen {
                         st.ready.remove(WRITE_WANT);
@@ -144,6 +151,7 @@ impl<N: Net> SocketCell<N> {
                         _ => WsaError::WSAECONNRESET,
                     };
                     let mut st = self.lock();
+                    st.tx_out = false;
                     st.reset = true;
                     st.fin_pending = false;
                     let e = *st.close_error.get_or_insert(e);

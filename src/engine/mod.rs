@@ -569,13 +569,15 @@ impl<N: Net> Engine<N> {
             } else if timeout.is_some() {
                 SendPath::Blocking
             } else {
-                // Non-blocking stream: all or WSAEWOULDBLOCK (backlog.rs). Another thread
-                // sending on the host stream makes the send buffer busy: would block.
-                if st.tx_busy {
-                    return Err(WsaError::WSAEWOULDBLOCK);
+                // Non-blocking stream: all or WSAEWOULDBLOCK (backlog.rs). The send path
+                // is taken here, or (held by the flusher or another sender for the time
+                // of a host call) waited for below.
+                let wait = st.tx_busy;
+                if !wait {
+                    st.tx_busy = true;
                 }
-                st.tx_busy = true;
                 SendPath::Buffered {
+                    wait,
                     backlog: st.tx.is_some(),
                     // The urgent byte must end the host send that carries it, and a host
                     // socket shared by duplicates has one stream for several handles.
@@ -588,7 +590,21 @@ impl<N: Net> Engine<N> {
             return self.framed_send(cell, &fr, bufs, flags, timeout);
         }
         match path {
-            SendPath::Buffered { backlog, keep_rest } => {
+            SendPath::Buffered {
+                wait,
+                mut backlog,
+                keep_rest,
+            } => {
+                let mut seen = seen;
+                if wait {
+                    // Not a blocking wait on the network: whoever holds the send path is
+                    // inside one non-blocking host call (a select that reported the socket
+                    // writable must not be followed by WSAEWOULDBLOCK for that).
+                    self.tx_acquire_wait(cell, 0)?;
+                    let st = cell.lock();
+                    backlog = st.tx.is_some();
+                    seen = st.seq;
+                }
                 let r = self.send_buffered(cell, bufs, total, io, seen, backlog, keep_rest);
                 cell.tx_release();
                 r
@@ -830,7 +846,11 @@ enum SendPath {
     /// A blocking stream send: every byte, after any backlog.
     Blocking,
     /// A non-blocking stream send: all or `WSAEWOULDBLOCK` (backlog.rs).
-    Buffered { backlog: bool, keep_rest: bool },
+    Buffered {
+        wait: bool,
+        backlog: bool,
+        keep_rest: bool,
+    },
 }
 
 /// The buffers after the first `n` bytes.

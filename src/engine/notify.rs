@@ -174,7 +174,7 @@ impl<N: Net> SocketCell<N> {
                     if st.notify.write_armed
                         && st.ready.contains(Readiness::WRITABLE)
                         && !st.reset
-                        && st.tx.is_none()
+                        && !st.has_backlog()
                     {
                         holds |= FD_WRITE;
                     }

@@ -57,7 +57,7 @@ impl<N: Net> SocketCell<N> {
             backlog: !st.backlog.is_empty(),
             via_connect: st.via_connect,
             framed: st.framed.is_some(),
-            tx: st.tx.is_some(),
+            tx: st.has_backlog(),
         }
     }
 

@@ -89,6 +89,9 @@ pub(crate) struct SockState {
     pub ov: super::overlapped::OvState,
     /// Bytes a non-blocking stream send took beyond what the host accepted (backlog.rs).
     pub tx: Option<Box<super::backlog::TxBacklog>>,
+    /// The backlog is out of `tx`, being handed to the host by the thread that holds the
+    /// send path: still the socket's backlog for select and FD_WRITE.
+    pub tx_out: bool,
     /// A thread is sending on the host stream (a sender or the backlog's flusher).
     pub tx_busy: bool,
     /// Threads waiting for `tx_busy` to clear (blocking sends).
@@ -184,6 +187,11 @@ impl SockState {
         }
     }
 
+    /// Whether the send backlog holds data (backlog.rs): the send buffer is full.
+    pub fn has_backlog(&self) -> bool {
+        self.tx.is_some() || self.tx_out
+    }
+
     /// Whether a cancel was requested for `thread`'s blocking call on this socket.
     pub fn cancelled(&self, thread: std::thread::ThreadId) -> bool {
         self.blocked
@@ -220,6 +228,7 @@ impl Default for SockState {
             blocked: Vec::new(),
             ov: Default::default(),
             tx: None,
+            tx_out: false,
             tx_busy: false,
             tx_waiters: 0,
             fin_pending: false,
