@@ -75,7 +75,11 @@ fn read_n(p: &impl Wsp, s: SOCKET, n: usize) -> (Vec<u8>, Result<usize, WsaError
 
 /// Whether select reports `s` writable within `timeout` (`None` blocks).
 fn writable(p: &impl Wsp, s: SOCKET, timeout: Option<&TIMEVAL>) -> bool {
-    let mut w = { let mut f = FdSet::new(); f.set(s); f };
+    let mut w = {
+        let mut f = FdSet::new();
+        f.set(s);
+        f
+    };
     p.select(None, Some(&mut w), None, timeout).unwrap() == 1
 }
 

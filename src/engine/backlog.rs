@@ -288,10 +288,13 @@ impl<N: Net> Engine<N> {
         let start = self.inner.net.now();
         let deadline = start + Duration::from_secs(linger.1.into());
         cell.lock().tx_waiters += 1;
-        let flushed = self.inner.net.block_until(&cell.gate, Some(deadline), &mut || {
-            let st = cell.lock();
-            (st.tx.is_none() && !st.tx_busy) || st.closed
-        });
+        let flushed = self
+            .inner
+            .net
+            .block_until(&cell.gate, Some(deadline), &mut || {
+                let st = cell.lock();
+                (st.tx.is_none() && !st.tx_busy) || st.closed
+            });
         cell.lock().tx_waiters -= 1;
         if flushed {
             return Ok(true);

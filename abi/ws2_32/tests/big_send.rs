@@ -51,13 +51,19 @@ fn run(mode: &str) {
         .read_to_string(&mut text)
         .unwrap();
     eprintln!("big_send {mode}:\n{text}");
-    assert!(status.success(), "big_send {mode} exited with {status}:\n{text}");
+    assert!(
+        status.success(),
+        "big_send {mode} exited with {status}:\n{text}"
+    );
     for e in [
         "sent 5242880 bytes in 1 call(s)",
         "received 5242880 bytes in order, then end of stream",
         "big send ok",
     ] {
-        assert!(text.contains(e), "big_send {mode}: missing {e:?} in\n{text}");
+        assert!(
+            text.contains(e),
+            "big_send {mode}: missing {e:?} in\n{text}"
+        );
     }
     if have("x86_64-w64-mingw32-gcc") {
         let o = Command::new("x86_64-w64-mingw32-gcc")
