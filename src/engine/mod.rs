@@ -569,9 +569,13 @@ impl<N: Net> Engine<N> {
             } else if timeout.is_some() {
                 SendPath::Blocking
             } else {
-                // Non-blocking stream: all or WSAEWOULDBLOCK (backlog.rs). The send path
-                // is taken here, or (held by the flusher or another sender for the time
-                // of a host call) waited for below.
+                // Non-blocking stream: all or WSAEWOULDBLOCK (backlog.rs). Overlapped
+                // sends still queued go first: the send buffer is full until they are out.
+                if st.ov.send_pending() {
+                    return Err(WsaError::WSAEWOULDBLOCK);
+                }
+                // The send path is taken here, or (held by the flusher or another sender
+                // for the time of a host call) waited for below.
                 let wait = st.tx_busy;
                 if !wait {
                     st.tx_busy = true;

@@ -137,7 +137,11 @@ fn nonblocking_sends_are_all_or_wouldblock(w: &dyn Wsp) -> Step<()> {
     let sent = send_until_would_block(w, c, &chunk, 8)?;
     let got = fx.recv_exact(s, sent)?;
     for (k, part) in got.chunks(chunk.len()).enumerate() {
-        expect_eq(&format!("chunk {k} arrives whole"), part == &chunk[..], true)?;
+        expect_eq(
+            &format!("chunk {k} arrives whole"),
+            part == &chunk[..],
+            true,
+        )?;
     }
     Ok(())
 }
