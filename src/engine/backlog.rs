@@ -91,6 +91,17 @@ impl TxBacklog {
     }
 }
 
+/// What `closesocket` does about a send backlog (`Engine::backlog_on_close`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OnClose {
+    /// No backlog (or it was dropped for an abortive close): close as usual.
+    Nothing,
+    /// Graceful: close now, flush the backlog in the background.
+    Flush,
+    /// The linger timeout passed with the backlog unsent: closed abortively already.
+    Aborted,
+}
+
 /// What a flush left.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Flush {
@@ -255,7 +266,8 @@ impl<N: Net> Engine<N> {
     }
 
     /// `closesocket` and a send backlog, before `SO_LINGER` is applied to the host
-    /// (options.rs `linger_on_close`). Returns whether that step is still to run.
+    /// (options.rs `linger_on_close`, which runs unless this returns
+    /// [`OnClose::Aborted`]).
     ///
     /// * Linger off (the default): nothing to do here; after the close the backlog is
     ///   flushed in the background (`Inner::linger_backlog`), as Windows sends what it
@@ -267,20 +279,20 @@ impl<N: Net> Engine<N> {
     ///   `WSAEWOULDBLOCK` (closesocket page); a blocking one waits for the backlog up to
     ///   the timeout and, if it is not flushed by then, closes abortively (the host's own
     ///   queue then gets the rest of the timeout through `linger_on_close`).
-    pub(super) fn backlog_on_close(&self, cell: &SocketCell<N>) -> WspResult<bool> {
+    pub(super) fn backlog_on_close(&self, cell: &SocketCell<N>) -> WspResult<OnClose> {
         let (linger, nonblocking) = {
             let mut st = cell.lock();
             if st.tx.is_none() && !st.tx_busy {
-                return Ok(true);
+                return Ok(OnClose::Nothing);
             }
             if st.opts.linger.0 != 0 && st.opts.linger.1 == 0 {
                 st.tx = None;
-                return Ok(true);
+                return Ok(OnClose::Nothing);
             }
             (st.opts.linger, st.nonblocking)
         };
         if linger.0 == 0 {
-            return Ok(true);
+            return Ok(OnClose::Flush);
         }
         if nonblocking {
             return Err(WsaError::WSAEWOULDBLOCK);
@@ -297,10 +309,10 @@ impl<N: Net> Engine<N> {
             });
         cell.lock().tx_waiters -= 1;
         if flushed {
-            return Ok(true);
+            return Ok(OnClose::Nothing);
         }
         cell.lock().tx = None;
         let _ = self.inner.net.set_opt(cell.host, HostOpt::Linger(Some(0)));
-        Ok(false)
+        Ok(OnClose::Aborted)
     }
 }

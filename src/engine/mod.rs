@@ -566,21 +566,19 @@ impl<N: Net> Engine<N> {
             };
             let path = if !stream || framing.is_some() {
                 SendPath::Plain
-            } else if timeout.is_some() {
-                SendPath::Blocking
             } else {
-                // Non-blocking stream: all or WSAEWOULDBLOCK (backlog.rs). Overlapped
-                // sends still queued go first: the send buffer is full until they are out.
-                if st.ov.send_pending() {
+                // Overlapped sends still queued go first: for a non-blocking send the
+                // send buffer is full until they are out.
+                if timeout.is_none() && st.ov.send_pending() {
                     return Err(WsaError::WSAEWOULDBLOCK);
                 }
-                // The send path is taken here, or (held by the flusher or another sender
-                // for the time of a host call) waited for below.
+                // A stream send holds the socket's send path (backlog.rs): taken here, or
+                // (held by the flusher or another sender) waited for below.
                 let wait = st.tx_busy;
                 if !wait {
                     st.tx_busy = true;
                 }
-                SendPath::Buffered {
+                SendPath::Stream {
                     wait,
                     backlog: st.tx.is_some(),
                     // The urgent byte must end the host send that carries it, and a host
@@ -594,33 +592,32 @@ impl<N: Net> Engine<N> {
             return self.framed_send(cell, &fr, bufs, flags, timeout);
         }
         match path {
-            SendPath::Buffered {
+            SendPath::Stream {
                 wait,
                 mut backlog,
                 keep_rest,
             } => {
                 let mut seen = seen;
                 if wait {
-                    // Not a blocking wait on the network: whoever holds the send path is
-                    // inside one non-blocking host call (a select that reported the socket
-                    // writable must not be followed by WSAEWOULDBLOCK for that).
-                    self.tx_acquire_wait(cell, 0)?;
+                    // A non-blocking send waits only for a holder inside one non-blocking
+                    // host call (a select that reported the socket writable must not be
+                    // followed by WSAEWOULDBLOCK for that); a blocking one also for another
+                    // blocking send, up to SO_SNDTIMEO.
+                    self.tx_acquire_wait(cell, timeout.unwrap_or(0))?;
                     let st = cell.lock();
                     backlog = st.tx.is_some();
                     seen = st.seq;
                 }
-                let r = self.send_buffered(cell, bufs, total, io, seen, backlog, keep_rest);
+                let r = match timeout {
+                    // Non-blocking: all or WSAEWOULDBLOCK (backlog.rs).
+                    None => self.send_buffered(cell, bufs, total, io, seen, backlog, keep_rest),
+                    // Blocking: the backlog's bytes first, then every byte of this send.
+                    Some(ms) => self.send_blocking_stream(cell, bufs, total, io, ms, seen, backlog),
+                };
                 cell.tx_release();
                 r
             }
-            SendPath::Blocking => {
-                let ms = timeout.unwrap_or(0);
-                self.tx_acquire_wait(cell, ms)?;
-                let r = self.send_blocking_stream(cell, bufs, total, io, ms);
-                cell.tx_release();
-                r
-            }
-            SendPath::Plain => self.send_plain(cell, bufs, total, io, target, timeout),
+            SendPath::Plain => self.send_plain(cell, bufs, total, io, target, timeout, Some(seen)),
         }
     }
 
@@ -694,6 +691,7 @@ impl<N: Net> Engine<N> {
 
     /// A blocking stream send, with the send path held: bytes an earlier non-blocking send
     /// left go first, then every byte of this one before it returns.
+    #[allow(clippy::too_many_arguments)]
     fn send_blocking_stream(
         &self,
         cell: &Arc<SocketCell<N>>,
@@ -701,19 +699,26 @@ impl<N: Net> Engine<N> {
         total: usize,
         io: IoFlags,
         ms: u32,
+        mut seen: u64,
+        backlog: bool,
     ) -> WspResult<usize> {
-        loop {
-            match cell.flush_held() {
-                backlog::Flush::Empty => break,
-                backlog::Flush::Blocked(seen) => self.wait_ready(cell, seen, WRITE_WANT, ms)?,
-                backlog::Flush::Failed(e) => return Err(e),
+        if backlog {
+            loop {
+                match cell.flush_held() {
+                    backlog::Flush::Empty => break,
+                    backlog::Flush::Blocked(at) => self.wait_ready(cell, at, WRITE_WANT, ms)?,
+                    backlog::Flush::Failed(e) => return Err(e),
+                }
             }
+            seen = cell.seq();
         }
-        self.send_plain(cell, bufs, total, io, None, Some(ms))
+        self.send_plain(cell, bufs, total, io, None, Some(ms), Some(seen))
     }
 
     /// The host send loop: one attempt when non-blocking (datagrams, framed-less short
     /// counts), every byte when blocking (`timeout` is `Some`).
+    /// `first_seen`: the readiness sequence number already read for the first attempt.
+    #[allow(clippy::too_many_arguments)]
     fn send_plain(
         &self,
         cell: &Arc<SocketCell<N>>,
@@ -722,11 +727,12 @@ impl<N: Net> Engine<N> {
         io: IoFlags,
         target: Option<SocketAddr>,
         timeout: Option<u32>,
+        mut first_seen: Option<u64>,
     ) -> WspResult<usize> {
         let stream = cell.props.ty == SOCK_STREAM;
         let mut sent = 0usize;
         loop {
-            let seen = cell.seq();
+            let seen = first_seen.take().unwrap_or_else(|| cell.seq());
             // Only a blocking send's continuation needs the buffers re-sliced.
             let put = if sent == 0 {
                 self.inner.net.send(cell.host, bufs, target, io)
@@ -847,10 +853,9 @@ impl<N: Net> Engine<N> {
 enum SendPath {
     /// Datagrams and the framed protocol: as the host (or the framing) takes it.
     Plain,
-    /// A blocking stream send: every byte, after any backlog.
-    Blocking,
-    /// A non-blocking stream send: all or `WSAEWOULDBLOCK` (backlog.rs).
-    Buffered {
+    /// A stream send, holding the send path: blocking, every byte after any backlog;
+    /// non-blocking, all or `WSAEWOULDBLOCK` (backlog.rs).
+    Stream {
         wait: bool,
         backlog: bool,
         keep_rest: bool,
@@ -1003,13 +1008,16 @@ impl<N: Net> Wsp for Engine<N> {
         // SO_LINGER / SO_DONTLINGER (options.rs `linger_on_close`, and for the send
         // backlog backlog.rs `backlog_on_close`): may refuse with WSAEWOULDBLOCK, leaving
         // the socket open, as Windows does.
-        if self.backlog_on_close(&cell)? {
+        let backlog = self.backlog_on_close(&cell)?;
+        if backlog != backlog::OnClose::Aborted {
             self.linger_on_close(&cell)?;
         }
         let cell = self.table_write().remove(s).ok_or(WsaError::WSAENOTSOCK)?;
         cell.mark_closed();
-        // A graceful close with a send backlog: flushed in the background (backlog.rs).
-        self.inner.linger_backlog(cell);
+        if backlog == backlog::OnClose::Flush {
+            // A graceful close with a send backlog: flushed in the background.
+            self.inner.linger_backlog(cell);
+        }
         Ok(())
     }
 
