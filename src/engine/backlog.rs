@@ -134,6 +134,17 @@ impl<N: Net> SocketCell<N> {
                 .net
                 .send(self.host, &[&b.buf[b.off..]], None, IoFlags::default())
             {
+                Ok(0) => {
+                    // Nothing taken (no host does this for a non-empty stream send; a
+                    // reactor thread must not spin on it): as would block.
+                    let mut st = self.lock();
+                    st.tx_out = false;
+                    st.tx = Some(b);
+                    if st.seq == seen {
+                        st.ready.remove(WRITE_WANT);
+                    }
+                    return Flush::Blocked(seen);
+                }
                 Ok(n) => {
                     b.off += n;
                     let mut st = self.lock();
