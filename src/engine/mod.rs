@@ -13,6 +13,7 @@
 //! `SO_SNDTIMEO` expires (`WSAETIMEDOUT`). No call sleeps inside a blocking syscall, so a
 //! close from another thread always wakes it.
 
+mod backlog;
 mod conditional;
 mod duplicate;
 mod extensions;
@@ -37,6 +38,7 @@ use crate::types::*;
 use crate::wsp::{ConditionFn, FdSet, OutBuf, Wsp, WspResult};
 use handles::HandleTable;
 use socket::{Conn, Props, SockState, SocketCell};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -88,6 +90,10 @@ struct Inner<N: Net> {
     dup: duplicate::Registry,
     /// Overlapped I/O's engine-wide state.
     ov: overlapped::EngineOv,
+    /// Sockets closed gracefully while their send backlog held data, by readiness token:
+    /// they live on until it is flushed (or the connection fails), then close, as Windows
+    /// sends what it buffered after a graceful `closesocket` (backlog.rs).
+    lingering: Mutex<HashMap<u64, Arc<SocketCell<N>>>>,
 }
 
 impl<N: Net> ReadinessSink for Inner<N> {
@@ -115,6 +121,37 @@ impl<N: Net> ReadinessSink for Inner<N> {
             .cloned();
         if let Some(cell) = cell {
             cell.on_ready(r);
+            return;
+        }
+        // A closed socket still flushing its send backlog.
+        let cell = self.lingering().get(&token).cloned();
+        if let Some(cell) = cell {
+            cell.on_ready(r);
+            if cell.tx_idle() {
+                // Flushed (or failed): dropping the cell closes the host socket.
+                self.lingering().remove(&token);
+            }
+        }
+    }
+}
+
+impl<N: Net> Inner<N> {
+    fn lingering(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<SocketCell<N>>>> {
+        self.lingering.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keep a closed socket whose send backlog still holds data until it is flushed.
+    fn linger_backlog(&self, cell: Arc<SocketCell<N>>) {
+        if cell.tx_idle() {
+            return;
+        }
+        let token = cell.handle as u64;
+        self.lingering().insert(token, cell.clone());
+        // A report may have come before the insert: flush now, and forget the cell if
+        // nothing is left.
+        cell.tx_pump();
+        if cell.tx_idle() {
+            self.lingering().remove(&token);
         }
     }
 }
@@ -130,6 +167,7 @@ impl<N: Net> Engine<N> {
             catalog: catalog::entries(),
             dup: Default::default(),
             ov: Default::default(),
+            lingering: Mutex::new(HashMap::new()),
         });
         let weak: std::sync::Weak<Inner<N>> = Arc::downgrade(&inner);
         let sink: std::sync::Weak<dyn ReadinessSink> = weak;
@@ -404,9 +442,16 @@ impl<N: Net> Engine<N> {
     ) -> WspResult<usize> {
         let cell = self.cell(s)?;
         let r = self.send_inner(&cell, bufs, flags, to);
-        if r == Err(WsaError::WSAEWOULDBLOCK) {
+        match r {
             // FD_WRITE is recorded again once space frees up after a send that would block.
-            cell.lock().notify.write_armed = true;
+            Err(WsaError::WSAEWOULDBLOCK) => cell.lock().notify.write_armed = true,
+            // Where a short count cannot be avoided (backlog.rs: MSG_OOB, shared sockets,
+            // the framed protocol, a timed-out blocking send), FD_WRITE is armed as by a
+            // failure, so a program that waits for it before sending the rest never stalls.
+            Ok(n) if cell.props.ty == SOCK_STREAM && n < bufs.iter().map(|b| b.len()).sum() => {
+                cell.lock().notify.write_armed = true
+            }
+            _ => {}
         }
         cell.reenable(FD_WRITE);
         r
@@ -504,30 +549,190 @@ impl<N: Net> Engine<N> {
     ) -> WspResult<usize> {
         let stream = cell.props.ty == SOCK_STREAM;
         let total: usize = bufs.iter().map(|b| b.len()).sum();
-        let (timeout, target) = {
-            let st = cell.lock();
-            let target = self.send_checks(cell, &st, flags, to, total)?;
-            (
-                if st.nonblocking {
-                    None
-                } else {
-                    Some(st.sndtimeo_ms)
-                },
-                target,
-            )
-        };
-        let framing = framed::of(&cell.lock());
-        if let Some(fr) = framing {
-            return self.framed_send(cell, &fr, bufs, flags, timeout);
-        }
         let io = IoFlags {
             peek: false,
             oob: flags & MSG_OOB != 0,
             dontroute: flags & MSG_DONTROUTE != 0,
         };
+        // One lock for the checks and everything the send path reads.
+        let (timeout, target, framing, path, seen) = {
+            let mut st = cell.lock();
+            let target = self.send_checks(cell, &st, flags, to, total)?;
+            let framing = framed::of(&st);
+            let timeout = if st.nonblocking {
+                None
+            } else {
+                Some(st.sndtimeo_ms)
+            };
+            let path = if !stream || framing.is_some() {
+                SendPath::Plain
+            } else {
+                // Overlapped sends still queued go first: for a non-blocking send the
+                // send buffer is full until they are out.
+                if timeout.is_none() && st.ov.send_pending() {
+                    return Err(WsaError::WSAEWOULDBLOCK);
+                }
+                // A stream send holds the socket's send path (backlog.rs): taken here, or
+                // (held by the flusher or another sender) waited for below.
+                let wait = st.tx_busy;
+                if !wait {
+                    st.tx_busy = true;
+                }
+                SendPath::Stream {
+                    wait,
+                    backlog: st.tx.is_some(),
+                    // The urgent byte must end the host send that carries it, and a host
+                    // socket shared by duplicates has one stream for several handles.
+                    keep_rest: !io.oob && st.dup.is_none(),
+                }
+            };
+            (timeout, target, framing, path, st.seq)
+        };
+        if let Some(fr) = framing {
+            return self.framed_send(cell, &fr, bufs, flags, timeout);
+        }
+        match path {
+            SendPath::Stream {
+                wait,
+                mut backlog,
+                keep_rest,
+            } => {
+                let mut seen = seen;
+                if wait {
+                    // A non-blocking send waits only for a holder inside one non-blocking
+                    // host call (a select that reported the socket writable must not be
+                    // followed by WSAEWOULDBLOCK for that); a blocking one also for another
+                    // blocking send, up to SO_SNDTIMEO.
+                    self.tx_acquire_wait(cell, timeout.unwrap_or(0))?;
+                    let st = cell.lock();
+                    backlog = st.tx.is_some();
+                    seen = st.seq;
+                }
+                let r = match timeout {
+                    // Non-blocking: all or WSAEWOULDBLOCK (backlog.rs).
+                    None => self.send_buffered(cell, bufs, total, io, seen, backlog, keep_rest),
+                    // Blocking: the backlog's bytes first, then every byte of this send.
+                    Some(ms) => self.send_blocking_stream(cell, bufs, total, io, ms, seen, backlog),
+                };
+                cell.tx_release();
+                r
+            }
+            SendPath::Plain => self.send_plain(cell, bufs, total, io, target, timeout, Some(seen)),
+        }
+    }
+
+    /// A non-blocking stream send, with the send path held: the backlog first (a send
+    /// while it holds data would block), then the host; what the host does not take now
+    /// becomes the backlog and the whole count is returned (backlog.rs). With `keep_rest`
+    /// false the host's count is returned as it is.
+    #[allow(clippy::too_many_arguments)]
+    fn send_buffered(
+        &self,
+        cell: &Arc<SocketCell<N>>,
+        bufs: &[&[u8]],
+        total: usize,
+        io: IoFlags,
+        mut seen: u64,
+        backlog: bool,
+        keep_rest: bool,
+    ) -> WspResult<usize> {
+        if backlog {
+            match cell.flush_held() {
+                backlog::Flush::Empty => seen = cell.seq(),
+                backlog::Flush::Blocked(_) => return Err(WsaError::WSAEWOULDBLOCK),
+                backlog::Flush::Failed(e) => return Err(e),
+            }
+        }
+        match self.inner.net.send(cell.host, bufs, None, io) {
+            Ok(n) if n >= total || !keep_rest => Ok(n),
+            Ok(n) => {
+                cell.lock().tx = Some(backlog::TxBacklog::rest_of(bufs, n));
+                // The host is full: a first flush attempt finds it so (consuming the write
+                // readiness), after which the next writable report is owed. A failure is
+                // recorded and reported by the next call, as for data Windows buffered.
+                let _ = cell.flush_held();
+                Ok(total)
+            }
+            Err(WsaError::WSAEWOULDBLOCK) => {
+                // Space must be reported again before FD_WRITE can be recorded.
+                cell.consume(seen, WRITE_WANT);
+                Err(WsaError::WSAEWOULDBLOCK)
+            }
+            Err(e) => Err(Self::data_error(cell, e)),
+        }
+    }
+
+    /// Take the send path for a blocking send, waiting while another thread holds it.
+    fn tx_acquire_wait(&self, cell: &SocketCell<N>, timeout_ms: u32) -> WspResult<()> {
+        let deadline = (timeout_ms != 0)
+            .then(|| self.inner.net.now() + Duration::from_millis(timeout_ms.into()));
+        loop {
+            {
+                let mut st = cell.lock();
+                if st.closed {
+                    return Err(WsaError::WSAEINTR);
+                }
+                if !st.tx_busy {
+                    st.tx_busy = true;
+                    return Ok(());
+                }
+                st.tx_waiters += 1;
+            }
+            let done = self.inner.net.block_until(&cell.gate, deadline, &mut || {
+                let st = cell.lock();
+                !st.tx_busy || st.closed
+            });
+            cell.lock().tx_waiters -= 1;
+            if !done {
+                return Err(WsaError::WSAETIMEDOUT);
+            }
+        }
+    }
+
+    /// A blocking stream send, with the send path held: bytes an earlier non-blocking send
+    /// left go first, then every byte of this one before it returns.
+    #[allow(clippy::too_many_arguments)]
+    fn send_blocking_stream(
+        &self,
+        cell: &Arc<SocketCell<N>>,
+        bufs: &[&[u8]],
+        total: usize,
+        io: IoFlags,
+        ms: u32,
+        mut seen: u64,
+        backlog: bool,
+    ) -> WspResult<usize> {
+        if backlog {
+            loop {
+                match cell.flush_held() {
+                    backlog::Flush::Empty => break,
+                    backlog::Flush::Blocked(at) => self.wait_ready(cell, at, WRITE_WANT, ms)?,
+                    backlog::Flush::Failed(e) => return Err(e),
+                }
+            }
+            seen = cell.seq();
+        }
+        self.send_plain(cell, bufs, total, io, None, Some(ms), Some(seen))
+    }
+
+    /// The host send loop: one attempt when non-blocking (datagrams, framed-less short
+    /// counts), every byte when blocking (`timeout` is `Some`).
+    /// `first_seen`: the readiness sequence number already read for the first attempt.
+    #[allow(clippy::too_many_arguments)]
+    fn send_plain(
+        &self,
+        cell: &Arc<SocketCell<N>>,
+        bufs: &[&[u8]],
+        total: usize,
+        io: IoFlags,
+        target: Option<SocketAddr>,
+        timeout: Option<u32>,
+        mut first_seen: Option<u64>,
+    ) -> WspResult<usize> {
+        let stream = cell.props.ty == SOCK_STREAM;
         let mut sent = 0usize;
         loop {
-            let seen = cell.seq();
+            let seen = first_seen.take().unwrap_or_else(|| cell.seq());
             // Only a blocking send's continuation needs the buffers re-sliced.
             let put = if sent == 0 {
                 self.inner.net.send(cell.host, bufs, target, io)
@@ -544,8 +749,7 @@ impl<N: Net> Engine<N> {
                         return Ok(n);
                     }
                     sent += n;
-                    // A blocking stream send returns once every byte is buffered; a
-                    // non-blocking one returns what the host took.
+                    // A blocking stream send returns once every byte is buffered.
                     if timeout.is_none() || sent >= total {
                         return Ok(sent);
                     }
@@ -634,9 +838,28 @@ impl<N: Net> Engine<N> {
         for c in &cells {
             c.mark_closed();
         }
+        // WSACleanup: open sockets are closed "as if closesocket was called"; send
+        // backlogs flush in the background as after a graceful close.
+        for c in &cells {
+            self.inner.linger_backlog(c.clone());
+        }
         // Dropping the cells closes their host sockets once no blocked call holds them.
         drop(cells);
     }
+}
+
+/// How a send reaches the host (`send_inner`).
+#[derive(Clone, Copy)]
+enum SendPath {
+    /// Datagrams and the framed protocol: as the host (or the framing) takes it.
+    Plain,
+    /// A stream send, holding the send path: blocking, every byte after any backlog;
+    /// non-blocking, all or `WSAEWOULDBLOCK` (backlog.rs).
+    Stream {
+        wait: bool,
+        backlog: bool,
+        keep_rest: bool,
+    },
 }
 
 /// The buffers after the first `n` bytes.
@@ -782,11 +1005,19 @@ impl<N: Net> Wsp for Engine<N> {
 
     fn close_socket(&self, s: SOCKET) -> WspResult<()> {
         let cell = self.cell(s)?;
-        // SO_LINGER / SO_DONTLINGER (ioctl.rs `linger_on_close`): may refuse with
-        // WSAEWOULDBLOCK, leaving the socket open, as Windows does.
-        self.linger_on_close(&cell)?;
+        // SO_LINGER / SO_DONTLINGER (options.rs `linger_on_close`, and for the send
+        // backlog backlog.rs `backlog_on_close`): may refuse with WSAEWOULDBLOCK, leaving
+        // the socket open, as Windows does.
+        let backlog = self.backlog_on_close(&cell)?;
+        if backlog != backlog::OnClose::Aborted {
+            self.linger_on_close(&cell)?;
+        }
         let cell = self.table_write().remove(s).ok_or(WsaError::WSAENOTSOCK)?;
         cell.mark_closed();
+        if backlog == backlog::OnClose::Flush {
+            // A graceful close with a send backlog: flushed in the background.
+            self.inner.linger_backlog(cell);
+        }
         Ok(())
     }
 
@@ -1091,7 +1322,21 @@ impl<N: Net> Wsp for Engine<N> {
         // shutdown, whose readiness report would otherwise complete them with EOF).
         cell.abort_overlapped(how != SD_SEND, how != SD_RECEIVE);
         if stream {
-            match self.inner.net.shutdown(cell.host, how) {
+            // With a send backlog the FIN follows its last byte: the host's send side is
+            // shut when it drains (backlog.rs `tx_release`), as Windows sends buffered
+            // data before the FIN of a shutdown(SD_SEND).
+            let how = if how != SD_RECEIVE {
+                let mut st = cell.lock();
+                if st.tx.is_some() || st.tx_busy {
+                    st.fin_pending = true;
+                    (how == SD_BOTH).then_some(SD_RECEIVE)
+                } else {
+                    Some(how)
+                }
+            } else {
+                Some(how)
+            };
+            match how.map_or(Ok(()), |how| self.inner.net.shutdown(cell.host, how)) {
                 // The peer already reset or closed: the local direction is still shut.
                 Ok(()) | Err(WsaError::WSAENOTCONN) => {}
                 Err(e) => return Err(e),

@@ -14,6 +14,8 @@
 //!   still holds (data left after a partial read), they are recorded again at once.
 //! * FD_WRITE is recorded when a connection is established, and after a send failed with
 //!   `WSAEWOULDBLOCK` once buffer space is available; a datagram socket can always send.
+//!   On a stream, "space is available" includes an empty send backlog (backlog.rs): a
+//!   non-blocking send takes the whole buffer, and FD_WRITE follows the backlog's drain.
 //! * FD_CLOSE after a graceful close is recorded only once no data is left to read; after a
 //!   reset it carries `WSAECONNRESET`.
 //! * Selecting (EventSelect or AsyncSelect) replaces any earlier selection, clears the
@@ -167,7 +169,12 @@ impl<N: Net> SocketCell<N> {
                     if st.ready.contains(Readiness::PRIORITY) && read_open {
                         holds |= FD_OOB;
                     }
-                    if st.notify.write_armed && st.ready.contains(Readiness::WRITABLE) && !st.reset
+                    // While a send backlog holds data the send buffer is full (backlog.rs):
+                    // FD_WRITE waits for it to drain.
+                    if st.notify.write_armed
+                        && st.ready.contains(Readiness::WRITABLE)
+                        && !st.reset
+                        && !st.has_backlog()
                     {
                         holds |= FD_WRITE;
                     }

@@ -92,6 +92,10 @@ pub(crate) struct Op {
     /// inside this operation's attempt: the driver completes it with
     /// `WSA_OPERATION_ABORTED` if the attempt would block. An attempt that finished wins.
     cancel: AtomicBool,
+    /// A send-queue operation that puts bytes on the stream: it waits for the socket's
+    /// send backlog (backlog.rs). Cleared for ioctls that only use the queue for ordering
+    /// and notification.
+    after_backlog: AtomicBool,
 }
 
 impl Op {
@@ -257,6 +261,10 @@ impl OvState {
             Dir::Send | Dir::Parked => &mut self.driving_send,
         }
     }
+    /// Whether overlapped sends wait in the send queue.
+    pub fn send_pending(&self) -> bool {
+        !self.send.is_empty()
+    }
     /// Put `op` at the back of `d`'s queue (a handoff's next stage).
     pub fn push(&mut self, d: Dir, op: Arc<Op>) {
         self.queue(d).push_back(op);
@@ -348,6 +356,17 @@ impl<N: Net> SocketCell<N> {
                     }
                 }
             };
+            if head.after_backlog.load(Ordering::Relaxed) && !self.tx_clear() {
+                // Bytes an earlier non-blocking send left go first (backlog.rs); its drain
+                // drives this queue again. Decided under the lock, so a drain that finished
+                // meanwhile is not missed.
+                let mut st = self.lock();
+                if st.tx.is_some() || st.tx_busy {
+                    *st.ov.driving(d) = false;
+                    return;
+                }
+                continue;
+            }
             match head.attempt() {
                 Some(Attempt::WouldBlock) if head.cancel_requested() => {
                     // A cancel came while this attempt ran (`Op::try_cancel`).
@@ -554,6 +573,7 @@ impl<N: Net> Engine<N> {
                     port: if skip_port { None } else { st.ov.port.clone() },
                 })),
                 cancel: AtomicBool::new(false),
+                after_backlog: AtomicBool::new(d == Dir::Send),
             });
             // Before the push, under the socket lock: no driver can see the op yet.
             queued(&op);
@@ -689,7 +709,10 @@ impl<N: Net> Engine<N> {
         }
         let mut once = Some(r);
         let work: Work = Box::new(move |_| Attempt::Done(once.take().unwrap_or(r)));
-        self.issue(&cell, Dir::Send, Buffers::Recv(output), ov, work)
+        // Completes at once; it sends nothing, so a send backlog does not hold it up.
+        self.issue_with(&cell, Dir::Send, Buffers::Recv(output), ov, work, |op| {
+            op.after_backlog.store(false, Ordering::Relaxed)
+        })
     }
 
     /// `WSPGetOverlappedResult` with the operation's whole outcome: `Ok(result)` once the

@@ -8,7 +8,7 @@
 //!   a datagram socket has a datagram (or an error) to receive; OOB data with
 //!   `SO_OOBINLINE`.
 //! * **writable**: a connect finished successfully; a connected stream or a datagram socket
-//!   can send.
+//!   can send (a stream whose send backlog holds data cannot: backlog.rs).
 //! * **except**: a non-blocking connect failed; OOB data is pending (without
 //!   `SO_OOBINLINE`).
 //!
@@ -34,6 +34,8 @@ struct SelectSnap {
     backlog: bool,
     via_connect: bool,
     framed: bool,
+    /// A send backlog holds data: the send buffer is full (backlog.rs).
+    tx: bool,
 }
 
 /// Which of select's three sets a socket belongs in.
@@ -55,6 +57,7 @@ impl<N: Net> SocketCell<N> {
             backlog: !st.backlog.is_empty(),
             via_connect: st.via_connect,
             framed: st.framed.is_some(),
+            tx: st.has_backlog(),
         }
     }
 
@@ -76,6 +79,7 @@ impl<N: Net> SocketCell<N> {
             backlog,
             via_connect,
             framed,
+            tx,
         } = snap;
         let stream = self.props.ty == SOCK_STREAM;
         let mut r = Ready3::default();
@@ -101,7 +105,9 @@ impl<N: Net> SocketCell<N> {
                         r.read = dead || whole;
                     }
                 }
-                r.write = lv.contains(Readiness::WRITABLE);
+                // Not writable while a send backlog holds data (Windows: the send buffer
+                // is full, so a send would fail WSAEWOULDBLOCK).
+                r.write = lv.contains(Readiness::WRITABLE) && !tx;
                 r.except = lv.contains(Readiness::PRIORITY);
             }
             // A failed non-blocking connect is reported in the except set.

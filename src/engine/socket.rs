@@ -87,6 +87,17 @@ pub(crate) struct SockState {
     pub blocked: Vec<Blocked>,
     /// Overlapped queues, records and completion-port association.
     pub ov: super::overlapped::OvState,
+    /// Bytes a non-blocking stream send took beyond what the host accepted (backlog.rs).
+    pub tx: Option<Box<super::backlog::TxBacklog>>,
+    /// The backlog is out of `tx`, being handed to the host by the thread that holds the
+    /// send path: still the socket's backlog for select and FD_WRITE.
+    pub tx_out: bool,
+    /// A thread is sending on the host stream (a sender or the backlog's flusher).
+    pub tx_busy: bool,
+    /// Threads waiting for `tx_busy` to clear (blocking sends).
+    pub tx_waiters: u32,
+    /// `shutdown(SD_SEND)` came while the backlog held data: the host's FIN follows it.
+    pub fin_pending: bool,
 }
 
 /// A thread parked in a blocking call on a socket.
@@ -176,6 +187,11 @@ impl SockState {
         }
     }
 
+    /// Whether the send backlog holds data (backlog.rs): the send buffer is full.
+    pub fn has_backlog(&self) -> bool {
+        self.tx.is_some() || self.tx_out
+    }
+
     /// Whether a cancel was requested for `thread`'s blocking call on this socket.
     pub fn cancelled(&self, thread: std::thread::ThreadId) -> bool {
         self.blocked
@@ -211,6 +227,11 @@ impl Default for SockState {
             opts: OptState::default(),
             blocked: Vec::new(),
             ov: Default::default(),
+            tx: None,
+            tx_out: false,
+            tx_busy: false,
+            tx_waiters: 0,
+            fin_pending: false,
         }
     }
 }
@@ -312,11 +333,12 @@ impl<N: Net> SocketCell<N> {
 
     /// The backend reported `r`.
     pub fn on_ready(&self, r: Readiness) {
-        let resolve = {
+        let (resolve, backlog) = {
             let mut st = self.lock();
             st.ready.insert(r);
             st.seq = st.seq.wrapping_add(1);
-            if st.conn == Conn::Connecting && !st.closed {
+            let backlog = st.tx.is_some();
+            let resolve = if st.conn == Conn::Connecting && !st.closed {
                 if st.resolving {
                     st.resolve_again = true;
                     false
@@ -326,7 +348,8 @@ impl<N: Net> SocketCell<N> {
                 }
             } else {
                 false
-            }
+            };
+            (resolve, backlog)
         };
         if resolve {
             self.resolve_connect();
@@ -334,6 +357,10 @@ impl<N: Net> SocketCell<N> {
         self.framed_drive();
         if r.intersects(Readiness::ERROR | Readiness::WRITE_CLOSED) {
             self.check_reset();
+        }
+        if backlog {
+            // Bytes a non-blocking send left go out as the host takes them (backlog.rs).
+            self.tx_pump();
         }
         self.evaluate();
         self.wake();

@@ -19,6 +19,7 @@ pub mod options_table;
 pub mod others;
 pub mod overlapped;
 pub mod send_recv;
+pub mod send_semantics;
 pub mod shutdown;
 pub mod socket;
 pub mod sockopt;
@@ -37,6 +38,7 @@ pub fn all() -> Vec<Case> {
     v.extend(accept::cases());
     v.extend(connect::cases());
     v.extend(send_recv::cases());
+    v.extend(send_semantics::cases());
     v.extend(datagram::cases());
     v.extend(shutdown::cases());
     v.extend(disconnect::cases());

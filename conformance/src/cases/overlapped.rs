@@ -318,7 +318,12 @@ fn overlapped_address_list_change_is_pending_until_close_aborts_it(w: &dyn Wsp) 
     fx.close(s)?;
     let r = wait_op("aborted ioctl", &issued.op)?;
     expect_eq("error", r.error, Some(WsaError::WSA_OPERATION_ABORTED))?;
-    expect_true(ev.is_set(), || "hEvent not signalled on abort".into())
+    // Windows writes the result before it signals hEvent, so a caller that saw the
+    // request complete may find the event set a moment later: wait for it (bounded).
+    expect_true(
+        ev.wait(&RealTime, Some(BOUND), false) == wsp::sync::WaitResult::Object(0),
+        || "hEvent not signalled on abort".into(),
+    )
 }
 
 fn overlapped_routing_interface_change_does_not_hold_up_later_requests(w: &dyn Wsp) -> Step<()> {

@@ -917,7 +917,8 @@ unsafe extern "system" fn ioctl<const S: usize>(
                 let input = mem::copy_in(inbuf, cbin as usize)?;
                 let out = CRecvBufs::single(outbuf, cbout as usize)?;
                 overlapped(&i, ov, cr, tid, ret, core::ptr::null_mut(), |o| {
-                    i.provider.ioctl_overlapped(s, code, &input, Box::new(out), o)
+                    i.provider
+                        .ioctl_overlapped(s, code, &input, Box::new(out), o)
                 })
             };
             if r.is_ok() && code == SIO_GET_EXTENSION_FUNCTION_POINTER {
