@@ -8,7 +8,7 @@ use std::time::Duration;
 use wsp::layer::catalog::layered_entries;
 use wsp::layer::{Layer, Layered, WspExt};
 use wsp::overlapped::{
-    guid_to_bytes, ExtensionFn, Overlapped, RecvBufs, WSAID_ACCEPTEX, WSAID_CONNECTEX,
+    guid_to_bytes, ExtensionFn, OpResult, Overlapped, RecvBufs, WSAID_ACCEPTEX, WSAID_CONNECTEX,
 };
 use wsp::sync::{Apc, Event, Hwnd, RealTime, ThreadHandle, WSAGETSELECTEVENT};
 use wsp::types::*;
@@ -549,5 +549,369 @@ fn layered_catalog_entries_chain_to_the_base_and_stack() {
     assert_eq!(d.dwCatalogEntryId, one[1].dwCatalogEntryId);
     let s2 = w.socket(0, 0, 0, Some(&d), 0, 0).unwrap();
     assert_ne!(s2, s);
+    w.cleanup().unwrap();
+}
+
+// ---- overlapped requests completed on the layer's own handle ---------------------------
+// Windows LSPs issue their own request below and complete the caller's with
+// WPUCompleteOverlappedRequest / WPUQueueApc on the layer's socket (Microsoft, "Layered
+// Service Providers", ws2spi WPUCompleteOverlappedRequest and WPUQueueApc pages); these
+// tests hold `Layered` to that: the upcalls the *layer* was given see every completion
+// with the layer's handle and the caller's key, exactly once, and nothing below is
+// associated with the caller's port.
+
+/// A pass-through layer over a fresh engine, reporting through `Counting` upcalls.
+fn counted() -> (Layered<Pass>, Arc<Counting>, Engine<wsp_portable::Portable>) {
+    let e = engine();
+    let up = Arc::new(Counting::default());
+    let w = Layered::with_upcalls(Pass, Arc::new(e.clone()), up.clone(), &[]);
+    w.startup(0x0202).unwrap();
+    (w, up, e)
+}
+
+/// Run alertable waits (bounded) until `done` holds.
+fn alertable_until(done: impl Fn() -> bool) -> bool {
+    for _ in 0..100 {
+        if done() {
+            return true;
+        }
+        wsp::sync::sleep_ex(&RealTime, Some(Duration::from_millis(50)), true);
+    }
+    done()
+}
+
+#[test]
+fn an_event_request_completes_on_the_layer_handle_through_the_layers_upcalls() {
+    let (w, up, _e) = counted();
+    let (l, at) = listener(&w);
+    let (c, s) = pair(&w, l, &at);
+    let ev = Event::new();
+    let issued = w
+        .recv_overlapped(
+            s,
+            Box::new(vec![0u8; 8]),
+            0,
+            Overlapped::new(0x61).with_event(&ev),
+        )
+        .unwrap();
+    assert!(issued.immediate.is_none(), "nothing to read yet: pending");
+    assert_eq!(issued.op.socket(), s, "the handle names the layer's socket");
+    assert_eq!(
+        w.get_overlapped_result(s, 0x61, false),
+        Err(WsaError::WSA_IO_INCOMPLETE)
+    );
+    w.send(c, &[b"four"], 0).unwrap();
+    assert!(signalled(&ev));
+    assert_eq!(issued.op.result(), Some(OpResult::ok(4, 0)));
+    let done = up.inner.take_completions();
+    assert_eq!(done.len(), 1, "one completion: {done:?}");
+    assert_eq!(
+        (
+            done[0].socket,
+            done[0].overlapped,
+            done[0].bytes,
+            done[0].error
+        ),
+        (s, 0x61, 4, None)
+    );
+    assert_eq!(w.get_overlapped_result(s, 0x61, false).unwrap(), (4, 0));
+    let data: Vec<u8> = issued.op.take_buffers().downcast().unwrap();
+    assert_eq!(&data[..4], b"four");
+    // A key the layer never saw on this socket is WSAEINVAL, as the engine answers.
+    assert_eq!(
+        w.get_overlapped_result(s, 0x99, false),
+        Err(WsaError::WSAEINVAL)
+    );
+    w.cleanup().unwrap();
+}
+
+#[test]
+fn an_immediate_completion_still_notifies_once() {
+    let (w, up, _e) = counted();
+    let (l, at) = listener(&w);
+    let (c, s) = pair(&w, l, &at);
+    w.send(c, &[b"ready"], 0).unwrap();
+    // Wait (bounded) until the data is there, so the receive completes in the call.
+    let mut fds = FdSet::new();
+    fds.fd_array.push(s);
+    let t = TIMEVAL {
+        tv_sec: 5,
+        tv_usec: 0,
+    };
+    assert_eq!(w.select(Some(&mut fds), None, None, Some(&t)).unwrap(), 1);
+    let ev = Event::new();
+    let issued = w
+        .recv_overlapped(
+            s,
+            Box::new(vec![0u8; 8]),
+            0,
+            Overlapped::new(0x62).with_event(&ev),
+        )
+        .unwrap();
+    assert_eq!(issued.immediate, Some(OpResult::ok(5, 0)));
+    assert!(signalled(&ev), "immediate completion still sets the event");
+    assert_eq!(up.inner.take_completions().len(), 1);
+    w.cleanup().unwrap();
+}
+
+#[test]
+fn a_completion_routine_runs_on_the_issuing_thread_with_the_callers_key() {
+    let (w, up, _e) = counted();
+    let (l, at) = listener(&w);
+    let (c, s) = pair(&w, l, &at);
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let g = got.clone();
+    let me = std::thread::current().id();
+    w.recv_overlapped(
+        s,
+        Box::new(vec![0u8; 8]),
+        0,
+        Overlapped::new(0x63).with_routine(move |err, n, key, flags| {
+            g.lock()
+                .unwrap()
+                .push((err, n, key, flags, std::thread::current().id() == me));
+        }),
+    )
+    .unwrap();
+    w.send(c, &[b"xy"], 0).unwrap();
+    // The request completes (result recorded) before the routine runs; the routine waits
+    // for this thread's alertable wait.
+    let op_done = || w.get_overlapped_result(s, 0x63, false).is_ok();
+    for _ in 0..100 {
+        if op_done() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(op_done());
+    assert!(
+        got.lock().unwrap().is_empty(),
+        "not outside an alertable wait"
+    );
+    assert!(alertable_until(|| !got.lock().unwrap().is_empty()));
+    assert_eq!(*got.lock().unwrap(), vec![(0, 2, 0x63, 0, true)]);
+    let done = up.inner.take_completions();
+    assert_eq!(
+        done.iter()
+            .map(|d| (d.socket, d.overlapped))
+            .collect::<Vec<_>>(),
+        vec![(s, 0x63)]
+    );
+    w.cleanup().unwrap();
+}
+
+#[test]
+fn completion_ports_get_the_layer_sockets_key_and_nothing_goes_below() {
+    let (w, _up, e) = counted();
+    let (l, at) = listener(&w);
+    let (c, s) = pair(&w, l, &at);
+    let port = wsp::overlapped::CompletionPort::new();
+    w.associate_port(s, &port, 0x77).unwrap();
+    assert_eq!(w.associate_port(s, &port, 0x78), Err(WsaError::WSAEINVAL));
+    // The lower socket is still free to associate: the layer kept the association.
+    let other = wsp::overlapped::CompletionPort::new();
+    e.associate_port(w.lower_handle(s).unwrap(), &other, 1)
+        .unwrap();
+    // hEvent with the low bit set (skip_port): completes, posts nothing.
+    let mut skip = Overlapped::new(0x65);
+    skip.skip_port = true;
+    w.recv_overlapped(s, Box::new(vec![0u8; 8]), 0, skip)
+        .unwrap();
+    let issued = w
+        .recv_overlapped(s, Box::new(vec![0u8; 8]), 0, Overlapped::new(0x64))
+        .unwrap();
+    w.send(c, &[b"pq"], 0).unwrap();
+    assert_eq!(w.get_overlapped_result(s, 0x65, true).unwrap(), (2, 0));
+    w.send(c, &[b"abc"], 0).unwrap();
+    let p = port
+        .get(&RealTime, BOUND)
+        .expect("a packet on the layer's port");
+    assert_eq!(
+        (p.key, p.overlapped, p.bytes, p.status),
+        (0x77, 0x64, 3, None)
+    );
+    let data: Vec<u8> = p
+        .buffers
+        .downcast()
+        .expect("the buffers come with the packet");
+    assert_eq!(&data[..3], b"abc");
+    assert!(issued.op.take_buffers().is_none(), "they went to the port");
+    assert!(port.is_empty(), "one packet");
+    assert!(other.is_empty(), "the lower socket's port hears nothing");
+    w.cleanup().unwrap();
+}
+
+#[test]
+fn get_overlapped_result_gives_bytes_flags_and_the_operations_own_error() {
+    let (w, _up, _e) = counted();
+    let u = w
+        .socket(
+            AF_INET,
+            SOCK_DGRAM,
+            IPPROTO_UDP,
+            None,
+            0,
+            WSA_FLAG_OVERLAPPED,
+        )
+        .unwrap();
+    w.bind(u, &lo()).unwrap();
+    let mut at = SockAddr::default();
+    w.get_sock_name(u, &mut at).unwrap();
+    let ev = Event::new();
+    // A 3-byte buffer for a 6-byte datagram: WSAEMSGSIZE with MSG_PARTIAL (WSARecv page).
+    w.recv_overlapped(
+        u,
+        Box::new(vec![0u8; 3]),
+        0,
+        Overlapped::new(0x66).with_event(&ev),
+    )
+    .unwrap();
+    w.send_to(u, &[b"toobig"], 0, Some(&at)).unwrap();
+    assert!(signalled(&ev));
+    let r = w.get_overlapped_result_ex(u, 0x66, true).unwrap();
+    assert_eq!(r.error, Some(WsaError::WSAEMSGSIZE));
+    assert_eq!((r.bytes, r.flags), (3, MSG_PARTIAL));
+    assert_eq!(
+        w.get_overlapped_result(u, 0x66, false),
+        Err(WsaError::WSAEMSGSIZE)
+    );
+    // fWait on a pending request waits for it.
+    let (l, a2) = listener(&w);
+    let (c, s) = pair(&w, l, &a2);
+    w.recv_overlapped(s, Box::new(vec![0u8; 8]), 0, Overlapped::new(0x67))
+        .unwrap();
+    // The send comes from another thread while this one waits (or just before: the
+    // answer is the same either way).
+    let got = std::thread::scope(|sc| {
+        sc.spawn(|| w.send(c, &[b"late"], 0).unwrap());
+        w.get_overlapped_result(s, 0x67, true)
+    });
+    assert_eq!(got.unwrap(), (4, 0));
+    w.cleanup().unwrap();
+}
+
+#[test]
+fn cancel_and_close_abort_pending_requests_exactly_once_on_the_layer_handle() {
+    let (w, up, _e) = counted();
+    let (l, at) = listener(&w);
+    let (_c, s) = pair(&w, l, &at);
+    let port = wsp::overlapped::CompletionPort::new();
+    w.associate_port(s, &port, 5).unwrap();
+    // CancelIoEx with one key: that request only.
+    let (e1, e2) = (Event::new(), Event::new());
+    w.recv_overlapped(
+        s,
+        Box::new(vec![0u8; 4]),
+        0,
+        Overlapped::new(1).with_event(&e1),
+    )
+    .unwrap();
+    w.recv_overlapped(
+        s,
+        Box::new(vec![0u8; 4]),
+        0,
+        Overlapped::new(2).with_event(&e2),
+    )
+    .unwrap();
+    assert_eq!(w.cancel_overlapped(s, Some(2)).unwrap(), 1);
+    assert!(signalled(&e2) && !e1.is_set());
+    assert_eq!(
+        w.get_overlapped_result(s, 2, false),
+        Err(WsaError::WSA_OPERATION_ABORTED)
+    );
+    assert_eq!(w.cancel_overlapped(s, Some(2)).unwrap(), 0, "already done");
+    assert_eq!(
+        w.cancel_overlapped(s, Some(0x1234)).unwrap(),
+        0,
+        "unknown key"
+    );
+    // A routine request too, then close with both pending.
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let g = got.clone();
+    w.recv_overlapped(
+        s,
+        Box::new(vec![0u8; 4]),
+        0,
+        Overlapped::new(3)
+            .with_routine(move |err, n, key, _| g.lock().unwrap().push((err, n, key))),
+    )
+    .unwrap();
+    w.close_socket(s).unwrap();
+    assert!(signalled(&e1));
+    assert!(alertable_until(|| !got.lock().unwrap().is_empty()));
+    let aborted = WsaError::WSA_OPERATION_ABORTED.code() as u32;
+    assert_eq!(*got.lock().unwrap(), vec![(aborted, 0, 3)]);
+    // Port: the two event requests (not the routine one), each once, with the layer's key.
+    let mut packets = Vec::new();
+    while let Some(p) = port.get(&RealTime, Some(Duration::ZERO)) {
+        packets.push((p.key, p.overlapped, p.status.map(|e| e.code())));
+    }
+    packets.sort();
+    let ab = Some(WsaError::WSA_OPERATION_ABORTED);
+    let abc = ab.map(|e| e.code());
+    assert_eq!(packets, vec![(5, 1, abc), (5, 2, abc)]);
+    let mut done: Vec<(SOCKET, usize)> = up
+        .inner
+        .take_completions()
+        .iter()
+        .filter(|d| d.error == ab)
+        .map(|d| (d.socket, d.overlapped))
+        .collect();
+    done.sort();
+    assert_eq!(done, vec![(s, 1), (s, 2), (s, 3)], "each exactly once");
+    // Nothing more arrives later.
+    wsp::sync::sleep_ex(&RealTime, Some(Duration::ZERO), true);
+    assert_eq!(got.lock().unwrap().len(), 1);
+    assert_eq!(w.next().requests(), 0, "a closed socket's records are gone");
+    assert_eq!(
+        w.get_overlapped_result(s, 1, false),
+        Err(WsaError::WSAENOTSOCK)
+    );
+    w.cleanup().unwrap();
+}
+
+#[test]
+fn stacked_layers_complete_on_the_outer_handle() {
+    let e = engine();
+    let inner = Arc::new(Layered::new(Pass, Arc::new(e.clone())));
+    let up = Arc::new(Counting::default());
+    let w = Layered::with_upcalls(Pass, inner.clone(), up.clone(), &[]);
+    w.startup(0x0202).unwrap();
+    let (l, at) = listener(&w);
+    let (c, s) = pair(&w, l, &at);
+    let port = wsp::overlapped::CompletionPort::new();
+    w.associate_port(s, &port, 9).unwrap();
+    let issued = w
+        .recv_overlapped(s, Box::new(vec![0u8; 8]), 0, Overlapped::new(0x70))
+        .unwrap();
+    assert_eq!(issued.op.socket(), s, "the outer layer's socket");
+    assert_ne!(Some(s), w.lower_handle(s));
+    w.send(c, &[b"deep"], 0).unwrap();
+    let p = port.get(&RealTime, BOUND).expect("a packet");
+    assert_eq!((p.key, p.overlapped, p.bytes), (9, 0x70, 4));
+    let data: Vec<u8> = p.buffers.downcast().unwrap();
+    assert_eq!(&data[..4], b"deep");
+    let done = up.inner.take_completions();
+    assert_eq!(
+        done.iter()
+            .map(|d| (d.socket, d.overlapped))
+            .collect::<Vec<_>>(),
+        vec![(s, 0x70)]
+    );
+    w.cleanup().unwrap();
+    assert_eq!((w.handles(), inner.handles(), e.socket_count()), (0, 0, 0));
+}
+
+#[test]
+fn the_record_of_requests_is_bounded() {
+    let (w, _up, _e) = counted();
+    let (l, at) = listener(&w);
+    let (c, s) = pair(&w, l, &at);
+    for k in 0..1500usize {
+        w.send_overlapped(c, Box::new(b"z".to_vec()), 0, Overlapped::new(k))
+            .unwrap();
+    }
+    assert!(w.next().requests() <= 1024, "{}", w.next().requests());
+    let _ = s;
     w.cleanup().unwrap();
 }

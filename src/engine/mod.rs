@@ -405,6 +405,11 @@ impl<N: Net> Engine<N> {
                         // after this call needs no probe.
                         cell.consume(seen, Readiness::READABLE);
                     }
+                    if r.bytes == 0 && total == 0 && capacity > 0 && cell.lock().reset {
+                        // End-of-stream because the reactor took the host's pending reset
+                        // (check_reset) just before this read: report the reset.
+                        return Err(WsaError::WSAECONNRESET);
+                    }
                     if !want_all || r.bytes == 0 || total >= capacity {
                         return Ok(total);
                     }

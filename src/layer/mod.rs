@@ -64,13 +64,21 @@
 //!   ([`crate::sync::Hwnd::forwarding`]); each message it posts is rewritten to carry the
 //!   layer's handle in `wParam` and delivered to the application's window through the
 //!   layer's upcalls (`WPUPostMessage`). Event select needs nothing: events carry no socket.
-//! * **Overlapped I/O.** Requests go down with the application's own key (`lpOverlapped`),
-//!   event, completion routine and thread, so the lower provider notifies the application's
-//!   objects directly — no extra thread, no copy. Nothing in a notification names the
-//!   socket except completion-port packets, whose key comes from the association, which
-//!   [`WspExt::associate_port`] maps like any other call. `WSPGetOverlappedResult` is
-//!   mapped. (An [`crate::overlapped::OpHandle`] returned to Rust callers names the
-//!   lower socket in [`crate::overlapped::OpHandle::socket`].)
+//! * **Overlapped I/O.** Completed on the layer's own handle, as a Windows LSP completes
+//!   them: the layer issues a request of its own below (its own key, and an event that
+//!   brings the lower completion straight back up, with no extra thread), and when it
+//!   completes the framework completes the caller's request for the layer's socket through
+//!   the layer's upcalls — `complete_overlapped` (`WPUCompleteOverlappedRequest`: through
+//!   C, the caller's `WSAOVERLAPPED` gets `Internal`/`InternalHigh`), then the caller's
+//!   completion routine through `queue_apc` (`WPUQueueApc`) to the issuing thread, or its
+//!   event through `set_event` and a packet to the completion port the *layer's* socket is
+//!   associated with ([`WspExt::associate_port`] is answered here: the packet carries the
+//!   layer's key and the caller's `lpOverlapped`). Exactly once each, immediate
+//!   completions, cancellation (`CancelIoEx` maps the caller's key to the layer's below)
+//!   and close or cleanup with requests pending (`WSA_OPERATION_ABORTED`) included. The
+//!   [`crate::overlapped::OpHandle`] a Rust caller gets names the layer's socket and holds
+//!   the buffers once complete; `WSPGetOverlappedResult` on the layer's handle answers
+//!   from the layer's record (bytes, flags, the operation's own error).
 //! * **Extension functions.** `SIO_GET_EXTENSION_FUNCTION_POINTER` answers with the
 //!   function's [`crate::overlapped::ExtensionFn`] identifier, which means "call this
 //!   provider's [`WspExt`] method": a caller that asks a `Layered` reaches the layer's
@@ -89,6 +97,7 @@
 pub mod catalog;
 mod ext;
 mod next;
+mod relay;
 
 pub use ext::WspExt;
 pub use next::Next;
@@ -532,9 +541,10 @@ pub trait Layer: Send + Sync + 'static {
     }
 }
 
-/// The upcalls [`Layered::new`] uses: [`LocalUpcalls`] for everything but socket
-/// handles, which are taken from one process-wide space (multiples of four from
-/// `0x0040_0000`, never reused), each carrying its context as `WPUCreateSocketHandle`'s do.
+/// The upcalls [`Layered::new`] uses: [`LocalUpcalls`] for events, messages and APCs;
+/// `complete_overlapped` keeps no record (Rust callers read their `OpHandle`); socket
+/// handles are taken from one process-wide space (multiples of four from `0x0040_0000`,
+/// never reused), each carrying its context as `WPUCreateSocketHandle`'s do.
 #[derive(Debug, Default)]
 pub struct LayerUpcalls {
     local: LocalUpcalls,
@@ -581,8 +591,10 @@ impl Upcalls for LayerUpcalls {
         bytes: u32,
         flags: u32,
     ) -> WspResult<()> {
-        self.local
-            .complete_overlapped(socket, overlapped, error, bytes, flags)
+        // Rust callers read outcomes from their `OpHandle`; there is no WSAOVERLAPPED to
+        // write, and no record is kept (it would grow with every request).
+        let _ = (socket, overlapped, error, bytes, flags);
+        Ok(())
     }
     fn create_socket_handle(&self, _catalog_entry_id: u32, context: usize) -> WspResult<SOCKET> {
         let s = NEXT_LAYER_HANDLE.fetch_add(4, std::sync::atomic::Ordering::Relaxed);

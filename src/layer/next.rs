@@ -2,6 +2,7 @@
 //! lower provider's on the way down, and new lower sockets mapped to new layer handles on
 //! the way up.
 
+use super::relay::Relays;
 use super::WspExt;
 use crate::addr::SockAddr;
 use crate::error::WsaError;
@@ -57,6 +58,8 @@ pub struct Next {
     windows: Mutex<HashMap<SOCKET, Hwnd>>,
     /// Successful startups not yet balanced by a cleanup.
     users: Mutex<u32>,
+    /// Overlapped requests, completed on the layer's handles.
+    relays: Relays,
 }
 
 impl std::fmt::Debug for Next {
@@ -89,6 +92,7 @@ impl Next {
             chain: pairs,
             windows: Mutex::new(HashMap::new()),
             users: Mutex::new(0),
+            relays: Relays::default(),
         }
     }
 
@@ -162,6 +166,7 @@ impl Next {
             }
         };
         lock(&self.windows).remove(&s);
+        self.relays.forget(s);
         if had {
             let _ = self.shared.upcalls.close_socket_handle(s);
         }
@@ -241,6 +246,22 @@ impl Next {
             .iter()
             .filter_map(|l| m.up.get(l).copied())
             .collect();
+    }
+
+    /// Relay the caller's overlapped request on the layer socket `s` (see [`super::relay`]).
+    fn relay(
+        &self,
+        s: SOCKET,
+        ov: Overlapped,
+        below: impl FnOnce(Overlapped) -> WspResult<Issued>,
+    ) -> WspResult<Issued> {
+        self.relays.issue(&self.shared.upcalls, s, ov, below)
+    }
+
+    /// Overlapped requests the layer remembers for `WSPGetOverlappedResult`, over all its
+    /// sockets (bounded per socket; none after the socket closes).
+    pub fn requests(&self) -> usize {
+        self.relays.len()
     }
 
     /// The window the lower provider posts to for `s`: messages come back with the layer's
@@ -473,8 +494,11 @@ impl Wsp for Next {
         overlapped: usize,
         wait: bool,
     ) -> WspResult<(usize, u32)> {
-        self.lower
-            .get_overlapped_result(self.down(s)?, overlapped, wait)
+        let r = self.get_overlapped_result_ex(s, overlapped, wait)?;
+        match r.error {
+            None => Ok((r.bytes as usize, r.flags)),
+            Some(e) => Err(e),
+        }
     }
     fn get_overlapped_result_ex(
         &self,
@@ -482,8 +506,10 @@ impl Wsp for Next {
         overlapped: usize,
         wait: bool,
     ) -> WspResult<OpResult> {
-        self.lower
-            .get_overlapped_result_ex(self.down(s)?, overlapped, wait)
+        let l = self.down(s)?;
+        self.relays.result(s, overlapped, wait, |key| {
+            let _ = self.lower.get_overlapped_result_ex(l, key, true);
+        })
     }
     fn send_overlapped(
         &self,
@@ -492,7 +518,8 @@ impl Wsp for Next {
         flags: u32,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower.send_overlapped(self.down(s)?, bufs, flags, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| self.lower.send_overlapped(l, bufs, flags, o))
     }
     fn send_to_overlapped(
         &self,
@@ -502,8 +529,10 @@ impl Wsp for Next {
         to: Option<&SockAddr>,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower
-            .send_to_overlapped(self.down(s)?, bufs, flags, to, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| {
+            self.lower.send_to_overlapped(l, bufs, flags, to, o)
+        })
     }
     fn recv_overlapped(
         &self,
@@ -512,7 +541,8 @@ impl Wsp for Next {
         flags: u32,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower.recv_overlapped(self.down(s)?, bufs, flags, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| self.lower.recv_overlapped(l, bufs, flags, o))
     }
     fn recv_from_overlapped(
         &self,
@@ -521,8 +551,10 @@ impl Wsp for Next {
         flags: u32,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower
-            .recv_from_overlapped(self.down(s)?, bufs, flags, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| {
+            self.lower.recv_from_overlapped(l, bufs, flags, o)
+        })
     }
     fn ioctl_overlapped(
         &self,
@@ -532,8 +564,10 @@ impl Wsp for Next {
         output: Box<dyn RecvBufs>,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower
-            .ioctl_overlapped(self.down(s)?, code, input, output, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| {
+            self.lower.ioctl_overlapped(l, code, input, output, o)
+        })
     }
     fn get_qos_by_name(&self, s: SOCKET, name: &str, qos: &mut Qos) -> WspResult<()> {
         self.lower.get_qos_by_name(self.down(s)?, name, qos)
@@ -569,15 +603,11 @@ impl WspExt for Next {
         remote_len: usize,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower.accept_ex(
-            self.down(listen)?,
-            self.down(accept)?,
-            buf,
-            receive_len,
-            local_len,
-            remote_len,
-            ov,
-        )
+        let (ll, la) = (self.down(listen)?, self.down(accept)?);
+        self.relay(listen, ov, |o| {
+            self.lower
+                .accept_ex(ll, la, buf, receive_len, local_len, remote_len, o)
+        })
     }
     fn connect_ex(
         &self,
@@ -586,10 +616,12 @@ impl WspExt for Next {
         data: Option<Box<dyn SendBufs>>,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower.connect_ex(self.down(s)?, name, data, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| self.lower.connect_ex(l, name, data, o))
     }
     fn disconnect_ex(&self, s: SOCKET, flags: u32, ov: Overlapped) -> WspResult<Issued> {
-        self.lower.disconnect_ex(self.down(s)?, flags, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| self.lower.disconnect_ex(l, flags, o))
     }
     fn transmit_packets(
         &self,
@@ -598,8 +630,8 @@ impl WspExt for Next {
         flags: u32,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower
-            .transmit_packets(self.down(s)?, packets, flags, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| self.lower.transmit_packets(l, packets, flags, o))
     }
     fn recv_msg(
         &self,
@@ -608,7 +640,8 @@ impl WspExt for Next {
         flags: u32,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower.recv_msg(self.down(s)?, bufs, flags, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| self.lower.recv_msg(l, bufs, flags, o))
     }
     fn send_msg(
         &self,
@@ -618,12 +651,24 @@ impl WspExt for Next {
         to: Option<&SockAddr>,
         ov: Overlapped,
     ) -> WspResult<Issued> {
-        self.lower.send_msg(self.down(s)?, bufs, flags, to, ov)
+        let l = self.down(s)?;
+        self.relay(s, ov, |o| self.lower.send_msg(l, bufs, flags, to, o))
     }
     fn associate_port(&self, s: SOCKET, port: &CompletionPort, key: usize) -> WspResult<()> {
-        self.lower.associate_port(self.down(s)?, port, key)
+        // The layer's socket is the one associated: its requests complete on the layer's
+        // handle, so the packets are posted here, under this key (nothing goes below).
+        self.down(s)?;
+        self.relays.associate(s, port, key)
     }
     fn cancel_overlapped(&self, s: SOCKET, key: Option<usize>) -> WspResult<usize> {
-        self.lower.cancel_overlapped(self.down(s)?, key)
+        let l = self.down(s)?;
+        match key {
+            // Every request below on `l` is one of this socket's.
+            None => self.lower.cancel_overlapped(l, None),
+            Some(k) => match self.relays.pending_lower_key(s, k) {
+                Some(lk) => self.lower.cancel_overlapped(l, Some(lk)),
+                None => Ok(0),
+            },
+        }
     }
 }

@@ -38,7 +38,12 @@ struct EventInner {
     manual_reset: bool,
     state: Mutex<EventState>,
     gate: Gate,
+    /// A forwarding event's action ([`Event::forwarding`]), run on every set.
+    forward: Option<Forward>,
 }
+
+/// What a forwarding event does when set.
+type Forward = Box<dyn Fn() + Send + Sync>;
 
 pub(super) struct EventState {
     pub(super) signalled: bool,
@@ -79,8 +84,34 @@ impl Event {
                     waiters: Vec::new(),
                 }),
                 gate: Gate::new(),
+                forward: None,
             }),
         }
+    }
+
+    /// A manual-reset event that also runs `on_set` each time it is set, on the setting
+    /// thread, after waking its waiters. A layered provider hands one to the provider
+    /// below it as an overlapped request's event, so that the lower completion reaches
+    /// the layer at once and the layer completes the caller's request on its own handle
+    /// (see `wsp::layer`). `on_set` must not block (it runs inside upcalls).
+    pub fn forwarding(on_set: impl Fn() + Send + Sync + 'static) -> Event {
+        Event {
+            inner: Arc::new(EventInner {
+                reg: Registration::new(),
+                manual_reset: true,
+                state: Mutex::new(EventState {
+                    signalled: false,
+                    waiters: Vec::new(),
+                }),
+                gate: Gate::new(),
+                forward: Some(Box::new(on_set)),
+            }),
+        }
+    }
+
+    /// Whether this is a [`Event::forwarding`] event.
+    pub fn is_forwarding(&self) -> bool {
+        self.inner.forward.is_some()
     }
 
     /// Whether this is a manual-reset event.
@@ -98,6 +129,9 @@ impl Event {
         }
         drop(st);
         self.inner.gate.notify();
+        if let Some(f) = &self.inner.forward {
+            f();
+        }
     }
 
     /// Clear it (`WSAResetEvent`, `ResetEvent`).

@@ -10,12 +10,14 @@
 //! `WSANOTINITIALISED`, as ws2_32 reports before `WSAStartup`.
 
 use crate::abi::{LPWSPENUMCATALOG, LPWSPSTARTUP};
-use crate::ffi::calls::{self, Table};
+use crate::ffi::calls::{self, ExtCall, ExtFns, ExtPending, LastError, Table};
 use crate::ffi::loader::{Library, LoadError};
 use crate::ffi::pending::{Call, Requests};
 use crate::instance;
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use wsp::overlapped::{Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use wsp::sync::{Event, Hwnd};
 use wsp::types::{Qos, GROUP, SOCKET, TIMEVAL, WSANETWORKEVENTS, WSAPROTOCOL_INFOW, WSPDATA};
@@ -30,7 +32,21 @@ pub struct ForeignProvider {
     table: Mutex<Option<Table>>,
     slot: Option<usize>,
     requests: Requests,
+    /// The provider's extension functions, fetched once each.
+    ext_fns: ExtFns,
+    /// Extension-function requests, by (socket, key), for `WSPGetOverlappedResult`.
+    ext: Mutex<HashMap<(SOCKET, usize), Arc<ExtPending>>>,
+    /// How the provider's extension functions report errors.
+    last_error: LastError,
     _library: Option<Library>,
+}
+
+/// Most extension-function requests remembered (completed ones beyond it are forgotten).
+const EXT_KEPT: usize = 1024;
+
+/// This crate's own extension functions' last error (in-tree providers).
+fn own_last_error() -> LastError {
+    crate::ffi::ext::WSPExtensionLastError
 }
 
 impl std::fmt::Debug for ForeignProvider {
@@ -53,6 +69,9 @@ impl ForeignProvider {
             table: Mutex::new(None),
             slot: None,
             requests: Requests::default(),
+            ext_fns: ExtFns::default(),
+            ext: Mutex::new(HashMap::new()),
+            last_error: own_last_error(),
             _library: None,
         }
     }
@@ -83,6 +102,9 @@ impl ForeignProvider {
             table: Mutex::new(None),
             slot: None,
             requests: Requests::default(),
+            ext_fns: ExtFns::default(),
+            ext: Mutex::new(HashMap::new()),
+            last_error: lib.extension_last_error().unwrap_or(own_last_error()),
             _library: Some(lib),
         })
     }
@@ -101,6 +123,9 @@ impl ForeignProvider {
             table: Mutex::new(None),
             slot: Some(slot),
             requests: Requests::default(),
+            ext_fns: ExtFns::default(),
+            ext: Mutex::new(HashMap::new()),
+            last_error: own_last_error(),
             _library: None,
         }
     }
@@ -121,6 +146,9 @@ impl ForeignProvider {
             table: Mutex::new(None),
             slot: Some(slot),
             requests: Requests::default(),
+            ext_fns: ExtFns::default(),
+            ext: Mutex::new(HashMap::new()),
+            last_error: own_last_error(),
             _library: None,
         }
     }
@@ -167,10 +195,125 @@ fn event_handle(e: Option<&Event>) -> usize {
     e.map_or(0, Event::raw)
 }
 
-/// The extension functions are not reached through a foreign table yet (its
-/// `SIO_GET_EXTENSION_FUNCTION_POINTER` pointers are C functions with no wrapper here):
-/// every one is `WSAEOPNOTSUPP`.
-impl wsp::WspExt for ForeignProvider {}
+/// The extension functions, through the provider's own pointers: each is fetched once with
+/// `SIO_GET_EXTENSION_FUNCTION_POINTER` (asked of the socket of the first call) and called
+/// with a `WSAOVERLAPPED` of this crate's whose `hEvent` brings the completion back
+/// ([`calls::ext_issue`]). Completion-port association and `CancelIoEx` have no call in the
+/// SPI: `WSAEOPNOTSUPP`.
+impl wsp::WspExt for ForeignProvider {
+    fn accept_ex(
+        &self,
+        listen: SOCKET,
+        accept: SOCKET,
+        buf: Box<dyn RecvBufs>,
+        receive_len: usize,
+        local_len: usize,
+        remote_len: usize,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = ExtCall::AcceptEx {
+            accept,
+            receive: receive_len,
+            local: local_len,
+            remote: remote_len,
+        };
+        self.ext_call(listen, call, Some(buf), None, ov)
+    }
+    fn connect_ex(
+        &self,
+        s: SOCKET,
+        name: &SockAddr,
+        data: Option<Box<dyn SendBufs>>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = ExtCall::ConnectEx { name };
+        self.ext_call(s, call, None, data, ov)
+    }
+    fn disconnect_ex(&self, s: SOCKET, flags: u32, ov: Overlapped) -> WspResult<Issued> {
+        let call = ExtCall::DisconnectEx { flags };
+        self.ext_call(s, call, None, None, ov)
+    }
+    fn transmit_packets(
+        &self,
+        s: SOCKET,
+        packets: Box<dyn SendBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = ExtCall::TransmitPackets { flags };
+        self.ext_call(s, call, None, Some(packets), ov)
+    }
+    fn recv_msg(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn RecvBufs>,
+        flags: u32,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = ExtCall::RecvMsg { flags };
+        self.ext_call(s, call, Some(bufs), None, ov)
+    }
+    fn send_msg(
+        &self,
+        s: SOCKET,
+        bufs: Box<dyn SendBufs>,
+        flags: u32,
+        to: Option<&SockAddr>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let call = ExtCall::SendMsg { flags, to };
+        self.ext_call(s, call, None, Some(bufs), ov)
+    }
+}
+
+impl ForeignProvider {
+    /// Call the provider's extension function `f` on `s` (see the `WspExt` impl).
+    fn ext_call(
+        &self,
+        s: SOCKET,
+        call: ExtCall<'_>,
+        recv: Option<Box<dyn RecvBufs>>,
+        send: Option<Box<dyn SendBufs>>,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let t = self.t()?;
+        let key = ov.key;
+        let (p, issued) =
+            calls::ext_issue(&t, &self.ext_fns, self.last_error, s, call, recv, send, ov)?;
+        let mut m = lock_map(&self.ext);
+        if m.len() >= EXT_KEPT {
+            m.retain(|_, p| p.op().result().is_none());
+        }
+        m.insert((s, key), p);
+        Ok(issued)
+    }
+
+    /// `WSPGetOverlappedResult` for an extension-function request, if `key` names one.
+    fn ext_result(&self, s: SOCKET, key: usize, wait: bool) -> Option<WspResult<OpResult>> {
+        let p = lock_map(&self.ext).get(&(s, key)).cloned()?;
+        if let Some(r) = p.op().result() {
+            return Some(Ok(r));
+        }
+        let t = match self.t() {
+            Ok(t) => t,
+            Err(e) => return Some(Err(e)),
+        };
+        // The provider's own answer for our WSAOVERLAPPED (waiting on its clock), then our
+        // handle, which completes when the provider's signal has run.
+        match t.get_overlapped_result(s, p.overlapped() as usize, wait) {
+            Err(WsaError::WSA_IO_INCOMPLETE) => Some(Err(WsaError::WSA_IO_INCOMPLETE)),
+            r => Some(
+                p.op()
+                    .wait(&wsp::sync::RealTime, Some(Duration::from_secs(5)))
+                    .ok_or_else(|| r.err().unwrap_or(WsaError::WSA_IO_INCOMPLETE)),
+            ),
+        }
+    }
+}
+
+fn lock_map<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 impl Wsp for ForeignProvider {
     fn startup(&self, version_requested: u16) -> WspResult<WSPDATA> {
@@ -313,13 +456,22 @@ impl Wsp for ForeignProvider {
     fn ioctl(&self, s: SOCKET, code: u32, input: &[u8], output: &mut [u8]) -> WspResult<usize> {
         let n = self.t()?.ioctl(s, code, input, output)?;
         if code == wsp::types::SIO_GET_EXTENSION_FUNCTION_POINTER {
-            // This crate's own provider hands out its C functions; give a Rust caller the
-            // engine's identifier back, as the trait (and the engine) define the output.
+            // Give a Rust caller the identifier back, as the trait (and the engine) define
+            // the output: "call this provider's `WspExt` method". This crate's own provider
+            // hands out its C functions (recognised by address); any other provider's
+            // pointer for a GUID we know is remembered and called by that method.
             const W: usize = std::mem::size_of::<usize>();
             if let Some(slot) = output.get_mut(..W).filter(|_| n == W) {
                 let mut a = [0u8; W];
                 a.copy_from_slice(slot);
-                if let Some(f) = crate::ffi::ext::identify(usize::from_ne_bytes(a)) {
+                let p = usize::from_ne_bytes(a);
+                let known = wsp::overlapped::guid_from_bytes(input)
+                    .and_then(|g| wsp::overlapped::ExtensionFn::from_guid(&g));
+                let f = crate::ffi::ext::identify(p).or(known.filter(|_| p != 0));
+                if let Some(f) = f {
+                    if known == Some(f) && crate::ffi::ext::identify(p).is_none() {
+                        self.ext_fns.remember(f, p);
+                    }
                     slot.copy_from_slice(&(f as usize).to_ne_bytes());
                 }
             }
@@ -378,6 +530,9 @@ impl Wsp for ForeignProvider {
         overlapped: usize,
         wait: bool,
     ) -> WspResult<OpResult> {
+        if let Some(r) = self.ext_result(s, overlapped, wait) {
+            return r;
+        }
         self.requests.result(&self.t()?, s, overlapped, wait)
     }
 

@@ -9,6 +9,7 @@ use crate::harness::Scenario;
 pub mod create;
 pub mod dgram;
 pub mod fanin;
+pub mod layered;
 pub mod memory;
 pub mod pingpong;
 pub mod select;
@@ -32,6 +33,11 @@ pub fn all() -> Vec<Scenario> {
         memory::K10,
         memory::SIM100K,
         dgram::SCENARIO,
+        layered::PASS_STREAM,
+        layered::PASS_PINGPONG,
+        layered::FAULTS_STREAM,
+        layered::FAULTS_PINGPONG,
+        // HOOK(trace): trace_stream and trace_pingpong go here (see layered::TRACE_HOOK).
     ]
 }
 

@@ -809,3 +809,543 @@ pub fn enum_catalog(f: LPWSPENUMCATALOG) -> R<Vec<WSAPROTOCOL_INFOW>> {
     v.truncate(count);
     Ok(v)
 }
+
+// ---- extension functions through a foreign table ----------------------------------------
+//
+// `SIO_GET_EXTENSION_FUNCTION_POINTER` on the foreign table gives the provider's own
+// AcceptEx/ConnectEx/DisconnectEx/TransmitPackets/WSARecvMsg/WSASendMsg; [`ext_issue`]
+// calls them with a `WSAOVERLAPPED` this crate owns per request ([`ExtPending`]). The
+// BOOL-returning functions have no completion routine, so every request (the two message
+// functions too) is notified through `hEvent`: a [`Event::forwarding`] event whose handle
+// value goes in the `WSAOVERLAPPED`. The provider writes the outcome there
+// (`Internal`, `InternalHigh`, `Offset`: the bookkeeping of `WPUCompleteOverlappedRequest`)
+// and then signals the event, through `WPUSetEvent` of this crate's upcall table or, for
+// this crate's own provider, directly; the event's action reads the outcome, completes the
+// Rust caller's `OpHandle` (buffers handed back) and notifies as the caller asked.
+
+use crate::ffi::pending::{HeldRecv, HeldSend};
+use core::cell::UnsafeCell;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use wsp::overlapped::{
+    Buffers, CompletionRoutine, ExtensionFn, Issued, OpCompleter, OpHandle, OpResult, Overlapped,
+    RecvBufs, SendBufs,
+};
+use wsp::sync::{current_thread, Event, ThreadHandle};
+
+type AcceptExFn = unsafe extern "system" fn(
+    SOCKET,
+    SOCKET,
+    *mut u8,
+    DWORD,
+    DWORD,
+    DWORD,
+    *mut DWORD,
+    *mut WSAOVERLAPPED,
+) -> BOOL;
+type ConnectExFn = unsafe extern "system" fn(
+    SOCKET,
+    *const SOCKADDR,
+    INT,
+    *mut u8,
+    DWORD,
+    *mut DWORD,
+    *mut WSAOVERLAPPED,
+) -> BOOL;
+type DisconnectExFn = unsafe extern "system" fn(SOCKET, *mut WSAOVERLAPPED, DWORD, DWORD) -> BOOL;
+type TransmitPacketsFn = unsafe extern "system" fn(
+    SOCKET,
+    *mut TRANSMIT_PACKETS_ELEMENT,
+    DWORD,
+    DWORD,
+    *mut WSAOVERLAPPED,
+    DWORD,
+) -> BOOL;
+type RecvMsgFn = unsafe extern "system" fn(
+    SOCKET,
+    *mut WSAMSG,
+    *mut DWORD,
+    *mut WSAOVERLAPPED,
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> INT;
+type SendMsgFn = unsafe extern "system" fn(
+    SOCKET,
+    *mut WSAMSG,
+    DWORD,
+    *mut DWORD,
+    *mut WSAOVERLAPPED,
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> INT;
+
+/// How a foreign provider's extension functions report their error: its
+/// `WSPExtensionLastError` (this crate's export), or the thread's last error.
+pub type LastError = unsafe extern "system" fn() -> INT;
+
+fn guid_of(f: ExtensionFn) -> wsp::types::GUID {
+    use wsp::overlapped::*;
+    match f {
+        ExtensionFn::AcceptEx => WSAID_ACCEPTEX,
+        ExtensionFn::GetAcceptExSockaddrs => WSAID_GETACCEPTEXSOCKADDRS,
+        ExtensionFn::ConnectEx => WSAID_CONNECTEX,
+        ExtensionFn::DisconnectEx => WSAID_DISCONNECTEX,
+        ExtensionFn::TransmitFile => WSAID_TRANSMITFILE,
+        ExtensionFn::TransmitPackets => WSAID_TRANSMITPACKETS,
+        ExtensionFn::WsaRecvMsg => WSAID_WSARECVMSG,
+        ExtensionFn::WsaSendMsg => WSAID_WSASENDMSG,
+    }
+}
+
+impl Table {
+    /// The provider's own function for `f`, asked of socket `s` with
+    /// `SIO_GET_EXTENSION_FUNCTION_POINTER` (null is `WSAEOPNOTSUPP`).
+    pub fn extension(&self, s: SOCKET, f: ExtensionFn) -> R<usize> {
+        let guid = wsp::overlapped::guid_to_bytes(&guid_of(f));
+        let mut out = [0u8; core::mem::size_of::<usize>()];
+        let n = self.ioctl(
+            s,
+            wsp::types::SIO_GET_EXTENSION_FUNCTION_POINTER,
+            &guid,
+            &mut out,
+        )?;
+        let p = usize::from_ne_bytes(out);
+        if n != out.len() || p == 0 {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        Ok(p)
+    }
+}
+
+/// Which extension function to call, with the arguments that are not buffers.
+pub enum ExtCall<'a> {
+    /// `AcceptEx(listen, accept, ...)` with the three lengths of the output buffer.
+    AcceptEx {
+        /// The socket to accept into.
+        accept: SOCKET,
+        /// `dwReceiveDataLength`.
+        receive: usize,
+        /// `dwLocalAddressLength`.
+        local: usize,
+        /// `dwRemoteAddressLength`.
+        remote: usize,
+    },
+    /// `ConnectEx` (optional send buffer).
+    ConnectEx {
+        /// The address to connect to (read during the call).
+        name: &'a SockAddr,
+    },
+    /// `DisconnectEx`.
+    DisconnectEx {
+        /// `dwFlags` (`TF_REUSE_SOCKET`).
+        flags: u32,
+    },
+    /// `TransmitPackets` with one memory element per send buffer.
+    TransmitPackets {
+        /// `dwFlags`.
+        flags: u32,
+    },
+    /// `WSARecvMsg`.
+    RecvMsg {
+        /// `dwFlags` in.
+        flags: u32,
+    },
+    /// `WSASendMsg`.
+    SendMsg {
+        /// `dwFlags`.
+        flags: u32,
+        /// The destination (datagrams), or none.
+        to: Option<&'a SockAddr>,
+    },
+}
+
+/// How the Rust caller asked to be told.
+struct ExtNotify {
+    event: Option<Event>,
+    routine: Option<CompletionRoutine>,
+    thread: ThreadHandle,
+    key: usize,
+}
+
+#[derive(Default)]
+struct ExtState {
+    /// The issuing call has returned (and started the request).
+    started: bool,
+    /// The provider signalled the request's event.
+    fired: bool,
+}
+
+/// One extension-function request in flight with a foreign provider. Everything the
+/// provider may touch until completion lives here, at a fixed address (an `Arc`).
+#[repr(C)]
+pub struct ExtPending {
+    ov: UnsafeCell<WSAOVERLAPPED>,
+    msg: UnsafeCell<WSAMSG>,
+    name: UnsafeCell<[u8; 128]>,
+    to: UnsafeCell<Vec<u8>>,
+    bufs: UnsafeCell<Vec<WSABUF>>,
+    elements: UnsafeCell<Vec<TRANSMIT_PACKETS_ELEMENT>>,
+    /// ConnectEx's data in one piece (when the caller gave several slices).
+    joined: UnsafeCell<Vec<u8>>,
+    want_from: bool,
+    op: OpHandle,
+    completer: OpCompleter,
+    notify: Mutex<Option<ExtNotify>>,
+    /// The forwarding event whose handle is `hEvent`; closed when the request is done.
+    signal: Mutex<Option<Event>>,
+    state: Mutex<ExtState>,
+}
+
+// SAFETY: the UnsafeCell fields are written here only before the issuing call, by the
+// provider through the pointers handed to it while the request is pending, and read here
+// only after the provider reported completion (the issuing call's return, or the event it
+// signals after writing the WSAOVERLAPPED), which orders the accesses.
+unsafe impl Sync for ExtPending {}
+// SAFETY: as above; every other field is Send.
+unsafe impl Send for ExtPending {}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl ExtPending {
+    /// The request's handle.
+    pub fn op(&self) -> &OpHandle {
+        &self.op
+    }
+
+    /// The `WSAOVERLAPPED` given to the provider (for `WSPGetOverlappedResult`).
+    pub fn overlapped(&self) -> *mut WSAOVERLAPPED {
+        self.ov.get()
+    }
+
+    /// The provider signalled: finish if the issuing call has returned, else it will.
+    fn fired(&self) {
+        let started = {
+            let mut st = lock(&self.state);
+            st.fired = true;
+            st.started
+        };
+        if started {
+            self.finish(None);
+        }
+    }
+
+    /// Record the outcome (`immediate`, else what the provider wrote in the
+    /// `WSAOVERLAPPED`) and notify, once.
+    fn finish(&self, immediate: Option<OpResult>) {
+        let r = immediate.unwrap_or_else(|| {
+            // SAFETY: the provider wrote the outcome before signalling (module comment).
+            let ov = unsafe { *self.ov.get() };
+            OpResult {
+                error: (ov.Internal != 0).then_some(WsaError(ov.Internal as u32 as i32)),
+                bytes: ov.InternalHigh as u32,
+                flags: ov.Offset,
+            }
+        });
+        self.record(r);
+        let Some(n) = lock(&self.notify).take() else {
+            return;
+        };
+        if let Some(e) = lock(&self.signal).take() {
+            e.close();
+        }
+        match n.routine {
+            Some(routine) => {
+                let (code, bytes, flags, key) = (r.code(), r.bytes, r.flags, n.key);
+                let _ = n
+                    .thread
+                    .queue(Box::new(move || routine(code, bytes, key, flags)));
+            }
+            None => {
+                if let Some(e) = n.event {
+                    e.set();
+                }
+            }
+        }
+    }
+
+    /// Complete the handle with `r` (once), with WSARecvMsg's source address.
+    fn record(&self, r: OpResult) {
+        if self.op.result().is_some() {
+            return;
+        }
+        if self.want_from {
+            // SAFETY: the provider wrote the address and its length before reporting.
+            let (buf, len) = unsafe { (*self.name.get(), (*self.msg.get()).namelen) };
+            let len = (len.max(0) as usize).min(buf.len());
+            if len > 0 {
+                let a = SockAddr::from_bytes(&buf[..len]);
+                self.completer.with_buffers(|b| {
+                    if let Buffers::Recv(rb) = b {
+                        rb.set_from(&a);
+                    }
+                });
+                self.completer.set_from(a);
+            }
+        }
+        self.completer.complete(r);
+    }
+}
+
+impl ExtCall<'_> {
+    fn function(&self) -> ExtensionFn {
+        match self {
+            ExtCall::AcceptEx { .. } => ExtensionFn::AcceptEx,
+            ExtCall::ConnectEx { .. } => ExtensionFn::ConnectEx,
+            ExtCall::DisconnectEx { .. } => ExtensionFn::DisconnectEx,
+            ExtCall::TransmitPackets { .. } => ExtensionFn::TransmitPackets,
+            ExtCall::RecvMsg { .. } => ExtensionFn::WsaRecvMsg,
+            ExtCall::SendMsg { .. } => ExtensionFn::WsaSendMsg,
+        }
+    }
+}
+
+/// A provider's extension functions, fetched from its table once each.
+#[derive(Debug, Default)]
+pub struct ExtFns(Mutex<std::collections::HashMap<ExtensionFn, usize>>);
+
+impl ExtFns {
+    /// Remember the provider's function `p` for `f` (an answer to the ioctl seen elsewhere).
+    pub fn remember(&self, f: ExtensionFn, p: usize) {
+        lock(&self.0).insert(f, p);
+    }
+
+    fn get(&self, t: &Table, s: SOCKET, f: ExtensionFn) -> R<usize> {
+        if let Some(&p) = lock(&self.0).get(&f) {
+            return Ok(p);
+        }
+        let p = t.extension(s, f)?;
+        lock(&self.0).insert(f, p);
+        Ok(p)
+    }
+}
+
+/// Call the provider's extension function for `call` on socket `s` (fetched through `t`
+/// into `fns`), with the caller's buffers (receive buffers for AcceptEx and WSARecvMsg,
+/// send buffers for the others; ConnectEx's are optional) and request `ov`. A failure is
+/// read with `last_error`, the provider's own accessor.
+#[allow(clippy::too_many_arguments)]
+pub fn ext_issue(
+    t: &Table,
+    fns: &ExtFns,
+    last_error: LastError,
+    s: SOCKET,
+    call: ExtCall<'_>,
+    recv: Option<Box<dyn RecvBufs>>,
+    send: Option<Box<dyn SendBufs>>,
+    ov: Overlapped,
+) -> R<(Arc<ExtPending>, Issued)> {
+    let func = fns.get(t, s, call.function())?;
+    let Overlapped {
+        key,
+        event,
+        routine,
+        thread,
+        ..
+    } = ov;
+    // The caller's buffers, by address, held behind raw pointers until completion.
+    let (buffers, slices) = match (recv, send) {
+        (Some(b), _) => {
+            let raw = Box::into_raw(b);
+            // SAFETY: just made from a Box; the memory stays put until `HeldRecv` frees it.
+            let v: Vec<(usize, usize)> = unsafe { (*raw).slices() }
+                .into_iter()
+                .map(|b| (b.as_mut_ptr() as usize, b.len()))
+                .collect();
+            (Buffers::Recv(Box::new(HeldRecv(raw))), v)
+        }
+        (None, Some(b)) => {
+            let raw = Box::into_raw(b);
+            // SAFETY: as above, read-only.
+            let v: Vec<(usize, usize)> = unsafe { (*raw).slices() }
+                .into_iter()
+                .map(|b| (b.as_ptr() as usize, b.len()))
+                .collect();
+            (Buffers::Send(Box::new(HeldSend(raw))), v)
+        }
+        (None, None) => (Buffers::None, Vec::new()),
+    };
+    let (op, completer) = OpHandle::external(s, key, buffers);
+    let want_from = matches!(call, ExtCall::RecvMsg { .. });
+    let p = Arc::new(ExtPending {
+        ov: UnsafeCell::new(WSAOVERLAPPED::default()),
+        msg: UnsafeCell::new(WSAMSG {
+            name: null_mut(),
+            namelen: 0,
+            lpBuffers: null_mut(),
+            dwBufferCount: 0,
+            Control: WSABUF {
+                len: 0,
+                buf: null_mut(),
+            },
+            dwFlags: 0,
+        }),
+        name: UnsafeCell::new([0; 128]),
+        to: UnsafeCell::new(Vec::new()),
+        bufs: UnsafeCell::new(
+            slices
+                .iter()
+                .map(|&(ptr, len)| WSABUF {
+                    len: len.min(u32::MAX as usize) as u32,
+                    buf: ptr as *mut u8,
+                })
+                .collect(),
+        ),
+        elements: UnsafeCell::new(
+            slices
+                .iter()
+                .map(|&(ptr, len)| TRANSMIT_PACKETS_ELEMENT {
+                    dwElFlags: TP_ELEMENT_MEMORY,
+                    cLength: len.min(u32::MAX as usize) as u32,
+                    pBuffer: ptr as *mut u8,
+                    hFile: 0,
+                })
+                .collect(),
+        ),
+        joined: UnsafeCell::new(Vec::new()),
+        want_from,
+        op: op.clone(),
+        completer,
+        notify: Mutex::new(Some(ExtNotify {
+            // With a completion routine, hEvent is ignored (WSARecv page).
+            event: if routine.is_some() { None } else { event },
+            routine,
+            thread: thread.unwrap_or_else(current_thread),
+            key,
+        })),
+        signal: Mutex::new(None),
+        state: Mutex::new(ExtState::default()),
+    });
+    let weak: Weak<ExtPending> = Arc::downgrade(&p);
+    let signal = Event::forwarding(move || {
+        if let Some(p) = weak.upgrade() {
+            p.fired();
+        }
+    });
+    // SAFETY: nobody else has the pointers yet.
+    unsafe { (*p.ov.get()).hEvent = signal.raw() };
+    *lock(&p.signal) = Some(signal);
+    let lpov = p.ov.get();
+    let mut count: DWORD = 0;
+    let mut immediate_flags: u32 = 0;
+    // SAFETY: (all arms) `func` is the provider's answer to
+    // SIO_GET_EXTENSION_FUNCTION_POINTER for `call`'s GUID, so it has that function's
+    // mswsock.h signature and stays valid while the provider is loaded; every pointer names memory of the `Arc<ExtPending>` (alive at least
+    // until completion: the caller keeps it) or the caller's buffers (held until
+    // completion), with the lengths declared; `count` is a live local the provider writes
+    // during the call.
+    let ok = unsafe {
+        match call {
+            ExtCall::AcceptEx {
+                accept,
+                receive,
+                local,
+                remote,
+            } => {
+                let f = core::mem::transmute::<usize, AcceptExFn>(func);
+                let (ptr, _) = slices.first().copied().unwrap_or((0, 0));
+                f(
+                    s,
+                    accept,
+                    ptr as *mut u8,
+                    receive as DWORD,
+                    local as DWORD,
+                    remote as DWORD,
+                    &mut count,
+                    lpov,
+                ) != FALSE
+            }
+            ExtCall::ConnectEx { name } => {
+                let f = core::mem::transmute::<usize, ConnectExFn>(func);
+                let (ptr, len) = match slices.len() {
+                    0 => (0, 0),
+                    1 => slices[0],
+                    _ => {
+                        let j = &mut *p.joined.get();
+                        for &(ptr, len) in &slices {
+                            j.extend_from_slice(core::slice::from_raw_parts(ptr as *const u8, len));
+                        }
+                        (j.as_ptr() as usize, j.len())
+                    }
+                };
+                f(
+                    s,
+                    name.as_bytes().as_ptr().cast(),
+                    name.len() as INT,
+                    ptr as *mut u8,
+                    len as DWORD,
+                    &mut count,
+                    lpov,
+                ) != FALSE
+            }
+            ExtCall::DisconnectEx { flags } => {
+                let f = core::mem::transmute::<usize, DisconnectExFn>(func);
+                f(s, lpov, flags, 0) != FALSE
+            }
+            ExtCall::TransmitPackets { flags } => {
+                let f = core::mem::transmute::<usize, TransmitPacketsFn>(func);
+                let e = &mut *p.elements.get();
+                let ep = if e.is_empty() {
+                    null_mut()
+                } else {
+                    e.as_mut_ptr()
+                };
+                let ok = f(s, ep, e.len() as DWORD, 0, lpov, flags) != FALSE;
+                // No count parameter: a transfer that completed in the call sent it all.
+                count = slices.iter().map(|&(_, n)| n as DWORD).sum();
+                ok
+            }
+            ExtCall::RecvMsg { flags } => {
+                let f = core::mem::transmute::<usize, RecvMsgFn>(func);
+                let m = &mut *p.msg.get();
+                let b = &mut *p.bufs.get();
+                m.name = p.name.get().cast();
+                m.namelen = 128;
+                m.lpBuffers = b.as_mut_ptr();
+                m.dwBufferCount = b.len() as u32;
+                m.dwFlags = flags;
+                let r = f(s, m, &mut count, lpov, None);
+                immediate_flags = m.dwFlags;
+                r != SOCKET_ERROR
+            }
+            ExtCall::SendMsg { flags, to } => {
+                let f = core::mem::transmute::<usize, SendMsgFn>(func);
+                let m = &mut *p.msg.get();
+                let b = &mut *p.bufs.get();
+                let t = &mut *p.to.get();
+                if let Some(a) = to {
+                    t.extend_from_slice(a.as_bytes());
+                    m.name = t.as_mut_ptr().cast();
+                    m.namelen = t.len() as INT;
+                }
+                m.lpBuffers = b.as_mut_ptr();
+                m.dwBufferCount = b.len() as u32;
+                f(s, m, flags, &mut count, lpov, None) != SOCKET_ERROR
+            }
+        }
+    };
+    let error = if ok {
+        None
+    } else {
+        // SAFETY: the provider's own error accessor, with the signature its type states.
+        Some(WsaError(unsafe { last_error() }))
+    };
+    if let Some(e) = error.filter(|&e| e != WsaError::WSA_IO_PENDING) {
+        // Never started: nothing will be signalled.
+        if let Some(ev) = lock(&p.signal).take() {
+            ev.close();
+        }
+        return Err(e);
+    }
+    let fired = {
+        let mut st = lock(&p.state);
+        st.started = true;
+        st.fired
+    };
+    let immediate = ok.then(|| OpResult::ok(count as usize, immediate_flags));
+    if fired {
+        p.finish(immediate);
+    } else if let Some(r) = immediate {
+        // Reported by the call; the signal that follows notifies the caller.
+        p.record(r);
+    }
+    Ok((p.clone(), Issued { op, immediate }))
+}

@@ -6,7 +6,7 @@
 //! code would crash them. ws2_32 likewise keeps providers loaded until process exit in
 //! practice.
 
-use crate::abi::{LPWSPENUMCATALOG, LPWSPSTARTUP};
+use crate::abi::{INT, LPWSPENUMCATALOG, LPWSPSTARTUP};
 use std::path::Path;
 
 /// A loaded library.
@@ -122,6 +122,14 @@ impl Library {
         let p = sys::symbol(self.handle, c"WSPEnumCatalog")?;
         // SAFETY: this crate's documented signature; valid while the library is loaded.
         Some(unsafe { core::mem::transmute::<usize, LPWSPENUMCATALOG>(p) })
+    }
+
+    /// Its `WSPExtensionLastError` (this crate's export: the last error of an extension
+    /// function on the calling thread), if it has one.
+    pub fn extension_last_error(&self) -> Option<unsafe extern "system" fn() -> INT> {
+        let p = sys::symbol(self.handle, c"WSPExtensionLastError")?;
+        // SAFETY: this crate's documented signature; valid while the library is loaded.
+        Some(unsafe { core::mem::transmute::<usize, unsafe extern "system" fn() -> INT>(p) })
     }
 }
 

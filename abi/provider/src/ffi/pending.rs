@@ -186,7 +186,7 @@ unsafe extern "system" fn ov_done(
 }
 
 /// The caller's receive buffers, kept behind a raw pointer while the provider writes them.
-struct HeldRecv(*mut dyn RecvBufs);
+pub(crate) struct HeldRecv(pub(crate) *mut dyn RecvBufs);
 // SAFETY: the pointee is a `Box<dyn RecvBufs>`, which is `Send`; we are its only owner.
 unsafe impl Send for HeldRecv {}
 
@@ -215,7 +215,7 @@ impl Drop for HeldRecv {
 }
 
 /// The caller's send buffers, as [`HeldRecv`].
-struct HeldSend(*mut dyn SendBufs);
+pub(crate) struct HeldSend(pub(crate) *mut dyn SendBufs);
 // SAFETY: as for `HeldRecv`.
 unsafe impl Send for HeldSend {}
 
