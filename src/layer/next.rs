@@ -601,6 +601,14 @@ impl WspExt for Next {
         self.lower
             .transmit_packets(self.down(s)?, packets, flags, ov)
     }
+    fn transmit_file(
+        &self,
+        s: SOCKET,
+        req: crate::engine::transmit_file::TransmitFileRequest,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.lower.transmit_file(self.down(s)?, req, ov)
+    }
     fn recv_msg(
         &self,
         s: SOCKET,
