@@ -240,6 +240,52 @@ pub enum HostOpt {
     /// Read only: bytes the host has not yet sent (or not yet had acknowledged) on a stream
     /// (`SIOCOUTQ` on Linux, `SO_NWRITE` on macOS). Used to emulate `SO_LINGER` on close.
     SendQueue(u32),
+    /// `IP_OPTIONS` (IPv4 only): the raw options put into every outgoing packet's header;
+    /// empty = none. A host may pad what it reads back to a multiple of four bytes with
+    /// end-of-list (0) bytes, as Linux does.
+    IpOptions(IpOptionBytes),
+}
+
+/// Raw IPv4 header options, at most [`IpOptionBytes::MAX`] bytes, held inline so that
+/// [`HostOpt`] stays `Copy`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct IpOptionBytes {
+    len: u8,
+    bytes: [u8; IpOptionBytes::MAX],
+}
+
+impl IpOptionBytes {
+    /// The most option bytes an IPv4 header holds (60-byte header minus 20 fixed), which is
+    /// also Windows' limit for `IP_OPTIONS`.
+    pub const MAX: usize = 40;
+
+    /// No options.
+    pub const EMPTY: IpOptionBytes = IpOptionBytes {
+        len: 0,
+        bytes: [0; IpOptionBytes::MAX],
+    };
+
+    /// `raw` as options; `None` when longer than [`IpOptionBytes::MAX`].
+    pub fn new(raw: &[u8]) -> Option<IpOptionBytes> {
+        if raw.len() > Self::MAX {
+            return None;
+        }
+        let mut o = Self::EMPTY;
+        o.bytes[..raw.len()].copy_from_slice(raw);
+        o.len = raw.len() as u8;
+        Some(o)
+    }
+
+    /// The option bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+impl core::fmt::Debug for IpOptionBytes {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "IpOptionBytes({:02x?})", self.as_slice())
+    }
 }
 
 /// Names of [`HostOpt`] values, for reading them back.
@@ -284,6 +330,8 @@ pub enum HostOptName {
     MulticastIfV6,
     /// See [`HostOpt::SendQueue`].
     SendQueue,
+    /// See [`HostOpt::IpOptions`].
+    IpOptions,
 }
 
 /// An eventcount: a blocked thread sleeps on it until someone calls [`Gate::notify`].

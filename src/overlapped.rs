@@ -646,7 +646,7 @@ pub const WSAID_WSASENDMSG: crate::types::GUID = guid(
 /// | `ConnectEx` | [`crate::Engine::connect_ex`] |
 /// | `DisconnectEx` | [`crate::Engine::disconnect_ex`] |
 /// | `TransmitPackets` | [`crate::Engine::transmit_packets`] (memory elements only) |
-/// | `TransmitFile` | none yet: the provider's function fails `WSAEOPNOTSUPP` |
+/// | `TransmitFile` | [`crate::Engine::transmit_file`] (see [`crate::engine::transmit_file`]) |
 /// | `WsaRecvMsg` | [`crate::Engine::recv_msg`] |
 /// | `WsaSendMsg` | [`crate::Engine::send_msg`] |
 ///

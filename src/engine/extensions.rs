@@ -567,7 +567,7 @@ fn take_mut<'a>(slices: &'a mut [&mut [u8]], mut n: usize) -> Vec<&'a mut [u8]> 
 }
 
 /// Shut the sending direction now; mark for reuse if asked.
-fn disconnect_now<N: Net>(weak: &Weak<SocketCell<N>>, reuse: bool) -> Attempt {
+pub(super) fn disconnect_now<N: Net>(weak: &Weak<SocketCell<N>>, reuse: bool) -> Attempt {
     let Some(c) = weak.upgrade() else {
         return Attempt::Done(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
     };

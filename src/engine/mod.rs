@@ -26,6 +26,7 @@ mod options;
 mod overlapped;
 mod select;
 mod socket;
+pub mod transmit_file;
 
 use crate::addr::SockAddr;
 use crate::addr_text;

@@ -36,8 +36,9 @@
 
 use super::socket::{Conn, SocketCell};
 use super::Engine;
+use crate::addr::SockAddr;
 use crate::error::WsaError;
-use crate::net::{HostOpt, HostOptName, Net};
+use crate::net::{HostOpt, HostOptName, IpOptionBytes, Net};
 use crate::types::*;
 use crate::wsp::WspResult;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -70,6 +71,11 @@ pub(crate) enum Shape {
     MreqV6,
     /// A `SOCKET` handle (8 bytes on x64).
     Handle,
+    /// `CSADDR_INFO` (x64: 40 bytes) followed by room for its two addresses
+    /// (`SO_BSP_STATE`).
+    CsAddrInfo,
+    /// Raw IPv4 options, at most [`MAX_IP_OPTIONS`] bytes (`IP_OPTIONS`).
+    IpOptions,
     /// No value at all.
     Nothing,
 }
@@ -130,7 +136,7 @@ const DWORD_Z: Shape = Shape::Dword { zero_short: true };
 /// Every option the engine knows, ordered by level then name.
 pub(crate) const TABLE: &[OptDef] = &[
     // IPPROTO_IP (0)
-    opt!(IPPROTO_IP, IP_OPTIONS, DWORD, Both, IP),
+    opt!(IPPROTO_IP, IP_OPTIONS, Shape::IpOptions, Both, IP),
     opt!(IPPROTO_IP, IP_HDRINCL, DWORD, Both, WINE),
     opt!(IPPROTO_IP, IP_TOS, Shape::IpInt, Both, WINE),
     opt!(IPPROTO_IP, IP_TTL, Shape::IpInt, Both, WINE),
@@ -178,7 +184,7 @@ pub(crate) const TABLE: &[OptDef] = &[
     opt!(SOL_SOCKET, SO_RCVTIMEO, DWORD, Both, WINE),
     opt!(SOL_SOCKET, SO_ERROR, DWORD, Both, WINE),
     opt!(SOL_SOCKET, SO_TYPE, DWORD, Get, SOL),
-    opt!(SOL_SOCKET, SO_BSP_STATE, DWORD, Get, SOL),
+    opt!(SOL_SOCKET, SO_BSP_STATE, Shape::CsAddrInfo, Get, WINE),
     opt!(SOL_SOCKET, SO_GROUP_ID, DWORD, Get, SOL),
     opt!(SOL_SOCKET, SO_GROUP_PRIORITY, DWORD, Both, SOL),
     opt!(SOL_SOCKET, SO_MAX_MSG_SIZE, DWORD, Get, SOL),
@@ -335,7 +341,11 @@ pub(crate) fn decode(def: &OptDef, v: &[u8]) -> WspResult<Value> {
             Value::Handle(u64::from_le_bytes(h))
         }
         Shape::Nothing => Value::None,
-        Shape::ProtocolInfoA | Shape::ProtocolInfoW => return Err(WsaError::WSAENOPROTOOPT),
+        // Decoded by their own paths (`set_ip_options`); SO_BSP_STATE is get only.
+        Shape::IpOptions => Value::None,
+        Shape::ProtocolInfoA | Shape::ProtocolInfoW | Shape::CsAddrInfo => {
+            return Err(WsaError::WSAENOPROTOOPT)
+        }
     })
 }
 
@@ -554,7 +564,9 @@ impl<N: Net> Engine<N> {
                 // Observed: a larger buffer leaves *optlen as the caller gave it.
                 return Ok(out.len());
             }
+            Shape::CsAddrInfo => return self.bsp_state(cell, out),
             _ if out.is_empty() => return Err(WsaError::WSAEFAULT),
+            Shape::IpOptions => return self.get_ip_options(cell, out),
             _ => {}
         }
         // Short DWORD buffers fail before anything is read or cleared (SO_ERROR must not
@@ -596,7 +608,6 @@ impl<N: Net> Engine<N> {
             })
         };
         Ok(match (def.level, def.name) {
-            (IPPROTO_IP, IP_OPTIONS) => return Err(WsaError::WSAEOPNOTSUPP),
             (IPPROTO_IP, IP_TOS) => host_int(HostOptName::Tos)?,
             (IPPROTO_IP, IP_TTL) | (IPPROTO_IPV6, IPV6_UNICAST_HOPS) => host_int(HostOptName::Ttl)?,
             (IPPROTO_IP, IP_MULTICAST_IF) => host_int(HostOptName::MulticastIfV4)?,
@@ -670,8 +681,6 @@ impl<N: Net> Engine<N> {
                     u32::MAX
                 }
             }
-            // Not built: the project convention is WSAEOPNOTSUPP.
-            (SOL_SOCKET, SO_BSP_STATE) => return Err(WsaError::WSAEOPNOTSUPP),
             _ => return Err(WsaError::WSAENOPROTOOPT),
         })
     }
@@ -710,6 +719,9 @@ impl<N: Net> Engine<N> {
         if def.access == Access::Get {
             return Err(WsaError::WSAENOPROTOOPT);
         }
+        if def.shape == Shape::IpOptions {
+            return self.set_ip_options(cell, optval);
+        }
         let v = decode(def, optval)?;
         if v == Value::None && def.shape == Shape::SockBool {
             return Ok(());
@@ -721,7 +733,6 @@ impl<N: Net> Engine<N> {
             _ => 0,
         };
         match (def.level, def.name) {
-            (IPPROTO_IP, IP_OPTIONS) => Err(WsaError::WSAEOPNOTSUPP),
             (IPPROTO_IP, IP_TOS) => self.host_set(cell, HostOpt::Tos(int)),
             (IPPROTO_IP, IP_TTL) | (IPPROTO_IPV6, IPV6_UNICAST_HOPS) => {
                 self.host_set(cell, HostOpt::Ttl(int))
@@ -887,9 +898,94 @@ impl<N: Net> Engine<N> {
                 }
                 Ok(())
             }
-            (SOL_SOCKET, SO_BSP_STATE) => Err(WsaError::WSAEOPNOTSUPP),
             _ => Err(WsaError::WSAENOPROTOOPT),
         }
+    }
+
+    /// `SO_BSP_STATE`: a `CSADDR_INFO` at the front of `out`, its two `lpSockaddr`
+    /// pointers aimed at the addresses written right after it, in `out` itself.
+    ///
+    /// x64 layout (ws2def.h): `SOCKET_ADDRESS LocalAddr` at 0 (`lpSockaddr` 8 bytes,
+    /// `iSockaddrLength` 4, 4 of padding), `SOCKET_ADDRESS RemoteAddr` at 16, `iSocketType`
+    /// at 32, `iProtocol` at 36: 40 bytes. The local address goes at 40, the remote one at
+    /// 40 plus the family's address size (16 or 28), where Wine puts them too.
+    ///
+    /// Rules (so-bsp-state page; Wine's test_set_getsockopt, which runs on Windows):
+    /// * `out` must hold the structure **and** room for two addresses of the socket's
+    ///   family: 40 bytes alone are `WSAEFAULT` on a connected socket, and for IPv4 71 are
+    ///   `WSAEFAULT` while 72 succeed (observed). The same room is asked for in every
+    ///   state (inferred: Wine's implementation).
+    /// * Not bound: both members are `{NULL, 0}`. Bound (or listening): `LocalAddr` only.
+    ///   Connected: both (observed).
+    /// * On success `*optlen` is left as the caller gave it (observed: a 128-byte union
+    ///   reads back 128), although the page says it becomes the value's length.
+    ///
+    /// The pointers are the addresses of `out`'s own bytes, so a caller that reads the
+    /// structure from the same buffer (any C caller, and a Rust caller holding the slice)
+    /// sees Windows' exact value.
+    fn bsp_state(&self, cell: &SocketCell<N>, out: &mut [u8]) -> WspResult<usize> {
+        const CSADDR_INFO_LEN: usize = 40;
+        let addr_len = if cell.props.af == AF_INET6 {
+            crate::addr::SOCKADDR_IN6_LEN
+        } else {
+            crate::addr::SOCKADDR_IN_LEN
+        };
+        if out.len() < CSADDR_INFO_LEN + 2 * addr_len {
+            return Err(WsaError::WSAEFAULT);
+        }
+        let (bound, connected) = {
+            let st = cell.lock();
+            (st.bound || st.listening, st.conn == Conn::Connected)
+        };
+        let local = if bound || connected {
+            self.inner.net.local_addr(cell.host).ok()
+        } else {
+            None
+        };
+        let remote = if connected {
+            self.inner.net.peer_addr(cell.host).ok()
+        } else {
+            None
+        };
+        let info = &self.inner.catalog[cell.props.catalog_index];
+        let base = out.as_ptr() as usize;
+        out[..CSADDR_INFO_LEN].fill(0);
+        for (i, a) in [local, remote].into_iter().enumerate() {
+            let Some(a) = a else { continue };
+            let raw = SockAddr::from_std(a);
+            let bytes = &raw.as_bytes()[..raw.len().min(addr_len)];
+            let at = CSADDR_INFO_LEN + i * addr_len;
+            out[at..at + bytes.len()].copy_from_slice(bytes);
+            let slot = i * 16;
+            out[slot..slot + 8].copy_from_slice(&((base + at) as u64).to_le_bytes());
+            out[slot + 8..slot + 12].copy_from_slice(&(bytes.len() as i32).to_le_bytes());
+        }
+        out[32..36].copy_from_slice(&info.iSocketType.to_le_bytes());
+        out[36..40].copy_from_slice(&info.iProtocol.to_le_bytes());
+        Ok(out.len())
+    }
+
+    /// `IP_OPTIONS` get: the options the host holds for the socket (none by default). A
+    /// buffer shorter than them is `WSAEFAULT` (inferred from the getsockopt page's rule
+    /// for a too-small `optlen`; Linux would truncate).
+    fn get_ip_options(&self, cell: &SocketCell<N>, out: &mut [u8]) -> WspResult<usize> {
+        let opts = match self.host_get(cell, HostOptName::IpOptions)? {
+            HostOpt::IpOptions(o) => o,
+            _ => IpOptionBytes::EMPTY,
+        };
+        let raw = opts.as_slice();
+        let dst = out.get_mut(..raw.len()).ok_or(WsaError::WSAEFAULT)?;
+        dst.copy_from_slice(raw);
+        Ok(raw.len())
+    }
+
+    /// `IP_OPTIONS` set (ipproto-ip-socket-options page: new options replace the old
+    /// ones; a zero length removes them). More than 40 bytes cannot fit an IPv4 header:
+    /// `WSAEINVAL` (inferred; the host refuses them the same way). The host checks the
+    /// options' format; a malformed list is its `EINVAL`, `WSAEINVAL`.
+    fn set_ip_options(&self, cell: &SocketCell<N>, optval: &[u8]) -> WspResult<()> {
+        let opts = IpOptionBytes::new(optval).ok_or(WsaError::WSAEINVAL)?;
+        self.host_set(cell, HostOpt::IpOptions(opts))
     }
 }
 

@@ -8,6 +8,7 @@
 //! project's "not built" answer.
 
 use crate::addr::SockAddr;
+use crate::engine::transmit_file::TransmitFileRequest;
 use crate::engine::Engine;
 use crate::error::WsaError;
 use crate::net::Net;
@@ -55,6 +56,15 @@ pub trait WspExt: Wsp {
         _s: SOCKET,
         _packets: Box<dyn SendBufs>,
         _flags: u32,
+        _ov: Overlapped,
+    ) -> WspResult<Issued> {
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
+    /// `TransmitFile` (see [`Engine::transmit_file`]).
+    fn transmit_file(
+        &self,
+        _s: SOCKET,
+        _req: TransmitFileRequest,
         _ov: Overlapped,
     ) -> WspResult<Issued> {
         Err(WsaError::WSAEOPNOTSUPP)
@@ -134,6 +144,14 @@ impl<N: Net> WspExt for Engine<N> {
         ov: Overlapped,
     ) -> WspResult<Issued> {
         Engine::transmit_packets(self, s, packets, flags, ov)
+    }
+    fn transmit_file(
+        &self,
+        s: SOCKET,
+        req: TransmitFileRequest,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        Engine::transmit_file(self, s, req, ov)
     }
     fn recv_msg(
         &self,

@@ -497,6 +497,16 @@ pub trait Layer: Send + Sync + 'static {
     ) -> WspResult<Issued> {
         next.transmit_packets(s, packets, flags, ov)
     }
+    /// `TransmitFile`.
+    fn transmit_file(
+        &self,
+        next: &dyn WspExt,
+        s: SOCKET,
+        req: crate::engine::transmit_file::TransmitFileRequest,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        next.transmit_file(s, req, ov)
+    }
     /// `WSARecvMsg`.
     fn recv_msg(
         &self,
@@ -967,6 +977,14 @@ impl<L: Layer> WspExt for Layered<L> {
     ) -> WspResult<Issued> {
         self.layer
             .transmit_packets(&self.next, s, packets, flags, ov)
+    }
+    fn transmit_file(
+        &self,
+        s: SOCKET,
+        req: crate::engine::transmit_file::TransmitFileRequest,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.layer.transmit_file(&self.next, s, req, ov)
     }
     fn recv_msg(
         &self,

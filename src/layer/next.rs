@@ -633,6 +633,14 @@ impl WspExt for Next {
         let l = self.down(s)?;
         self.relay(s, ov, |o| self.lower.transmit_packets(l, packets, flags, o))
     }
+    fn transmit_file(
+        &self,
+        s: SOCKET,
+        req: crate::engine::transmit_file::TransmitFileRequest,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        self.lower.transmit_file(self.down(s)?, req, ov)
+    }
     fn recv_msg(
         &self,
         s: SOCKET,

@@ -359,6 +359,20 @@ pub struct TRANSMIT_PACKETS_ELEMENT {
     pub hFile: HANDLE,
 }
 
+/// `TRANSMIT_FILE_BUFFERS` (mswsock.h): the head and tail buffers of `TransmitFile`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct TRANSMIT_FILE_BUFFERS {
+    /// Sent before the file data (may be null with length 0).
+    pub Head: *mut u8,
+    /// Bytes at `Head`.
+    pub HeadLength: u32,
+    /// Sent after the file data (may be null with length 0).
+    pub Tail: *mut u8,
+    /// Bytes at `Tail`.
+    pub TailLength: u32,
+}
+
 /// `TP_ELEMENT_MEMORY`.
 pub const TP_ELEMENT_MEMORY: u32 = 1;
 /// `TP_ELEMENT_FILE`.
@@ -387,6 +401,9 @@ mod tests {
         assert_eq!(offset_of!(WSAMSG, dwFlags), 48);
         assert_eq!(size_of::<TRANSMIT_PACKETS_ELEMENT>(), 24);
         assert_eq!(offset_of!(TRANSMIT_PACKETS_ELEMENT, pBuffer), 8);
+        assert_eq!(size_of::<TRANSMIT_FILE_BUFFERS>(), 32);
+        assert_eq!(offset_of!(TRANSMIT_FILE_BUFFERS, Tail), 16);
+        assert_eq!(offset_of!(TRANSMIT_FILE_BUFFERS, TailLength), 24);
     }
 
     #[test]

@@ -3,13 +3,14 @@
 //! `WSPGetSockOpt`.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
-use wsp::net::{HostFamily, HostOpt, HostOptName, NetResult};
+use wsp::net::{HostFamily, HostOpt, HostOptName, IpOptionBytes, NetResult};
 use wsp::types::{
     IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_ADD_MEMBERSHIP, IPV6_DROP_MEMBERSHIP,
     IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IPV6_UNICAST_HOPS, IPV6_V6ONLY,
     IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL,
-    IP_TOS, IP_TTL, SOCKET, SOL_SOCKET, SO_BROADCAST, SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE,
-    SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_KEEPALIVE, TCP_KEEPCNT, TCP_KEEPINTVL, TCP_NODELAY,
+    IP_OPTIONS, IP_TOS, IP_TTL, SOCKET, SOL_SOCKET, SO_BROADCAST, SO_KEEPALIVE, SO_LINGER,
+    SO_OOBINLINE, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_KEEPALIVE, TCP_KEEPCNT, TCP_KEEPINTVL,
+    TCP_NODELAY,
 };
 use wsp::{WsaError, Wsp};
 
@@ -91,6 +92,11 @@ pub(crate) fn set(next: &dyn Wsp, s: SOCKET, family: HostFamily, opt: HostOpt) -
             mreq_v6(group, interface),
         ),
         HostOpt::SendQueue(_) => return Err(WsaError::WSAENOPROTOOPT),
+        // IP_OPTIONS: the raw option bytes (IPv4 only).
+        HostOpt::IpOptions(o) if family == HostFamily::V4 => {
+            (IPPROTO_IP, IP_OPTIONS, o.as_slice().to_vec())
+        }
+        HostOpt::IpOptions(_) => return Err(WsaError::WSAENOPROTOOPT),
         other => {
             let (name, value) = match other {
                 HostOpt::ReuseAddr(b) => (HostOptName::ReuseAddr, dword(b.into())),
@@ -134,6 +140,15 @@ pub(crate) fn get(
     family: HostFamily,
     name: HostOptName,
 ) -> NetResult<HostOpt> {
+    if name == HostOptName::IpOptions {
+        if family != HostFamily::V4 {
+            return Err(WsaError::WSAENOPROTOOPT);
+        }
+        let mut raw = [0u8; IpOptionBytes::MAX];
+        let len = next.get_sock_opt(s, IPPROTO_IP, IP_OPTIONS, &mut raw)?;
+        let o = IpOptionBytes::new(&raw[..len.min(raw.len())]).ok_or(WsaError::WSAEINVAL)?;
+        return Ok(HostOpt::IpOptions(o));
+    }
     let (level, n) = place(family, name)?;
     let mut buf = [0u8; 4];
     let len = next.get_sock_opt(s, level, n, &mut buf)?.min(4);

@@ -100,8 +100,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use table::{Entry, Table};
 use wsp::net::{
-    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, Net, NetResult, Readiness,
-    ReadinessSink, Received,
+    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, IpOptionBytes, Net, NetResult,
+    Readiness, ReadinessSink, Received,
 };
 use wsp::WsaError;
 
@@ -436,6 +436,10 @@ impl Net for Portable {
             HostOpt::LeaveV4 { group, interface } => sock.leave_multicast_v4(&group, &interface)?,
             HostOpt::JoinV6 { group, interface } => sock.join_multicast_v6(&group, interface)?,
             HostOpt::LeaveV6 { group, interface } => sock.leave_multicast_v6(&group, interface)?,
+            HostOpt::IpOptions(o) => match entry.family {
+                HostFamily::V4 => sys::set_ip_options(sock.as_raw_fd(), o.as_slice())?,
+                HostFamily::V6 => return Err(WsaError::WSAENOPROTOOPT),
+            },
             _ => return Err(WsaError::WSAENOPROTOOPT),
         }
         Ok(())
@@ -480,6 +484,13 @@ impl Net for Portable {
             HostOptName::SendQueue => {
                 HostOpt::SendQueue(size_u32(sys::send_queue(sock.as_raw_fd())?))
             }
+            HostOptName::IpOptions => match entry.family {
+                HostFamily::V4 => {
+                    let raw = sys::ip_options(sock.as_raw_fd())?;
+                    HostOpt::IpOptions(IpOptionBytes::new(&raw).ok_or(WsaError::WSAEINVAL)?)
+                }
+                HostFamily::V6 => return Err(WsaError::WSAENOPROTOOPT),
+            },
             _ => return Err(WsaError::WSAENOPROTOOPT),
         })
     }

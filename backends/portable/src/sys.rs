@@ -237,6 +237,52 @@ pub(crate) fn set_tclass_v6(fd: RawFd, tclass: u32) -> io::Result<()> {
     set_int(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS, v)
 }
 
+/// `IP_OPTIONS`: the IPv4 options the host puts into this socket's packets (Linux pads
+/// them to a multiple of four bytes with end-of-list bytes).
+pub(crate) fn ip_options(fd: RawFd) -> io::Result<Vec<u8>> {
+    let mut buf = [0u8; 40];
+    let mut len = buf.len() as libc::socklen_t;
+    // SAFETY: `buf` is a live local of `len` bytes; the host writes at most `len` bytes
+    // into it and stores the length back. `fd` is kept open by the caller.
+    let r = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::IPPROTO_IP,
+            libc::IP_OPTIONS,
+            buf.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(buf[..(len as usize).min(buf.len())].to_vec())
+}
+
+/// Set `IP_OPTIONS` (empty removes them).
+pub(crate) fn set_ip_options(fd: RawFd, opts: &[u8]) -> io::Result<()> {
+    // SAFETY: the pointer and length describe `opts`, which the host only reads (a null
+    // pointer with length 0 when empty). `fd` is kept open by the caller.
+    let r = unsafe {
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_IP,
+            libc::IP_OPTIONS,
+            if opts.is_empty() {
+                std::ptr::null()
+            } else {
+                opts.as_ptr().cast()
+            },
+            opts.len() as libc::socklen_t,
+        )
+    };
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
 /// Raise this process's soft `RLIMIT_NOFILE` to its hard limit; returns the new soft limit.
 pub(crate) fn raise_fd_limit() -> io::Result<u64> {
     let mut lim = libc::rlimit {

@@ -10,8 +10,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Weak;
 use std::time::Duration;
 use wsp::net::{
-    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, NetResult, Readiness,
-    ReadinessSink, Received,
+    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, IpOptionBytes, NetResult,
+    Readiness, ReadinessSink, Received,
 };
 use wsp::WsaError;
 
@@ -1539,6 +1539,21 @@ impl State {
                 }
                 sock.ttl = t as u8
             }
+            HostOpt::IpOptions(o) => {
+                if sock.family != HostFamily::V4 {
+                    return Err(WsaError::WSAENOPROTOOPT);
+                }
+                // Stored, not checked or sent; read back padded to a multiple of four
+                // bytes with end-of-list bytes, as a Linux host does.
+                let raw = o.as_slice();
+                let mut padded = [0u8; IpOptionBytes::MAX];
+                padded[..raw.len()].copy_from_slice(raw);
+                let len = raw.len().div_ceil(4) * 4;
+                let o = IpOptionBytes::new(&padded[..len]).unwrap_or(IpOptionBytes::EMPTY);
+                self.stored_opts
+                    .insert((id, K_IP_OPTIONS), HostOpt::IpOptions(o));
+                return Ok(());
+            }
             other => match stored_key(&other) {
                 Some(k) => {
                     if matches!(k, K_KEEPIDLE | K_KEEPINTVL | K_KEEPCNT) && !sock.stream() {
@@ -1581,6 +1596,15 @@ impl State {
             HostOptName::SendBuffer => HostOpt::SendBuffer(sock.sndbuf),
             HostOptName::Linger => HostOpt::Linger(sock.linger),
             HostOptName::Ttl => HostOpt::Ttl(u32::from(sock.ttl)),
+            HostOptName::IpOptions => {
+                if sock.family != HostFamily::V4 {
+                    return Err(WsaError::WSAENOPROTOOPT);
+                }
+                self.stored_opts
+                    .get(&(id_of(s), K_IP_OPTIONS))
+                    .copied()
+                    .unwrap_or(HostOpt::IpOptions(IpOptionBytes::EMPTY))
+            }
             other => {
                 let (k, default) = stored_default(other).ok_or(WsaError::WSAENOPROTOOPT)?;
                 if matches!(k, K_KEEPIDLE | K_KEEPINTVL | K_KEEPCNT) && !sock.stream() {
@@ -1659,6 +1683,7 @@ const K_MCAST_IF6: u8 = 4;
 const K_KEEPIDLE: u8 = 5;
 const K_KEEPINTVL: u8 = 6;
 const K_KEEPCNT: u8 = 7;
+const K_IP_OPTIONS: u8 = 8;
 
 /// The store key of an option the simulation only stores.
 fn stored_key(o: &HostOpt) -> Option<u8> {

@@ -413,8 +413,24 @@ crate::case_table! {
         => |w| get_is(w, Sk::Udp, SOL_SOCKET, SO_TYPE, 4, &le(2));
     so_type_get_2_bytes_gives_wsaefault: GET, WINE, "SOCKET_ERROR / WSAEFAULT"
         => |w| get_err(w, Sk::Tcp, SOL_SOCKET, SO_TYPE, 2, WSAEFAULT);
-    so_bsp_state_of_a_listener_is_a_csaddr_info: GET, SOL, "0; 40 bytes, a CSADDR_INFO (x64) with the local address"
-        => |w| get_with(w, Sk::Listener, SOL_SOCKET, SO_BSP_STATE, 64, 40, |_| true);
+    so_bsp_state_of_a_listener_is_a_csaddr_info: GET, BSP_WINE, "0; *optlen stays 128; CSADDR_INFO (x64, 40 bytes): LocalAddr = {optval+40, 16} holding the bound address, RemoteAddr = {NULL, 0}, SOCK_STREAM, IPPROTO_TCP"
+        => bsp_listener;
+    so_bsp_state_unbound_has_null_addresses: GET, BSP_WINE, "0; LocalAddr and RemoteAddr both {NULL, 0}; SOCK_STREAM, IPPROTO_TCP"
+        => bsp_unbound;
+    so_bsp_state_bound_udp_has_only_the_local_address: GET, BSP_PAGE, "0; LocalAddr = {optval+40, 16} (the bound address), RemoteAddr = {NULL, 0}; SOCK_DGRAM, IPPROTO_UDP"
+        => bsp_bound_udp;
+    so_bsp_state_connected_has_both_addresses: GET, BSP_WINE, "0 on both ends; LocalAddr = getsockname at optval+40, RemoteAddr = getpeername at optval+56, 16 bytes each; each end's local is the other's remote"
+        => bsp_connected;
+    so_bsp_state_40_bytes_gives_wsaefault: GET, BSP_WINE, "SOCKET_ERROR / WSAEFAULT (sizeof(CSADDR_INFO) leaves no room for the addresses)"
+        => |w| bsp_len_err(w, Sk::Connected, 40);
+    so_bsp_state_71_bytes_gives_wsaefault: GET, BSP_WINE, "SOCKET_ERROR / WSAEFAULT (IPv4 needs 40 + 2 * 16 = 72 bytes on x64)"
+        => |w| bsp_len_err(w, Sk::Connected, 71);
+    so_bsp_state_72_bytes_succeeds: GET, BSP_WINE, "0; *optlen stays 72 (CSADDR_INFO + two SOCKADDR_IN)"
+        => |w| get_with(w, Sk::Connected, SOL_SOCKET, SO_BSP_STATE, 72, 72, |b| le_u32(&b[8..12]) == 16 && le_u32(&b[24..28]) == 16);
+    so_bsp_state_ipv6_needs_room_for_two_sockaddr_in6: GET, BSP_WINE, "SOCKET_ERROR / WSAEFAULT with 95 bytes; 0 with 96 (40 + 2 * 28), LocalAddr {optval+40, 28} once bound to ::1 (inferred from the IPv4 rule and Wine's layout)"
+        => bsp_ipv6;
+    so_bsp_state_set_gives_wsaenoprotoopt: SET, SETSOCKOPT_PAGE, "SOCKET_ERROR / WSAENOPROTOOPT (get-only option; inferred)"
+        => |w| set_err(w, Sk::Tcp, SOL_SOCKET, SO_BSP_STATE, &[0u8; 72], WSAENOPROTOOPT);
     so_group_id_default_is_zero: GET, SOL, "0; 4 bytes, 0 (no group)"
         => |w| get_is(w, Sk::Tcp, SOL_SOCKET, SO_GROUP_ID, 4, &le(0));
     so_group_id_get_2_bytes_gives_wsaefault: GET, WINE, "SOCKET_ERROR / WSAEFAULT"
@@ -485,6 +501,22 @@ crate::case_table! {
     // ---- IPPROTO_IP ----------------------------------------------------------------
     ip_options_default_is_empty: GET, IP, "0; 0 bytes (no IP options set)"
         => |w| get_is(w, Sk::Tcp, IPPROTO_IP, IP_OPTIONS, 40, Z);
+    ip_options_default_on_udp_is_empty: GET, IP, "0; 0 bytes (no IP options set)"
+        => |w| get_is(w, Sk::Udp, IPPROTO_IP, IP_OPTIONS, 40, Z);
+    ip_options_set_record_route_reads_back_on_tcp: SET, IP, "0; then 8 bytes, the same options (record route with one slot, end of list)"
+        => |w| set_get(w, Sk::Tcp, IPPROTO_IP, IP_OPTIONS, &RECORD_ROUTE, 40, &RECORD_ROUTE);
+    ip_options_set_record_route_reads_back_on_udp: SET, IP, "0; then 8 bytes, the same options"
+        => |w| set_get(w, Sk::Udp, IPPROTO_IP, IP_OPTIONS, &RECORD_ROUTE, 40, &RECORD_ROUTE);
+    ip_options_set_zero_length_removes_them: SET, IP, "0 both times; then 0 bytes (\"setting optval to zero removes all previously specified options\")"
+        => ip_options_cleared;
+    ip_options_set_44_bytes_gives_wsaeinval: SET, IP, "SOCKET_ERROR / WSAEINVAL (more than the 40 option bytes an IPv4 header holds; inferred)"
+        => |w| set_err(w, Sk::Udp, IPPROTO_IP, IP_OPTIONS, &[1u8; 44], WSAEINVAL);
+    ip_options_get_shorter_than_the_options_gives_wsaefault: GET, GETSOCKOPT_PAGE, "SOCKET_ERROR / WSAEFAULT for a 4-byte buffer after 8 bytes of options were set (inferred)"
+        => ip_options_short_get;
+    ip_options_on_ipv6_socket_gives_wsaeinval: GET, GETSOCKOPT_PAGE, "SOCKET_ERROR / WSAEINVAL (IPPROTO_IP on an AF_INET6 socket; inferred)"
+        => |w| get_err(w, Sk::Udp6, IPPROTO_IP, IP_OPTIONS, 40, WSAEINVAL);
+    ip_options_datagram_still_arrives: SET, IP, "0; a datagram sent with record-route options set reaches the loopback receiver intact"
+        => ip_options_datagram;
     ip_hdrincl_get_on_udp_gives_wsaeinval: GET, WINE, "SOCKET_ERROR / WSAEINVAL (Vista and later, TCP and UDP sockets)"
         => |w| get_err(w, Sk::Udp, IPPROTO_IP, IP_HDRINCL, 4, WSAEINVAL);
     ip_hdrincl_set_on_tcp_gives_wsaeinval: SET, WINE, "SOCKET_ERROR / WSAEINVAL"
@@ -625,6 +657,165 @@ crate::case_table! {
         => |w| get_err(w, Sk::Udp6, IPPROTO_IPV6, IPV6_PKTINFO, 2, WSAEFAULT);
     ipv6_pktinfo_set_2_bytes_gives_wsaefault: SET, WINE, "SOCKET_ERROR / WSAEFAULT"
         => |w| set_err(w, Sk::Udp6, IPPROTO_IPV6, IPV6_PKTINFO, &[1, 0], WSAEFAULT);
+}
+
+/// SO_BSP_STATE page.
+pub const BSP_PAGE: &str = "https://learn.microsoft.com/en-us/windows/win32/winsock/so-bsp-state";
+/// Wine's SO_BSP_STATE test, which runs on Windows.
+pub const BSP_WINE: &str =
+    "Wine dlls/ws2_32/tests/sock.c test_set_getsockopt, SO_BSP_STATE (runs on Windows); so-bsp-state page";
+
+/// IPv4 options: record route (type 7, length 7, pointer 4, one empty slot), end of list.
+const RECORD_ROUTE: [u8; 8] = [7, 7, 4, 0, 0, 0, 0, 0];
+
+/// Read `SO_BSP_STATE` of `s` into a `len`-byte buffer and check it: `*optlen` unchanged,
+/// each member `{NULL, 0}` or pointing into the buffer right after the structure at the
+/// expected address, and the type and protocol.
+fn bsp_check(
+    w: &dyn Wsp,
+    s: SOCKET,
+    len: usize,
+    local: Option<&wsp::SockAddr>,
+    remote: Option<&wsp::SockAddr>,
+    ty: i32,
+    proto: i32,
+) -> Step<()> {
+    let what = "WSPGetSockOpt(SO_BSP_STATE)";
+    let mut out = vec![0xA5u8; len];
+    let n = expect_ok(what, w.get_sock_opt(s, SOL_SOCKET, SO_BSP_STATE, &mut out))?;
+    expect_eq(&format!("{what} *optlen"), n, len)?;
+    // Each address has the room of its family's SOCKADDR (16 or 28 bytes).
+    let fam = local.or(remote).and_then(|a| a.family());
+    let addr_len = if fam == Some(AF_INET6) { 28 } else { 16 };
+    let base = out.as_ptr() as u64;
+    for (i, want) in [local, remote].into_iter().enumerate() {
+        let member = if i == 0 { "LocalAddr" } else { "RemoteAddr" };
+        let slot = i * 16;
+        let mut p = [0u8; 8];
+        p.copy_from_slice(&out[slot..slot + 8]);
+        let ptr = u64::from_le_bytes(p);
+        let alen = le_u32(&out[slot + 8..slot + 12]) as usize;
+        match want {
+            None => {
+                expect_eq(&format!("{what} {member}.lpSockaddr"), ptr, 0)?;
+                expect_eq(&format!("{what} {member}.iSockaddrLength"), alen, 0)?;
+            }
+            Some(a) => {
+                let at = 40 + i * addr_len;
+                expect_eq(
+                    &format!("{what} {member}.lpSockaddr - optval"),
+                    ptr.wrapping_sub(base),
+                    at as u64,
+                )?;
+                expect_eq(&format!("{what} {member}.iSockaddrLength"), alen, a.len())?;
+                expect_eq(
+                    &format!("{what} {member} address"),
+                    &out[at..at + alen],
+                    a.as_bytes(),
+                )?;
+            }
+        }
+    }
+    expect_eq(
+        &format!("{what} iSocketType"),
+        le_u32(&out[32..36]) as i32,
+        ty,
+    )?;
+    expect_eq(
+        &format!("{what} iProtocol"),
+        le_u32(&out[36..40]) as i32,
+        proto,
+    )
+}
+
+fn bsp_listener(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let (l, la) = fx.listener()?;
+    bsp_check(w, l, 128, Some(&la), None, SOCK_STREAM, IPPROTO_TCP)
+}
+
+fn bsp_unbound(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let s = fx.tcp()?;
+    bsp_check(w, s, 128, None, None, SOCK_STREAM, IPPROTO_TCP)
+}
+
+fn bsp_bound_udp(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let (s, a) = fx.bound_udp()?;
+    bsp_check(w, s, 72, Some(&a), None, SOCK_DGRAM, IPPROTO_UDP)
+}
+
+fn bsp_connected(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let (c, s) = fx.pair()?;
+    let (cl, sl) = (fx.name_of(c)?, fx.name_of(s)?);
+    bsp_check(w, c, 128, Some(&cl), Some(&sl), SOCK_STREAM, IPPROTO_TCP)?;
+    bsp_check(w, s, 128, Some(&sl), Some(&cl), SOCK_STREAM, IPPROTO_TCP)
+}
+
+fn bsp_len_err(w: &dyn Wsp, sk: Sk, len: usize) -> Step<()> {
+    get_err(w, sk, SOL_SOCKET, SO_BSP_STATE, len, WSAEFAULT)
+}
+
+fn bsp_ipv6(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let s = open(&fx, Sk::Tcp6)?;
+    let mut out = vec![0u8; 95];
+    expect_err(
+        "WSPGetSockOpt(SO_BSP_STATE, 95 bytes)",
+        w.get_sock_opt(s, SOL_SOCKET, SO_BSP_STATE, &mut out),
+        WSAEFAULT,
+    )?;
+    expect_ok("WSPBind([::1]:0)", w.bind(s, &crate::v6(0)))?;
+    let a = fx.name_of(s)?;
+    bsp_check(w, s, 96, Some(&a), None, SOCK_STREAM, IPPROTO_TCP)
+}
+
+fn ip_options_cleared(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let s = fx.udp()?;
+    let set = |v: &[u8]| {
+        expect_ok(
+            &opt_what("WSPSetSockOpt", IPPROTO_IP, IP_OPTIONS, v.len()),
+            w.set_sock_opt(s, IPPROTO_IP, IP_OPTIONS, v),
+        )
+    };
+    set(&RECORD_ROUTE)?;
+    set(Z)?;
+    get_on(w, s, IPPROTO_IP, IP_OPTIONS, 40, Z)
+}
+
+fn ip_options_short_get(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let s = fx.udp()?;
+    expect_ok(
+        "WSPSetSockOpt(IP_OPTIONS)",
+        w.set_sock_opt(s, IPPROTO_IP, IP_OPTIONS, &RECORD_ROUTE),
+    )?;
+    let mut out = [0u8; 4];
+    expect_err(
+        "WSPGetSockOpt(IP_OPTIONS, 4 bytes)",
+        w.get_sock_opt(s, IPPROTO_IP, IP_OPTIONS, &mut out),
+        WSAEFAULT,
+    )
+}
+
+fn ip_options_datagram(w: &dyn Wsp) -> Step<()> {
+    let fx = Fixture::start(w)?;
+    let (r, ra) = fx.bound_udp()?;
+    let s = fx.udp()?;
+    expect_ok(
+        "WSPSetSockOpt(IP_OPTIONS)",
+        w.set_sock_opt(s, IPPROTO_IP, IP_OPTIONS, &RECORD_ROUTE),
+    )?;
+    let data = b"with options";
+    let n = expect_ok("WSPSendTo", w.send_to(s, &[&data[..]], 0, Some(&ra)))?;
+    expect_eq("WSPSendTo bytes", n, data.len())?;
+    let mut buf = [0u8; 64];
+    let mut flags = 0u32;
+    let got = expect_ok("WSPRecv", w.recv(r, &mut [&mut buf[..]], &mut flags))?;
+    expect_eq("WSPRecv data", &buf[..got], &data[..])
 }
 
 /// Little-endian u32 from the first four bytes.

@@ -4,8 +4,20 @@
 //! it with the address of this module's `extern "system"` function for the slot that
 //! answered, which unpacks the C arguments and calls the engine's inherent method
 //! (`Engine::accept_ex`, ...). Built: `AcceptEx`, `GetAcceptExSockaddrs`, `ConnectEx`,
-//! `DisconnectEx`, `TransmitPackets` (memory elements), `WSARecvMsg`, `WSASendMsg`.
-//! `TransmitFile` and file elements of `TransmitPackets` fail with `WSAEOPNOTSUPP`.
+//! `DisconnectEx`, `TransmitFile`, `TransmitPackets` (memory elements), `WSARecvMsg`,
+//! `WSASendMsg`. File elements of `TransmitPackets` fail with `WSAEOPNOTSUPP`.
+//!
+//! # `TransmitFile`'s `hFile` on Unix
+//! There are no Win32 file handles: `hFile` is a host file descriptor cast to `HANDLE`
+//! (`(HANDLE)(intptr_t)fd`), open for reading and kept open by the caller until the
+//! request completes; this crate never closes it. `NULL` means no file (only the head and
+//! tail buffers are sent, as on Windows), so descriptor 0 cannot be transmitted. With
+//! `lpOverlapped` the file data starts at `Offset`/`OffsetHigh` and the descriptor's own
+//! position is left alone (`pread`); without it the data starts at the descriptor's
+//! current position, which advances (`read`), as for a synchronous Windows handle. An
+//! offset past the end of a regular file is `WSAEINVAL` (TransmitFile page); a descriptor
+//! the host does not know (`fstat` fails) is `WSAEINVAL` (inferred). On Windows hosts a
+//! non-null `hFile` is `WSAEOPNOTSUPP` (not built).
 //!
 //! # Errors
 //! These functions have no `lpErrno`: Windows reports through `WSAGetLastError()`, which
@@ -92,7 +104,7 @@ fn address<const S: usize>(f: ExtensionFn) -> usize {
         ExtensionFn::GetAcceptExSockaddrs => get_accept_ex_sockaddrs as *const () as usize,
         ExtensionFn::ConnectEx => connect_ex::<S> as *const () as usize,
         ExtensionFn::DisconnectEx => disconnect_ex::<S> as *const () as usize,
-        ExtensionFn::TransmitFile => transmit_file as *const () as usize,
+        ExtensionFn::TransmitFile => transmit_file::<S> as *const () as usize,
         ExtensionFn::TransmitPackets => transmit_packets::<S> as *const () as usize,
         ExtensionFn::WsaRecvMsg => wsa_recv_msg::<S> as *const () as usize,
         ExtensionFn::WsaSendMsg => wsa_send_msg::<S> as *const () as usize,
@@ -336,17 +348,148 @@ unsafe extern "system" fn disconnect_ex<const S: usize>(
     })
 }
 
-/// `TransmitFile`: not built (the engine has no file source).
-unsafe extern "system" fn transmit_file(
-    _s: SOCKET,
-    _file: HANDLE,
-    _bytes: DWORD,
-    _per_send: DWORD,
-    _ov: *mut WSAOVERLAPPED,
-    _buffers: *mut u8,
-    _flags: DWORD,
+/// `TransmitFile`; a null `lpOverlapped` blocks until the transfer is done. See the
+/// module docs for `hFile`.
+unsafe extern "system" fn transmit_file<const S: usize>(
+    s: SOCKET,
+    file: HANDLE,
+    bytes: DWORD,
+    per_send: DWORD,
+    ov: *mut WSAOVERLAPPED,
+    buffers: *mut TRANSMIT_FILE_BUFFERS,
+    flags: DWORD,
 ) -> BOOL {
-    run(FALSE, || Err(WsaError::WSAEOPNOTSUPP))
+    run(FALSE, || {
+        let i = inst::<S>()?;
+        let s = i.sock(s)?;
+        let (mut head, mut tail) = (None, None);
+        if !buffers.is_null() {
+            // SAFETY: a non-null TRANSMIT_FILE_BUFFERS is the caller's, readable now; the
+            // buffers it names stay valid until completion (TransmitFile contract).
+            unsafe {
+                let b = mem::read(buffers)?;
+                head = send_part(b.Head, b.HeadLength)?;
+                tail = send_part(b.Tail, b.TailLength)?;
+            }
+        }
+        let offset = if ov.is_null() {
+            None
+        } else {
+            // SAFETY: the caller's WSAOVERLAPPED, readable now.
+            let (lo, hi) = unsafe {
+                (
+                    mem::read(core::ptr::addr_of!((*ov).Offset))?,
+                    mem::read(core::ptr::addr_of!((*ov).OffsetHigh))?,
+                )
+            };
+            Some(u64::from(hi) << 32 | u64::from(lo))
+        };
+        let req = wsp::engine::transmit_file::TransmitFileRequest {
+            file: file_source(file, offset)?,
+            bytes_to_write: bytes,
+            bytes_per_send: per_send,
+            head,
+            tail,
+            flags,
+        };
+        if ov.is_null() {
+            return blocking(&i, |o| i.provider.transmit_file(s, req, o)).map(|_| TRUE);
+        }
+        // SAFETY: the caller's WSAOVERLAPPED, valid until completion.
+        unsafe {
+            bool_call(&i, ov, core::ptr::null_mut(), |o| {
+                i.provider.transmit_file(s, req, o)
+            })
+        }
+    })
+}
+
+/// A head or tail buffer of `TRANSMIT_FILE_BUFFERS`: none when empty.
+///
+/// # Safety
+/// `p` null with `len` 0, or `len` bytes valid for reads until the request completes.
+unsafe fn send_part(p: *mut u8, len: DWORD) -> R<Option<Box<dyn wsp::overlapped::SendBufs>>> {
+    if len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    let b = unsafe { CSendBufs::single(p, len as usize) }?;
+    Ok(Some(Box::new(b)))
+}
+
+/// The file `hFile` names, read from `offset` (positional) or from its current position.
+#[cfg(unix)]
+fn file_source(
+    file: HANDLE,
+    offset: Option<u64>,
+) -> R<Option<Box<dyn wsp::engine::transmit_file::FileSource>>> {
+    if file == 0 {
+        return Ok(None);
+    }
+    let fd = libc::c_int::try_from(file as isize).map_err(|_| WsaError::WSAEINVAL)?;
+    // SAFETY: `st` is a live local that fstat fills; a descriptor that is not open fails
+    // with EBADF and writes nothing.
+    let size = unsafe {
+        let mut st: libc::stat = core::mem::zeroed();
+        if libc::fstat(fd, &mut st) != 0 {
+            return Err(WsaError::WSAEINVAL);
+        }
+        ((st.st_mode & libc::S_IFMT) == libc::S_IFREG).then_some(st.st_size as u64)
+    };
+    // TransmitFile page: WSAEINVAL "if the offset specified in the OVERLAPPED structure
+    // ... is not within the file".
+    if let (Some(off), Some(size)) = (offset, size) {
+        if off > size {
+            return Err(WsaError::WSAEINVAL);
+        }
+    }
+    Ok(Some(Box::new(FdSource { fd, offset })))
+}
+
+/// Not built on Windows hosts: `hFile` would be a Win32 file handle.
+#[cfg(not(unix))]
+fn file_source(
+    file: HANDLE,
+    _offset: Option<u64>,
+) -> R<Option<Box<dyn wsp::engine::transmit_file::FileSource>>> {
+    if file == 0 {
+        return Ok(None);
+    }
+    Err(WsaError::WSAEOPNOTSUPP)
+}
+
+/// The caller's file descriptor, read positionally (`offset`) or sequentially. Never
+/// closed here.
+#[cfg(unix)]
+struct FdSource {
+    fd: libc::c_int,
+    offset: Option<u64>,
+}
+
+#[cfg(unix)]
+impl wsp::engine::transmit_file::FileSource for FdSource {
+    fn read_next(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let (p, n) = (buf.as_mut_ptr().cast::<libc::c_void>(), buf.len());
+        // SAFETY: `p` and `n` describe `buf`, which the host fills with at most `n` bytes;
+        // a descriptor closed meanwhile fails with EBADF.
+        let r = unsafe {
+            match self.offset {
+                Some(off) => {
+                    let off = libc::off_t::try_from(off)
+                        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+                    libc::pread(self.fd, p, n, off)
+                }
+                None => libc::read(self.fd, p, n),
+            }
+        };
+        if r < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if let Some(off) = self.offset.as_mut() {
+            *off += r as u64;
+        }
+        Ok(r as usize)
+    }
 }
 
 /// `TransmitPackets` with memory elements (file elements: `WSAEOPNOTSUPP`); a null
