@@ -22,7 +22,9 @@ use crate::instance::{self, Instance};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use wsp::overlapped::{Issued, Overlapped};
-use wsp::types::{INVALID_SOCKET, SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET_ERROR};
+use wsp::types::{
+    INVALID_SOCKET, SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET_ERROR, SOL_SOCKET, SO_BSP_STATE,
+};
 use wsp::wsp::{AcceptCondition, ConditionDecision, OutBuf};
 use wsp::{FdSet, SockAddr, WsaError};
 
@@ -855,6 +857,9 @@ unsafe extern "system" fn get_sock_opt<const S: usize>(
         // to BIG bytes, and what it wrote is copied out (checked).
         let mut buf = vec![0u8; cap.min(mem::BIG)];
         let n = i.provider.get_sock_opt(s, level, optname, &mut buf)?;
+        if level == SOL_SOCKET && optname == SO_BSP_STATE {
+            rebase_csaddr_info(&mut buf, optval as usize);
+        }
         // SAFETY: checked copies to the caller's buffer and INT.
         unsafe {
             mem::copy_out(optval, &buf[..n.min(buf.len())])?;
@@ -862,6 +867,24 @@ unsafe extern "system" fn get_sock_opt<const S: usize>(
         }
         Ok(0)
     })
+}
+
+/// `SO_BSP_STATE`'s `CSADDR_INFO` holds pointers to the addresses that follow it in the
+/// same buffer. The engine filled a copy of the caller's buffer, so pointers into that copy
+/// are moved to the same offsets in the caller's buffer at `caller` before it is copied
+/// out (x64 layout: `LocalAddr.lpSockaddr` at 0, `RemoteAddr.lpSockaddr` at 16).
+fn rebase_csaddr_info(buf: &mut [u8], caller: usize) {
+    let base = buf.as_ptr() as usize;
+    let len = buf.len();
+    for at in [0usize, 16] {
+        let Some(field) = buf.get_mut(at..at + 8) else {
+            return;
+        };
+        let p = usize::from_le_bytes(field.try_into().expect("8 bytes"));
+        if p >= base && p < base + len {
+            field.copy_from_slice(&(caller + (p - base)).to_le_bytes());
+        }
+    }
 }
 
 unsafe extern "system" fn get_qos_by_name<const S: usize>(
