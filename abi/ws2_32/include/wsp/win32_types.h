@@ -459,18 +459,6 @@ typedef CREATESTRUCT *LPCREATESTRUCT;
 #ifndef DBG_UNREFERENCED_LOCAL_VARIABLE
 #define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
 #endif
-/* min and max: windef.h's macros, in C and C++, unless the program defines NOMINMAX
- * before the first include (as on Windows, where C++ code using std::min/std::max
- * defines NOMINMAX). Each argument may be evaluated twice. */
-#ifndef NOMINMAX
-#ifndef max
-#define max(a, b) (((a) > (b)) ? (a) : (b))
-#endif
-#ifndef min
-#define min(a, b) (((a) < (b)) ? (a) : (b))
-#endif
-#endif
-
 /* ---- HRESULT (winerror.h) ---- */
 #ifndef SUCCEEDED
 #define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
