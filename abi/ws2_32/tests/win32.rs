@@ -118,6 +118,31 @@ fn win32_clock_system_info_and_ids() {
     run_c("misc");
 }
 
+#[test]
+fn win32_heaps_local_and_virtual_memory_with_page_protection() {
+    run_c("memory");
+}
+
+#[test]
+fn win32_strsafe_tchar_crt_lstr_and_code_pages() {
+    run_c("strings");
+}
+
+#[test]
+fn win32_load_library_get_proc_address_version_and_computer_name() {
+    run_c("module");
+}
+
+#[test]
+fn win32_console_control_handlers_handles_and_exit_process() {
+    run_c("console");
+}
+
+#[test]
+fn win32_tls_exit_thread_duplicate_handle_and_msg_wait() {
+    run_c("threads");
+}
+
 /// Every compiler present × C and C++ × windows.h first or last, before or after
 /// winsock2.h; `layout.c` as C++ too.
 #[test]

@@ -24,6 +24,9 @@
 //!
 //! The signal handler itself only writes the event to a pipe; a dispatcher thread reads it
 //! and starts the handler thread, so the program's handlers never run in signal context.
+//! A child made by `fork` gets its own pipe and dispatcher thread when it calls
+//! `SetConsoleCtrlHandler` itself; until then its signals go to the parent's pipe and are
+//! handled in the parent.
 //! `GenerateConsoleCtrlEvent(CTRL_C_EVENT or CTRL_BREAK_EVENT, 0 or this process's id)`
 //! delivers the event in-process the same way (other processes: `ERROR_INVALID_PARAMETER`).
 //!
@@ -124,24 +127,42 @@ unsafe fn errno_location() -> *mut i32 {
     unsafe { libc::__error() }
 }
 
-/// Install the signal handlers and the dispatcher thread, once.
+/// The process whose dispatcher thread reads the pipe (a child made by `fork` has none).
+static DISPATCHER_PID: Mutex<u32> = Mutex::new(0);
+
+/// A fresh close-on-exec pipe with a non-blocking write end.
+fn new_pipe() -> Option<[i32; 2]> {
+    let mut fds = [0i32; 2];
+    // SAFETY: `fds` has room for the two descriptors.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    // SAFETY: plain fcntl on descriptors we own.
+    unsafe {
+        for fd in fds {
+            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+        }
+        let fl = libc::fcntl(fds[1], libc::F_GETFL);
+        libc::fcntl(fds[1], libc::F_SETFL, fl | libc::O_NONBLOCK);
+    }
+    Some(fds)
+}
+
+/// Make sure this process has its own signal pipe and a dispatcher thread reading it
+/// (again after a `fork`: the child inherits the parent's pipe, which the parent's
+/// dispatcher also reads, but not its thread), then install the signal handlers (once).
 fn install() {
-    INSTALLED.get_or_init(|| {
-        let mut fds = [0i32; 2];
-        // SAFETY: `fds` has room for the two descriptors.
-        if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+    let pid = std::process::id();
+    let mut owner = DISPATCHER_PID.lock().unwrap_or_else(|p| p.into_inner());
+    if *owner != pid {
+        let Some([read, write]) = new_pipe() else {
             return;
+        };
+        let old = PIPE_WRITE.swap(write, Ordering::SeqCst);
+        if old >= 0 {
+            // SAFETY: the inherited write end, no longer used by this process.
+            unsafe { libc::close(old) };
         }
-        // SAFETY: plain fcntl on descriptors we own.
-        unsafe {
-            for fd in fds {
-                libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
-            }
-            let fl = libc::fcntl(fds[1], libc::F_GETFL);
-            libc::fcntl(fds[1], libc::F_SETFL, fl | libc::O_NONBLOCK);
-        }
-        PIPE_WRITE.store(fds[1], Ordering::Relaxed);
-        let read = fds[0];
         let spawned = std::thread::Builder::new()
             .name("wsp-console-ctrl".into())
             .spawn(move || loop {
@@ -158,6 +179,10 @@ fn install() {
         if spawned.is_err() {
             return;
         }
+        *owner = pid;
+    }
+    drop(owner);
+    INSTALLED.get_or_init(|| {
         for sig in SIGNALS {
             // SAFETY: a zeroed sigaction with our handler; SA_RESTART so the program's
             // slow system calls resume after the byte is written.
