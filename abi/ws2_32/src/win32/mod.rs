@@ -1,5 +1,6 @@
 //! The Win32 pieces Winsock programs lean on, exported with a `wsp_` prefix and mapped
-//! onto their Windows names by `include/windows.h`.
+//! onto their Windows names by `include/windows.h`. `WIN32.md` (next to `Cargo.toml`)
+//! lists the whole surface, headers included, and what is deliberately left out.
 //!
 //! | Area | Functions | Module |
 //! |------|-----------|--------|
