@@ -195,6 +195,173 @@ VOID WINAPI wsp_PostQuitMessage(int nExitCode);
 #define SendMessageW wsp_SendMessageW
 #define PostQuitMessage wsp_PostQuitMessage
 
+
+/* ---- handles ---- */
+BOOL WINAPI wsp_DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+                                HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+                                DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions);
+#define DuplicateHandle wsp_DuplicateHandle
+
+/* ---- process and thread end ---- */
+#ifndef DECLSPEC_NORETURN
+#if defined(__GNUC__) || defined(__clang__)
+#define DECLSPEC_NORETURN __attribute__((noreturn))
+#else
+#define DECLSPEC_NORETURN
+#endif
+#endif
+DECLSPEC_NORETURN VOID WINAPI wsp_ExitProcess(UINT uExitCode);
+DECLSPEC_NORETURN VOID WINAPI wsp_ExitThread(DWORD dwExitCode);
+#define ExitProcess wsp_ExitProcess
+#define ExitThread wsp_ExitThread
+
+/* ---- heaps, local and global memory ---- */
+HANDLE WINAPI wsp_GetProcessHeap(void);
+HANDLE WINAPI wsp_HeapCreate(DWORD flOptions, SIZE_T dwInitialSize, SIZE_T dwMaximumSize);
+BOOL WINAPI wsp_HeapDestroy(HANDLE hHeap);
+LPVOID WINAPI wsp_HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes);
+LPVOID WINAPI wsp_HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes);
+BOOL WINAPI wsp_HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem);
+SIZE_T WINAPI wsp_HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
+HLOCAL WINAPI wsp_LocalAlloc(UINT uFlags, SIZE_T uBytes);
+HLOCAL WINAPI wsp_LocalReAlloc(HLOCAL hMem, SIZE_T uBytes, UINT uFlags);
+HLOCAL WINAPI wsp_LocalFree(HLOCAL hMem);
+SIZE_T WINAPI wsp_LocalSize(HLOCAL hMem);
+#define GetProcessHeap wsp_GetProcessHeap
+#define HeapCreate wsp_HeapCreate
+#define HeapDestroy wsp_HeapDestroy
+#define HeapAlloc wsp_HeapAlloc
+#define HeapReAlloc wsp_HeapReAlloc
+#define HeapFree wsp_HeapFree
+#define HeapSize wsp_HeapSize
+#define LocalAlloc wsp_LocalAlloc
+#define LocalReAlloc wsp_LocalReAlloc
+#define LocalFree wsp_LocalFree
+#define LocalSize wsp_LocalSize
+#define GlobalAlloc wsp_LocalAlloc
+#define GlobalReAlloc wsp_LocalReAlloc
+#define GlobalFree wsp_LocalFree
+#define GlobalSize wsp_LocalSize
+
+/* ---- virtual memory ---- */
+LPVOID WINAPI wsp_VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
+                               DWORD flProtect);
+BOOL WINAPI wsp_VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+                               PDWORD lpflOldProtect);
+BOOL WINAPI wsp_VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
+SIZE_T WINAPI wsp_VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
+                               SIZE_T dwLength);
+#define VirtualAlloc wsp_VirtualAlloc
+#define VirtualProtect wsp_VirtualProtect
+#define VirtualFree wsp_VirtualFree
+#define VirtualQuery wsp_VirtualQuery
+
+/* ---- modules ---- */
+HMODULE WINAPI wsp_LoadLibraryA(LPCSTR lpLibFileName);
+HMODULE WINAPI wsp_LoadLibraryW(LPCWSTR lpLibFileName);
+HMODULE WINAPI wsp_LoadLibraryExA(LPCSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+HMODULE WINAPI wsp_LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+BOOL WINAPI wsp_FreeLibrary(HMODULE hLibModule);
+FARPROC WINAPI wsp_GetProcAddress(HMODULE hModule, LPCSTR lpProcName);
+HMODULE WINAPI wsp_GetModuleHandleA(LPCSTR lpModuleName);
+HMODULE WINAPI wsp_GetModuleHandleW(LPCWSTR lpModuleName);
+DWORD WINAPI wsp_GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
+#define LoadLibraryA wsp_LoadLibraryA
+#define LoadLibraryW wsp_LoadLibraryW
+#define LoadLibraryExA wsp_LoadLibraryExA
+#define LoadLibraryExW wsp_LoadLibraryExW
+#define FreeLibrary wsp_FreeLibrary
+#define GetProcAddress wsp_GetProcAddress
+#define GetModuleHandleA wsp_GetModuleHandleA
+#define GetModuleHandleW wsp_GetModuleHandleW
+#define GetModuleFileNameA wsp_GetModuleFileNameA
+
+/* ---- console ---- */
+BOOL WINAPI wsp_SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add);
+BOOL WINAPI wsp_GenerateConsoleCtrlEvent(DWORD dwCtrlEvent, DWORD dwProcessGroupId);
+HANDLE WINAPI wsp_GetStdHandle(DWORD nStdHandle);
+BOOL WINAPI wsp_WriteConsoleA(HANDLE hConsoleOutput, const VOID *lpBuffer,
+                              DWORD nNumberOfCharsToWrite, LPDWORD lpNumberOfCharsWritten,
+                              LPVOID lpReserved);
+BOOL WINAPI wsp_WriteConsoleW(HANDLE hConsoleOutput, const VOID *lpBuffer,
+                              DWORD nNumberOfCharsToWrite, LPDWORD lpNumberOfCharsWritten,
+                              LPVOID lpReserved);
+BOOL WINAPI wsp_WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                          LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
+BOOL WINAPI wsp_ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                         LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped);
+#define SetConsoleCtrlHandler wsp_SetConsoleCtrlHandler
+#define GenerateConsoleCtrlEvent wsp_GenerateConsoleCtrlEvent
+#define GetStdHandle wsp_GetStdHandle
+#define WriteConsoleA wsp_WriteConsoleA
+#define WriteConsoleW wsp_WriteConsoleW
+#define WriteFile wsp_WriteFile
+#define ReadFile wsp_ReadFile
+
+/* ---- thread-local storage ---- */
+DWORD WINAPI wsp_TlsAlloc(void);
+LPVOID WINAPI wsp_TlsGetValue(DWORD dwTlsIndex);
+BOOL WINAPI wsp_TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue);
+BOOL WINAPI wsp_TlsFree(DWORD dwTlsIndex);
+#define TlsAlloc wsp_TlsAlloc
+#define TlsGetValue wsp_TlsGetValue
+#define TlsSetValue wsp_TlsSetValue
+#define TlsFree wsp_TlsFree
+
+/* ---- strings and code pages ---- */
+int WINAPI wsp_MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteStr,
+                                   int cbMultiByte, LPWSTR lpWideCharStr, int cchWideChar);
+int WINAPI wsp_WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWSTR lpWideCharStr,
+                                   int cchWideChar, LPSTR lpMultiByteStr, int cbMultiByte,
+                                   LPCSTR lpDefaultChar, LPBOOL lpUsedDefaultChar);
+int WINAPI wsp_lstrlenA(LPCSTR lpString);
+int WINAPI wsp_lstrlenW(LPCWSTR lpString);
+LPSTR WINAPI wsp_lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
+LPWSTR WINAPI wsp_lstrcpyW(LPWSTR lpString1, LPCWSTR lpString2);
+LPSTR WINAPI wsp_lstrcpynA(LPSTR lpString1, LPCSTR lpString2, int iMaxLength);
+LPWSTR WINAPI wsp_lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMaxLength);
+LPSTR WINAPI wsp_lstrcatA(LPSTR lpString1, LPCSTR lpString2);
+LPWSTR WINAPI wsp_lstrcatW(LPWSTR lpString1, LPCWSTR lpString2);
+int WINAPI wsp_lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
+int WINAPI wsp_lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
+int WINAPI wsp_lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2);
+int WINAPI wsp_lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2);
+#define MultiByteToWideChar wsp_MultiByteToWideChar
+#define WideCharToMultiByte wsp_WideCharToMultiByte
+#define lstrlenA wsp_lstrlenA
+#define lstrlenW wsp_lstrlenW
+#define lstrcpyA wsp_lstrcpyA
+#define lstrcpyW wsp_lstrcpyW
+#define lstrcpynA wsp_lstrcpynA
+#define lstrcpynW wsp_lstrcpynW
+#define lstrcatA wsp_lstrcatA
+#define lstrcatW wsp_lstrcatW
+#define lstrcmpA wsp_lstrcmpA
+#define lstrcmpW wsp_lstrcmpW
+#define lstrcmpiA wsp_lstrcmpiA
+#define lstrcmpiW wsp_lstrcmpiW
+
+/* ---- version, computer name ---- */
+BOOL WINAPI wsp_GetVersionExA(LPOSVERSIONINFOA lpVersionInformation);
+BOOL WINAPI wsp_GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
+DWORD WINAPI wsp_GetVersion(void);
+BOOL WINAPI wsp_GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
+BOOL WINAPI wsp_GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
+#define GetVersionExA wsp_GetVersionExA
+#define GetVersionExW wsp_GetVersionExW
+#define GetVersion wsp_GetVersion
+#define GetComputerNameA wsp_GetComputerNameA
+#define GetComputerNameW wsp_GetComputerNameW
+
+/* ---- waiting for messages and objects ---- */
+DWORD WINAPI wsp_MsgWaitForMultipleObjects(DWORD nCount, const HANDLE *pHandles, BOOL fWaitAll,
+                                           DWORD dwMilliseconds, DWORD dwWakeMask);
+DWORD WINAPI wsp_MsgWaitForMultipleObjectsEx(DWORD nCount, const HANDLE *pHandles,
+                                             DWORD dwMilliseconds, DWORD dwWakeMask,
+                                             DWORD dwFlags);
+#define MsgWaitForMultipleObjects wsp_MsgWaitForMultipleObjects
+#define MsgWaitForMultipleObjectsEx wsp_MsgWaitForMultipleObjectsEx
+
 #ifdef UNICODE
 #define CreateEvent CreateEventW
 #define RegisterClass RegisterClassW
@@ -211,6 +378,18 @@ VOID WINAPI wsp_PostQuitMessage(int nExitCode);
 #define PostMessage PostMessageW
 #define PostThreadMessage PostThreadMessageW
 #define SendMessage SendMessageW
+#define LoadLibrary LoadLibraryW
+#define LoadLibraryEx LoadLibraryExW
+#define GetModuleHandle GetModuleHandleW
+#define WriteConsole WriteConsoleW
+#define GetVersionEx GetVersionExW
+#define GetComputerName GetComputerNameW
+#define lstrlen lstrlenW
+#define lstrcpy lstrcpyW
+#define lstrcpyn lstrcpynW
+#define lstrcat lstrcatW
+#define lstrcmp lstrcmpW
+#define lstrcmpi lstrcmpiW
 #else
 #define CreateEvent CreateEventA
 #define RegisterClass RegisterClassA
@@ -227,9 +406,38 @@ VOID WINAPI wsp_PostQuitMessage(int nExitCode);
 #define PostMessage PostMessageA
 #define PostThreadMessage PostThreadMessageA
 #define SendMessage SendMessageA
+#define LoadLibrary LoadLibraryA
+#define LoadLibraryEx LoadLibraryExA
+#define GetModuleHandle GetModuleHandleA
+#define GetModuleFileName GetModuleFileNameA
+#define WriteConsole WriteConsoleA
+#define GetVersionEx GetVersionExA
+#define GetComputerName GetComputerNameA
+#define lstrlen lstrlenA
+#define lstrcpy lstrcpyA
+#define lstrcpyn lstrcpynA
+#define lstrcat lstrcatA
+#define lstrcmp lstrcmpA
+#define lstrcmpi lstrcmpiA
 #endif
 
-/* ---- memory helpers (winnt.h / minwinbase.h macros over the C library) ---- */
+/* ---- memory helpers (winnt.h / minwinbase.h macros over the C library;
+ * SecureZeroMemory is in win32_crt.h) ---- */
+#ifndef RtlZeroMemory
+#define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#endif
+#ifndef RtlFillMemory
+#define RtlFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+#endif
+#ifndef RtlCopyMemory
+#define RtlCopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
+#endif
+#ifndef RtlMoveMemory
+#define RtlMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#endif
+#ifndef RtlEqualMemory
+#define RtlEqualMemory(Destination, Source, Length) (!memcmp((Destination), (Source), (Length)))
+#endif
 #ifndef ZeroMemory
 #define ZeroMemory(Destination, Length) memset((Destination), 0, (Length))
 #endif

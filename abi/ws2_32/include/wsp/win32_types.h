@@ -443,6 +443,431 @@ typedef CREATESTRUCT *LPCREATESTRUCT;
 #define SW_SHOW 5
 #endif
 
+/* ---- sizes, helpers (windef.h, winnt.h) ---- */
+#ifndef MAX_PATH
+#define MAX_PATH 260
+#endif
+#ifndef ARRAYSIZE
+#define ARRAYSIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef _countof
+#define _countof(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef DBG_UNREFERENCED_PARAMETER
+#define DBG_UNREFERENCED_PARAMETER(P) ((void)(P))
+#endif
+#ifndef DBG_UNREFERENCED_LOCAL_VARIABLE
+#define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
+#endif
+/* ---- HRESULT (winerror.h) ---- */
+#ifndef SUCCEEDED
+#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
+#endif
+#ifndef FAILED
+#define FAILED(hr) (((HRESULT)(hr)) < 0)
+#endif
+#ifndef HRESULT_CODE
+#define HRESULT_CODE(hr) ((hr) & 0xFFFF)
+#endif
+#ifndef HRESULT_FACILITY
+#define HRESULT_FACILITY(hr) (((hr) >> 16) & 0x1fff)
+#endif
+#ifndef FACILITY_WIN32
+#define FACILITY_WIN32 7
+#endif
+#ifndef HRESULT_FROM_WIN32
+#define HRESULT_FROM_WIN32(x)                                                             \
+    ((HRESULT)(x) <= 0 ? ((HRESULT)(x))                                                   \
+                       : ((HRESULT)(((x) & 0x0000FFFF) | (FACILITY_WIN32 << 16) | 0x80000000)))
+#endif
+#ifndef S_OK
+#define S_OK ((HRESULT)0L)
+#endif
+#ifndef S_FALSE
+#define S_FALSE ((HRESULT)1L)
+#endif
+#ifndef E_NOTIMPL
+#define E_NOTIMPL ((HRESULT)0x80004001L)
+#endif
+#ifndef E_POINTER
+#define E_POINTER ((HRESULT)0x80004003L)
+#endif
+#ifndef E_FAIL
+#define E_FAIL ((HRESULT)0x80004005L)
+#endif
+#ifndef E_UNEXPECTED
+#define E_UNEXPECTED ((HRESULT)0x8000FFFFL)
+#endif
+#ifndef E_ACCESSDENIED
+#define E_ACCESSDENIED ((HRESULT)0x80070005L)
+#endif
+#ifndef E_HANDLE
+#define E_HANDLE ((HRESULT)0x80070006L)
+#endif
+#ifndef E_OUTOFMEMORY
+#define E_OUTOFMEMORY ((HRESULT)0x8007000EL)
+#endif
+#ifndef E_INVALIDARG
+#define E_INVALIDARG ((HRESULT)0x80070057L)
+#endif
+
+/* ---- NTSTATUS values winnt.h defines (ntstatus.h has the rest); WIN32_NO_STATUS
+ * leaves them out, as on Windows ---- */
+#ifndef WSP_NTSTATUS_DEFINED
+#define WSP_NTSTATUS_DEFINED
+typedef LONG NTSTATUS, *PNTSTATUS;
+#endif
+#ifndef WIN32_NO_STATUS
+#include "win32_status.h"
+#endif
+/* Whether an overlapped operation has completed: Internal holds STATUS_PENDING while it
+ * runs (winbase.h's macro). */
+#ifndef HasOverlappedIoCompleted
+#define HasOverlappedIoCompleted(lpOverlapped) (((DWORD)(lpOverlapped)->Internal) != 0x00000103L)
+#endif
+
+/* ---- exceptions (winnt.h, excpt.h): for code that names them; see wsp_seh.h ---- */
+#ifndef EXCEPTION_EXECUTE_HANDLER
+#define EXCEPTION_EXECUTE_HANDLER 1
+#endif
+#ifndef EXCEPTION_CONTINUE_SEARCH
+#define EXCEPTION_CONTINUE_SEARCH 0
+#endif
+#ifndef EXCEPTION_CONTINUE_EXECUTION
+#define EXCEPTION_CONTINUE_EXECUTION (-1)
+#endif
+#ifndef EXCEPTION_ACCESS_VIOLATION
+#define EXCEPTION_ACCESS_VIOLATION ((DWORD)0xC0000005L)
+#endif
+#ifndef EXCEPTION_GUARD_PAGE
+#define EXCEPTION_GUARD_PAGE ((DWORD)0x80000001L)
+#endif
+#ifndef EXCEPTION_INT_DIVIDE_BY_ZERO
+#define EXCEPTION_INT_DIVIDE_BY_ZERO ((DWORD)0xC0000094L)
+#endif
+#ifndef EXCEPTION_STACK_OVERFLOW
+#define EXCEPTION_STACK_OVERFLOW ((DWORD)0xC00000FDL)
+#endif
+
+/* ---- heaps, local memory, virtual memory ---- */
+#ifndef HEAP_NO_SERIALIZE
+#define HEAP_NO_SERIALIZE 0x00000001
+#endif
+#ifndef HEAP_GENERATE_EXCEPTIONS
+#define HEAP_GENERATE_EXCEPTIONS 0x00000004
+#endif
+#ifndef HEAP_ZERO_MEMORY
+#define HEAP_ZERO_MEMORY 0x00000008
+#endif
+#ifndef HEAP_REALLOC_IN_PLACE_ONLY
+#define HEAP_REALLOC_IN_PLACE_ONLY 0x00000010
+#endif
+#ifndef LMEM_FIXED
+#define LMEM_FIXED 0x0000
+#endif
+#ifndef LMEM_MOVEABLE
+#define LMEM_MOVEABLE 0x0002
+#endif
+#ifndef LMEM_ZEROINIT
+#define LMEM_ZEROINIT 0x0040
+#endif
+#ifndef LPTR
+#define LPTR (LMEM_FIXED | LMEM_ZEROINIT)
+#endif
+#ifndef LHND
+#define LHND (LMEM_MOVEABLE | LMEM_ZEROINIT)
+#endif
+#ifndef GMEM_FIXED
+#define GMEM_FIXED 0x0000
+#endif
+#ifndef GMEM_MOVEABLE
+#define GMEM_MOVEABLE 0x0002
+#endif
+#ifndef GMEM_ZEROINIT
+#define GMEM_ZEROINIT 0x0040
+#endif
+#ifndef GPTR
+#define GPTR (GMEM_FIXED | GMEM_ZEROINIT)
+#endif
+typedef HANDLE HLOCAL, HGLOBAL;
+#ifndef MEM_COMMIT
+#define MEM_COMMIT 0x00001000
+#endif
+#ifndef MEM_RESERVE
+#define MEM_RESERVE 0x00002000
+#endif
+#ifndef MEM_DECOMMIT
+#define MEM_DECOMMIT 0x00004000
+#endif
+#ifndef MEM_RELEASE
+#define MEM_RELEASE 0x00008000
+#endif
+#ifndef MEM_FREE
+#define MEM_FREE 0x00010000
+#endif
+#ifndef MEM_PRIVATE
+#define MEM_PRIVATE 0x00020000
+#endif
+#ifndef MEM_RESET
+#define MEM_RESET 0x00080000
+#endif
+#ifndef MEM_TOP_DOWN
+#define MEM_TOP_DOWN 0x00100000
+#endif
+#ifndef PAGE_NOACCESS
+#define PAGE_NOACCESS 0x01
+#endif
+#ifndef PAGE_READONLY
+#define PAGE_READONLY 0x02
+#endif
+#ifndef PAGE_READWRITE
+#define PAGE_READWRITE 0x04
+#endif
+#ifndef PAGE_WRITECOPY
+#define PAGE_WRITECOPY 0x08
+#endif
+#ifndef PAGE_EXECUTE
+#define PAGE_EXECUTE 0x10
+#endif
+#ifndef PAGE_EXECUTE_READ
+#define PAGE_EXECUTE_READ 0x20
+#endif
+#ifndef PAGE_EXECUTE_READWRITE
+#define PAGE_EXECUTE_READWRITE 0x40
+#endif
+#ifndef PAGE_EXECUTE_WRITECOPY
+#define PAGE_EXECUTE_WRITECOPY 0x80
+#endif
+#ifndef PAGE_GUARD
+#define PAGE_GUARD 0x100
+#endif
+#ifndef PAGE_NOCACHE
+#define PAGE_NOCACHE 0x200
+#endif
+#ifndef PAGE_WRITECOMBINE
+#define PAGE_WRITECOMBINE 0x400
+#endif
+
+typedef struct _MEMORY_BASIC_INFORMATION {
+    PVOID BaseAddress;
+    PVOID AllocationBase;
+    DWORD AllocationProtect;
+    WORD PartitionId;
+    SIZE_T RegionSize;
+    DWORD State;
+    DWORD Protect;
+    DWORD Type;
+} MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
+
+/* ---- thread-local storage ---- */
+#ifndef TLS_OUT_OF_INDEXES
+#define TLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
+#endif
+#ifndef TLS_MINIMUM_AVAILABLE
+#define TLS_MINIMUM_AVAILABLE 64
+#endif
+
+/* ---- handles ---- */
+#ifndef DUPLICATE_CLOSE_SOURCE
+#define DUPLICATE_CLOSE_SOURCE 0x00000001
+#endif
+#ifndef DUPLICATE_SAME_ACCESS
+#define DUPLICATE_SAME_ACCESS 0x00000002
+#endif
+#ifndef SYNCHRONIZE
+#define SYNCHRONIZE 0x00100000L
+#endif
+#ifndef EVENT_ALL_ACCESS
+#define EVENT_ALL_ACCESS 0x1F0003
+#endif
+#ifndef THREAD_ALL_ACCESS
+#define THREAD_ALL_ACCESS 0x1FFFFF
+#endif
+
+/* ---- modules ---- */
+typedef INT_PTR (WINAPI *FARPROC)(void);
+typedef INT_PTR (WINAPI *NEARPROC)(void);
+typedef INT_PTR (WINAPI *PROC)(void);
+#ifndef MAKEINTRESOURCEA
+#define MAKEINTRESOURCEA(i) ((LPSTR)((ULONG_PTR)((WORD)(i))))
+#endif
+
+/* ---- console ---- */
+#ifndef STD_INPUT_HANDLE
+#define STD_INPUT_HANDLE ((DWORD)-10)
+#endif
+#ifndef STD_OUTPUT_HANDLE
+#define STD_OUTPUT_HANDLE ((DWORD)-11)
+#endif
+#ifndef STD_ERROR_HANDLE
+#define STD_ERROR_HANDLE ((DWORD)-12)
+#endif
+#ifndef CTRL_C_EVENT
+#define CTRL_C_EVENT 0
+#endif
+#ifndef CTRL_BREAK_EVENT
+#define CTRL_BREAK_EVENT 1
+#endif
+#ifndef CTRL_CLOSE_EVENT
+#define CTRL_CLOSE_EVENT 2
+#endif
+#ifndef CTRL_LOGOFF_EVENT
+#define CTRL_LOGOFF_EVENT 5
+#endif
+#ifndef CTRL_SHUTDOWN_EVENT
+#define CTRL_SHUTDOWN_EVENT 6
+#endif
+typedef BOOL (WINAPI *PHANDLER_ROUTINE)(DWORD CtrlType);
+
+/* ---- system, version ---- */
+#ifndef MAX_COMPUTERNAME_LENGTH
+#define MAX_COMPUTERNAME_LENGTH 15
+#endif
+#ifndef VER_PLATFORM_WIN32s
+#define VER_PLATFORM_WIN32s 0
+#endif
+#ifndef VER_PLATFORM_WIN32_WINDOWS
+#define VER_PLATFORM_WIN32_WINDOWS 1
+#endif
+#ifndef VER_PLATFORM_WIN32_NT
+#define VER_PLATFORM_WIN32_NT 2
+#endif
+#ifndef VER_NT_WORKSTATION
+#define VER_NT_WORKSTATION 0x0000001
+#endif
+#ifndef VER_SUITE_SINGLEUSERTS
+#define VER_SUITE_SINGLEUSERTS 0x00000100
+#endif
+
+typedef struct _OSVERSIONINFOA {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    CHAR szCSDVersion[128];
+} OSVERSIONINFOA, *POSVERSIONINFOA, *LPOSVERSIONINFOA;
+
+typedef struct _OSVERSIONINFOW {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    WCHAR szCSDVersion[128];
+} OSVERSIONINFOW, *POSVERSIONINFOW, *LPOSVERSIONINFOW;
+
+typedef struct _OSVERSIONINFOEXA {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    CHAR szCSDVersion[128];
+    WORD wServicePackMajor;
+    WORD wServicePackMinor;
+    WORD wSuiteMask;
+    BYTE wProductType;
+    BYTE wReserved;
+} OSVERSIONINFOEXA, *POSVERSIONINFOEXA, *LPOSVERSIONINFOEXA;
+
+typedef struct _OSVERSIONINFOEXW {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    WCHAR szCSDVersion[128];
+    WORD wServicePackMajor;
+    WORD wServicePackMinor;
+    WORD wSuiteMask;
+    BYTE wProductType;
+    BYTE wReserved;
+} OSVERSIONINFOEXW, *POSVERSIONINFOEXW, *LPOSVERSIONINFOEXW;
+
+#ifdef UNICODE
+typedef OSVERSIONINFOW OSVERSIONINFO;
+typedef OSVERSIONINFOEXW OSVERSIONINFOEX;
+#else
+typedef OSVERSIONINFOA OSVERSIONINFO;
+typedef OSVERSIONINFOEXA OSVERSIONINFOEX;
+#endif
+typedef OSVERSIONINFO *POSVERSIONINFO, *LPOSVERSIONINFO;
+typedef OSVERSIONINFOEX *POSVERSIONINFOEX, *LPOSVERSIONINFOEX;
+
+/* ---- code pages (winnls.h) ---- */
+#ifndef CP_ACP
+#define CP_ACP 0
+#endif
+#ifndef CP_OEMCP
+#define CP_OEMCP 1
+#endif
+#ifndef CP_MACCP
+#define CP_MACCP 2
+#endif
+#ifndef CP_THREAD_ACP
+#define CP_THREAD_ACP 3
+#endif
+#ifndef CP_UTF7
+#define CP_UTF7 65000
+#endif
+#ifndef CP_UTF8
+#define CP_UTF8 65001
+#endif
+#ifndef MB_PRECOMPOSED
+#define MB_PRECOMPOSED 0x00000001
+#endif
+#ifndef MB_COMPOSITE
+#define MB_COMPOSITE 0x00000002
+#endif
+#ifndef MB_USEGLYPHCHARS
+#define MB_USEGLYPHCHARS 0x00000004
+#endif
+#ifndef MB_ERR_INVALID_CHARS
+#define MB_ERR_INVALID_CHARS 0x00000008
+#endif
+#ifndef WC_COMPOSITECHECK
+#define WC_COMPOSITECHECK 0x00000200
+#endif
+#ifndef WC_DISCARDNS
+#define WC_DISCARDNS 0x00000010
+#endif
+#ifndef WC_SEPCHARS
+#define WC_SEPCHARS 0x00000020
+#endif
+#ifndef WC_DEFAULTCHAR
+#define WC_DEFAULTCHAR 0x00000040
+#endif
+#ifndef WC_ERR_INVALID_CHARS
+#define WC_ERR_INVALID_CHARS 0x00000080
+#endif
+#ifndef WC_NO_BEST_FIT_CHARS
+#define WC_NO_BEST_FIT_CHARS 0x00000400
+#endif
+
+/* ---- MsgWaitForMultipleObjects (winuser.h) ---- */
+#ifndef QS_KEY
+#define QS_KEY 0x0001
+#define QS_MOUSEMOVE 0x0002
+#define QS_MOUSEBUTTON 0x0004
+#define QS_POSTMESSAGE 0x0008
+#define QS_TIMER 0x0010
+#define QS_PAINT 0x0020
+#define QS_SENDMESSAGE 0x0040
+#define QS_HOTKEY 0x0080
+#define QS_ALLPOSTMESSAGE 0x0100
+#define QS_RAWINPUT 0x0400
+#define QS_MOUSE (QS_MOUSEMOVE | QS_MOUSEBUTTON)
+#define QS_INPUT (QS_MOUSE | QS_KEY | QS_RAWINPUT)
+#define QS_ALLEVENTS (QS_INPUT | QS_POSTMESSAGE | QS_TIMER | QS_PAINT | QS_HOTKEY)
+#define QS_ALLINPUT (QS_INPUT | QS_POSTMESSAGE | QS_TIMER | QS_PAINT | QS_HOTKEY | QS_SENDMESSAGE)
+#endif
+#ifndef MWMO_WAITALL
+#define MWMO_WAITALL 0x0001
+#define MWMO_ALERTABLE 0x0002
+#define MWMO_INPUTAVAILABLE 0x0004
+#endif
+
 /* ---- error codes (winerror.h) ---- */
 #ifndef ERROR_SUCCESS
 #define ERROR_SUCCESS 0L
@@ -470,6 +895,33 @@ typedef CREATESTRUCT *LPCREATESTRUCT;
 #endif
 #ifndef ERROR_NETNAME_DELETED
 #define ERROR_NETNAME_DELETED 64L
+#endif
+#ifndef ERROR_FILE_NOT_FOUND
+#define ERROR_FILE_NOT_FOUND 2L
+#endif
+#ifndef ERROR_INVALID_DATA
+#define ERROR_INVALID_DATA 13L
+#endif
+#ifndef ERROR_GEN_FAILURE
+#define ERROR_GEN_FAILURE 31L
+#endif
+#ifndef ERROR_BUFFER_OVERFLOW
+#define ERROR_BUFFER_OVERFLOW 111L
+#endif
+#ifndef ERROR_MOD_NOT_FOUND
+#define ERROR_MOD_NOT_FOUND 126L
+#endif
+#ifndef ERROR_PROC_NOT_FOUND
+#define ERROR_PROC_NOT_FOUND 127L
+#endif
+#ifndef ERROR_INVALID_ADDRESS
+#define ERROR_INVALID_ADDRESS 487L
+#endif
+#ifndef ERROR_INVALID_FLAGS
+#define ERROR_INVALID_FLAGS 1004L
+#endif
+#ifndef ERROR_NO_UNICODE_TRANSLATION
+#define ERROR_NO_UNICODE_TRANSLATION 1113L
 #endif
 #ifndef ERROR_INVALID_PARAMETER
 #define ERROR_INVALID_PARAMETER 87L

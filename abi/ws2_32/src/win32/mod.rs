@@ -1,17 +1,26 @@
 //! The Win32 pieces Winsock programs lean on, exported with a `wsp_` prefix and mapped
-//! onto their Windows names by `include/windows.h`.
+//! onto their Windows names by `include/windows.h`. `WIN32.md` (next to `Cargo.toml`)
+//! lists the whole surface, headers included, and what is deliberately left out.
 //!
 //! | Area | Functions | Module |
 //! |------|-----------|--------|
 //! | last error | `GetLastError`, `SetLastError` | [`error`] |
 //! | handles, waits, APCs | `CreateEvent`, `SetEvent`, `ResetEvent`, `WaitFor*Object(s)(Ex)`, `CloseHandle`, `Sleep(Ex)`, `QueueUserAPC` | [`wait`] |
-//! | threads | `CreateThread`, `GetExitCodeThread`, `ResumeThread`, `GetCurrentThreadId`, ... | [`thread`] |
-//! | clock, system | `GetTickCount(64)`, `QueryPerformanceCounter/Frequency`, `GetSystemInfo` | [`system`] |
+//! | threads | `CreateThread`, `ExitThread`, `GetExitCodeThread`, `ResumeThread`, `GetCurrentThreadId`, ... | [`thread`] |
+//! | clock, system | `GetTickCount(64)`, `QueryPerformanceCounter/Frequency`, `GetSystemInfo`, `GetVersion(Ex)`, `GetComputerName` | [`system`] |
 //! | critical sections | `InitializeCriticalSection(AndSpinCount)`, `Enter/TryEnter/Leave/DeleteCriticalSection` | [`critsec`] |
 //! | completion ports | `CreateIoCompletionPort`, `GetQueuedCompletionStatus(Ex)`, `PostQueuedCompletionStatus` | [`iocp`] |
-//! | windows, messages | `RegisterClass(Ex)`, `CreateWindowEx`, `GetMessage`, `DispatchMessage`, `PostMessage`, ... | [`window`] |
+//! | windows, messages | `RegisterClass(Ex)`, `CreateWindowEx`, `GetMessage`, `DispatchMessage`, `PostMessage`, `MsgWaitForMultipleObjects(Ex)`, ... | [`window`] |
+//! | handles | `CloseHandle`, `DuplicateHandle` | [`handle`] |
+//! | memory | `GetProcessHeap`, `HeapAlloc/ReAlloc/Free/Size`, `LocalAlloc/Free`, `VirtualAlloc/Protect/Free/Query` | [`memory`] |
+//! | modules | `LoadLibrary(Ex)A/W`, `GetProcAddress`, `FreeLibrary`, `GetModuleHandleA/W`, `GetModuleFileNameA` | [`module`] |
+//! | console, process | `SetConsoleCtrlHandler`, `GenerateConsoleCtrlEvent`, `GetStdHandle`, `WriteConsoleA/W`, `WriteFile`, `ReadFile`, `ExitProcess` | [`console`] |
+//! | thread-local storage | `TlsAlloc`, `TlsGetValue`, `TlsSetValue`, `TlsFree` | [`tls`] |
+//! | strings | `MultiByteToWideChar`, `WideCharToMultiByte`, `lstrlen/cpy/cpyn/cat/cmp/cmpi A/W` | [`text`] |
 //!
-//! `Interlocked*` are `static inline` in the header and have no export.
+//! `Interlocked*`, the strsafe functions, `SecureZeroMemory`, `_stricmp`, `sprintf_s`,
+//! `_snprintf` and the other C-runtime names are `static inline` in the headers and have no
+//! export.
 //!
 //! # Objects and handles
 //!
@@ -40,12 +49,17 @@
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
+pub mod console;
 pub mod critsec;
 pub mod error;
 pub mod handle;
 pub mod iocp;
+pub mod memory;
+pub mod module;
 pub mod system;
+pub mod text;
 pub mod thread;
+pub mod tls;
 pub mod types;
 pub mod wait;
 pub mod window;

@@ -7,8 +7,13 @@
 //! `lpThreadId`, `GetCurrentThreadId` and `GetThreadId`; threads the shim did not start
 //! get one when they first ask.
 //!
-//! Not provided: `ExitThread` and `TerminateThread` (a thread ends by returning from its
-//! start routine), `SuspendThread`, and thread priorities.
+//! `ExitThread` on a `CreateThread` thread unwinds the thread's stack back to the shim's
+//! start-up code (a Rust unwind through the program's C frames: they need unwind tables,
+//! which gcc and clang emit by default on x86-64 and AArch64, and C++ destructors on the
+//! way do run, unlike on Windows) and ends the thread with its exit code. On any other
+//! thread (`main`, or a thread the host library started) it is `pthread_exit`.
+//!
+//! Not provided: `TerminateThread`, `SuspendThread`, and thread priorities.
 
 use super::error::{ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY};
 use super::handle::{self, Object, CURRENT_PROCESS, CURRENT_THREAD};
@@ -35,6 +40,33 @@ thread_local! {
     /// Windows signals a thread handle when the thread has terminated. Nothing depends on
     /// that order for correctness (`QueueUserAPC` checks the exit event itself).
     static EXITING: std::cell::RefCell<Option<ExitGuard>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The unwind payload of `ExitThread` on a `CreateThread` thread.
+struct ExitThreadCode(u32);
+
+/// The calling thread's `CreateThread` object, if the shim started it.
+pub(crate) fn current_object() -> Option<Arc<ThreadObj>> {
+    EXITING
+        .try_with(|e| e.borrow().as_ref().map(|g| g.0.clone()))
+        .ok()
+        .flatten()
+}
+
+/// `ExitThread`: end the calling thread with `dwExitCode` (its handle is signalled and
+/// `GetExitCodeThread` reports the code). See the module documentation for how.
+///
+/// # Safety
+/// The frames between the start routine and this call belong to code that may be unwound
+/// (C compiled with unwind tables; no Rust frame that forbids unwinding).
+#[no_mangle]
+pub unsafe extern "system-unwind" fn wsp_ExitThread(dwExitCode: u32) -> ! {
+    if current_object().is_some() {
+        // resume_unwind runs no panic hook: nothing is printed.
+        std::panic::resume_unwind(Box::new(ExitThreadCode(dwExitCode)));
+    }
+    // SAFETY: pthread_exit ends the calling thread; this frame holds nothing to drop.
+    unsafe { libc::pthread_exit(std::ptr::null_mut()) }
 }
 
 fn new_tid() -> u32 {
@@ -123,8 +155,20 @@ pub unsafe extern "system" fn wsp_CreateThread(
             let _ = ready_tx.send(());
             obj.resume.wait(&RealTime, None, false);
             let Start(routine, param) = start;
+            // The same function, called as one that may unwind: ExitThread unwinds out of
+            // it (the calling convention is the same; only unwinding is allowed).
+            // SAFETY: identical signatures and calling convention.
+            let routine: unsafe extern "system-unwind" fn(*mut c_void) -> u32 =
+                unsafe { std::mem::transmute(routine) };
             // SAFETY: the routine and parameter are what the caller gave CreateThread.
-            let code = unsafe { routine(param as *mut c_void) };
+            let run = std::panic::catch_unwind(move || unsafe { routine(param as *mut c_void) });
+            let code = match run {
+                Ok(code) => code,
+                Err(payload) => match payload.downcast::<ExitThreadCode>() {
+                    Ok(exit) => exit.0,
+                    Err(other) => std::panic::resume_unwind(other),
+                },
+            };
             obj.exit_code.store(code, Ordering::Release);
         });
         if spawned.is_err() || ready_rx.recv().is_err() {

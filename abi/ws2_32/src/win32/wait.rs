@@ -26,8 +26,8 @@ pub const WAIT_FAILED: u32 = 0xFFFF_FFFF;
 const ERROR_GEN_FAILURE: u32 = 31;
 
 /// The event a waitable handle stands for: an event, or a thread's exit event.
-fn waitable(h: usize) -> Option<Event> {
-    Event::from_raw(h).or_else(|| handle::thread(h).map(|t| t.exit.clone()))
+pub(crate) fn waitable(h: usize) -> Option<Event> {
+    handle::event(h).or_else(|| handle::thread(h).map(|t| t.exit.clone()))
 }
 
 /// A new event's handle.
@@ -67,7 +67,7 @@ pub extern "system" fn wsp_CreateEventW(
 /// `SetEvent`: `TRUE`, or `FALSE` with `ERROR_INVALID_HANDLE` for a non-event handle.
 #[no_mangle]
 pub extern "system" fn wsp_SetEvent(h: HANDLE) -> i32 {
-    guard(0, || match Event::from_raw(h as usize) {
+    guard(0, || match handle::event(h as usize) {
         Some(e) => {
             e.set();
             1
@@ -79,7 +79,7 @@ pub extern "system" fn wsp_SetEvent(h: HANDLE) -> i32 {
 /// `ResetEvent`: `TRUE`, or `FALSE` with `ERROR_INVALID_HANDLE` for a non-event handle.
 #[no_mangle]
 pub extern "system" fn wsp_ResetEvent(h: HANDLE) -> i32 {
-    guard(0, || match Event::from_raw(h as usize) {
+    guard(0, || match handle::event(h as usize) {
         Some(e) => {
             e.reset();
             1

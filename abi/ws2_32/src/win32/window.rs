@@ -48,7 +48,7 @@ use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, Weak};
 use wsp::net::Gate;
-use wsp::sync::{Clock, Hwnd, Message, RealTime, WM_QUIT};
+use wsp::sync::{Clock, Event, Hwnd, Message, RealTime, WM_QUIT};
 
 /// `WM_CREATE`.
 pub const WM_CREATE: u32 = 0x0001;
@@ -339,6 +339,10 @@ struct MsgThread {
     tid: u32,
     gate: Gate,
     state: Mutex<MsgState>,
+    /// Set (manual-reset) when a message arrives; reset when the thread looks at its queue
+    /// (`GetMessage`, `PeekMessage`): what `MsgWaitForMultipleObjects` waits on for "new"
+    /// input.
+    input: Event,
 }
 
 #[derive(Default)]
@@ -354,6 +358,7 @@ impl MsgThread {
     /// Wake the thread if it waits for messages: on its own gate, and on its first
     /// window's, which is what `GetMessage(NULL)` sleeps on when it has windows.
     fn wake(&self) {
+        self.input.set();
         self.gate.notify();
         if let Some(first) = lock(&self.state).windows.first() {
             first.gate().notify();
@@ -434,6 +439,7 @@ fn this_thread() -> Option<Arc<MsgThread>> {
                 tid: current_tid(),
                 gate: Gate::new(),
                 state: Mutex::new(MsgState::default()),
+                input: Event::create(true, false),
             });
             lock(&THREADS).insert(t.tid, Arc::downgrade(&t));
             t
@@ -902,6 +908,7 @@ unsafe fn get_message(msg: *mut MSG, hwnd: HWND, min: u32, max: u32) -> i32 {
     let Some(t) = this_thread() else {
         return fail(ERROR_ACCESS_DENIED, -1);
     };
+    t.input.reset();
     // What to sleep on: every post that can satisfy `filter` notifies this gate.
     let gate_owner: Option<Hwnd> = match &filter {
         Filter::Any => lock(&t.state).windows.first().cloned(),
@@ -973,6 +980,7 @@ unsafe fn peek_message(msg: *mut MSG, hwnd: HWND, min: u32, max: u32, flags: u32
     let Some(t) = this_thread() else {
         return 0;
     };
+    t.input.reset();
     match next_message(&t, &filter, min, max, flags & PM_REMOVE != 0) {
         Some(m) => {
             // SAFETY: checked non-null; the caller promises a writable MSG.
@@ -1164,4 +1172,117 @@ pub extern "system" fn wsp_PostQuitMessage(nExitCode: i32) {
             t.wake();
         }
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// MsgWaitForMultipleObjects
+
+/// `QS_POSTMESSAGE`.
+pub const QS_POSTMESSAGE: u32 = 0x0008;
+/// `QS_ALLPOSTMESSAGE`.
+pub const QS_ALLPOSTMESSAGE: u32 = 0x0100;
+/// `QS_SENDMESSAGE`.
+pub const QS_SENDMESSAGE: u32 = 0x0040;
+/// `MWMO_WAITALL`.
+pub const MWMO_WAITALL: u32 = 0x1;
+/// `MWMO_ALERTABLE`.
+pub const MWMO_ALERTABLE: u32 = 0x2;
+/// `MWMO_INPUTAVAILABLE`.
+pub const MWMO_INPUTAVAILABLE: u32 = 0x4;
+const WAIT_FAILED: u32 = 0xFFFF_FFFF;
+
+/// `MsgWaitForMultipleObjectsEx`: wait for the handles (events, thread handles) as
+/// `WaitForMultipleObjectsEx` does, or for a message in the calling thread's queue, which
+/// returns `WAIT_OBJECT_0 + nCount`.
+///
+/// * A message counts if it arrived since the thread last called `GetMessage` or
+///   `PeekMessage` (as on Windows: messages already seen by those calls and left queued do
+///   not end the wait), or, with `MWMO_INPUTAVAILABLE`, if any is queued.
+/// * The messages this shim has are posted ones (`PostMessage`, `PostThreadMessage`,
+///   `PostQuitMessage`, `WSAAsyncSelect` notifications): `dwWakeMask` must include
+///   `QS_POSTMESSAGE`, `QS_ALLPOSTMESSAGE` or `QS_SENDMESSAGE` (every `QS_ALL*` mask does)
+///   for messages to end the wait; `SendMessage` runs the window procedure directly and
+///   queues nothing.
+/// * `MWMO_WAITALL`: every handle signalled and a message; `MWMO_ALERTABLE`: APCs end the
+///   wait with `WAIT_IO_COMPLETION`.
+/// * `nCount` may be 0 (`pHandles` may then be null); at most `MAXIMUM_WAIT_OBJECTS - 1`.
+///   `WAIT_FAILED` with `ERROR_INVALID_PARAMETER` for a bad count, `ERROR_INVALID_HANDLE`
+///   for a handle that is not waitable, `ERROR_NOACCESS` for a null array.
+///
+/// # Safety
+/// `pHandles` is null or valid for `nCount` handles.
+#[no_mangle]
+pub unsafe extern "system" fn wsp_MsgWaitForMultipleObjectsEx(
+    nCount: u32,
+    pHandles: *const HWND,
+    dwMilliseconds: u32,
+    dwWakeMask: u32,
+    dwFlags: u32,
+) -> u32 {
+    guard(WAIT_FAILED, || {
+        let n = nCount as usize;
+        if n >= wsp::sync::WSA_MAXIMUM_WAIT_EVENTS {
+            return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
+        }
+        if n > 0 && pHandles.is_null() {
+            return fail(ERROR_NOACCESS, WAIT_FAILED);
+        }
+        let handles: &[HWND] = if n == 0 {
+            &[]
+        } else {
+            // SAFETY: non-null, and the caller promises `nCount` readable handles.
+            unsafe { std::slice::from_raw_parts(pHandles, n) }
+        };
+        let Some(mut events) = handles
+            .iter()
+            .map(|&h| super::wait::waitable(h as usize))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return fail(super::error::ERROR_INVALID_HANDLE, WAIT_FAILED);
+        };
+        let Some(t) = this_thread() else {
+            return fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
+        };
+        let messages = dwWakeMask & (QS_POSTMESSAGE | QS_ALLPOSTMESSAGE | QS_SENDMESSAGE) != 0;
+        if messages && dwFlags & MWMO_INPUTAVAILABLE != 0 && dwFlags & MWMO_WAITALL == 0 {
+            let queued = next_message(&t, &Filter::Any, 0, 0, false).is_some();
+            if queued {
+                return nCount;
+            }
+        }
+        if messages {
+            events.push(t.input.clone());
+        } else if events.is_empty() {
+            // Nothing can end the wait but the timeout (or an APC).
+            events.push(Event::create(true, false));
+        }
+        match wsp::sync::wait_for_multiple(
+            &RealTime,
+            &events,
+            dwFlags & MWMO_WAITALL != 0,
+            wsp::sync::timeout_from_millis(dwMilliseconds),
+            dwFlags & MWMO_ALERTABLE != 0,
+        ) {
+            Ok(r) => r.code(),
+            Err(e) => fail(e.code() as u32, WAIT_FAILED),
+        }
+    })
+}
+
+/// `MsgWaitForMultipleObjects`: [`wsp_MsgWaitForMultipleObjectsEx`] with `bWaitAll` as
+/// `MWMO_WAITALL`, not alertable.
+///
+/// # Safety
+/// `pHandles` is null or valid for `nCount` handles.
+#[no_mangle]
+pub unsafe extern "system" fn wsp_MsgWaitForMultipleObjects(
+    nCount: u32,
+    pHandles: *const HWND,
+    fWaitAll: i32,
+    dwMilliseconds: u32,
+    dwWakeMask: u32,
+) -> u32 {
+    let flags = if fWaitAll != 0 { MWMO_WAITALL } else { 0 };
+    // SAFETY: the caller's contract, passed on.
+    unsafe { wsp_MsgWaitForMultipleObjectsEx(nCount, pHandles, dwMilliseconds, dwWakeMask, flags) }
 }
