@@ -43,6 +43,8 @@ fn c_calls_with_bad_pointers_give_wsaefault() {
             "-I",
         ])
         .arg(root.join("include"))
+        .arg("-I")
+        .arg(root.join("include/mixed-case"))
         .arg("-o")
         .arg(&exe)
         .arg(root.join("tests/c/bad_pointers.c"))

@@ -36,7 +36,9 @@ fn manifest() -> &'static Path {
 
 fn flags(cmd: &mut Command) {
     cmd.args(["-Wall", "-Wextra", "-Werror", "-O1", "-pthread", "-I"])
-        .arg(manifest().join("include"));
+        .arg(manifest().join("include"))
+        .arg("-I")
+        .arg(manifest().join("include/mixed-case"));
 }
 
 /// Build `tests/c/win32/<name>.c` as C11 with gcc, link it to the cdylib, run it, and
@@ -149,30 +151,31 @@ fn win32_tls_exit_thread_duplicate_handle_and_msg_wait() {
 /// must come last in C++).
 fn all_headers(dir: &Path) -> usize {
     let inc = manifest().join("include");
-    let mut names: Vec<String> = std::fs::read_dir(&inc)
-        .unwrap()
-        .filter_map(|e| {
+    let mut names: Vec<String> = Vec::new();
+    for sub in [inc.clone(), inc.join("mixed-case")] {
+        for e in std::fs::read_dir(&sub).unwrap() {
             let e = e.unwrap();
-            let name = e.file_name().into_string().ok()?;
+            let Ok(name) = e.file_name().into_string() else {
+                continue;
+            };
             let lower = name.to_ascii_lowercase();
-            if !e.file_type().ok()?.is_file() || !lower.ends_with(".h") || lower == "wsp_seh.h" {
-                return None;
+            if !e.file_type().unwrap().is_file() || !lower.ends_with(".h") || lower == "wsp_seh.h" {
+                continue;
             }
-            // A forwarder names its target in its only #include "..." line.
-            let text = std::fs::read_to_string(e.path()).ok()?;
+            // A forwarder names its target in its only #include "../..." line.
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
             let target = text
                 .lines()
-                .find_map(|l| l.strip_prefix("#include \""))
+                .find_map(|l| l.strip_prefix("#include \"../"))
                 .and_then(|l| l.strip_suffix('"'));
             match target {
-                Some(t) if name != t && !t.contains('/') && !inc.join(t).exists() => {
+                Some(t) if !inc.join(t).exists() => {
                     eprintln!("{name}: its target {t} is not in this tree; left out");
-                    None
                 }
-                _ => Some(name),
+                _ => names.push(name),
             }
-        })
-        .collect();
+        }
+    }
     names.sort();
     let text: String = names.iter().map(|n| format!("#include <{n}>\n")).collect();
     std::fs::create_dir_all(dir).unwrap();

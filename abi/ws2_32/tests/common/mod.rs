@@ -57,6 +57,8 @@ pub fn build(cc: &str, lang: &str, src: &Path, out: &Path, extra: &[&str]) -> Ou
         .args(["-Wall", "-Wextra", "-Werror", "-g"])
         .arg("-I")
         .arg(include_dir())
+        .arg("-I")
+        .arg(include_dir().join("mixed-case"))
         .args(extra)
         .arg(src)
         .arg("-o")

@@ -1,3 +1,0 @@
-/* MSTcpIP.h: legacy code spells it so; Linux file systems are case-sensitive. The header is
- * mstcpip.h. */
-#include "mstcpip.h"

@@ -1,3 +1,0 @@
-/* WS2IPDef.h: legacy code spells it so; Linux file systems are case-sensitive. The header is
- * ws2ipdef.h. */
-#include "ws2ipdef.h"

@@ -1,3 +1,0 @@
-/* WinBase.h: legacy code spells it so; Linux file systems are case-sensitive. The header is
- * winbase.h. */
-#include "winbase.h"

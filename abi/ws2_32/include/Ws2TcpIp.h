@@ -1,3 +1,0 @@
-/* Ws2TcpIp.h: legacy code spells it so; Linux file systems are case-sensitive. The header is
- * ws2tcpip.h. */
-#include "ws2tcpip.h"

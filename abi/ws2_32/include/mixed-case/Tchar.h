@@ -1,0 +1,3 @@
+/* Tchar.h: legacy code spells it so; Linux file systems are case-sensitive. The header is
+ * tchar.h. */
+#include "../tchar.h"

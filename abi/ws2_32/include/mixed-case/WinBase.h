@@ -1,0 +1,3 @@
+/* WinBase.h: legacy code spells it so; Linux file systems are case-sensitive. The header is
+ * winbase.h. */
+#include "../winbase.h"

@@ -1,0 +1,3 @@
+/* WinSock.h: legacy code spells it so; Linux file systems are case-sensitive. The header is
+ * winsock.h. */
+#include "../winsock.h"
