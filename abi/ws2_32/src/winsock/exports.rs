@@ -1594,12 +1594,11 @@ pub struct WSAPOLLFD {
 
 const POLLRDNORM: i16 = 0x0100;
 const POLLRDBAND: i16 = 0x0200;
-const POLLPRI: i16 = 0x0400;
 const POLLWRNORM: i16 = 0x0010;
-const POLLWRBAND: i16 = 0x0020;
 const POLLERR: i16 = 0x0001;
 const POLLHUP: i16 = 0x0002;
 const POLLNVAL: i16 = 0x0004;
+const SOCK_STREAM: i32 = 1;
 
 fn fd_words(v: &[SOCKET]) -> Vec<usize> {
     let mut w = vec![v.len()];
@@ -1607,15 +1606,43 @@ fn fd_words(v: &[SOCKET]) -> Vec<usize> {
     w
 }
 
-/// `WSAPoll` over `WSPSelect`: `POLLRDNORM` from the read set (`POLLHUP` when a peek
-/// finds the stream closed), `POLLWRNORM` from the write set, `POLLERR` from the except
-/// set (a failed connect), `POLLNVAL` for a handle the provider does not know.
+/// What one entry of a `WSAPoll` call is, before the wait.
+#[derive(Clone, Copy, PartialEq)]
+enum Entry {
+    /// A negative `fd`: ignored, `revents` 0.
+    Ignored,
+    /// Not a socket: `POLLNVAL`.
+    Invalid,
+    /// A socket of this `SO_TYPE`.
+    Socket(i32),
+}
+
+/// `WSAPoll` over `WSPSelect`, with Windows' rules (the WSAPoll and WSAPOLLFD pages):
+///
+/// * `fds == 0` or a flag other than `POLLRDNORM`/`POLLRDBAND`/`POLLWRNORM` in any
+///   `events` (`POLLPRI` is "not supported by the Microsoft Winsock provider"):
+///   `WSAEINVAL`; an array that cannot be read: `WSAEFAULT`.
+/// * A negative `fd` is ignored and its `revents` cleared. A handle that is not a socket
+///   gets `POLLNVAL` and ends the wait at once; when no entry names a valid socket the call
+///   fails with `WSAEINVAL` ("returned if none of the sockets specified ... were valid").
+///   (Wine reports `POLLNVAL` for negative handles too and `WSAENOTSOCK` when none is
+///   valid; this follows Microsoft's page.)
+/// * `POLLRDNORM` from the read set, `POLLRDBAND` from the except set of a connected
+///   socket (urgent data), `POLLWRNORM` from the write set, each only if asked.
+/// * Reported whether asked or not: `POLLHUP` for a stream whose peer closed (a peek
+///   finds the end of the stream), `POLLHUP | POLLERR` for a reset one, and for a failed
+///   non-blocking connect `POLLHUP | POLLERR` plus `POLLWRNORM` when asked ("As of
+///   Windows 10 version 2004, when a TCP socket fails to connect, (POLLHUP | POLLERR |
+///   POLLWRNORM) is indicated").
+/// * `timeout` < 0 waits forever, 0 polls, > 0 waits that many milliseconds.
+/// * Returns how many entries have a nonzero `revents`.
 #[no_mangle]
 pub unsafe extern "system" fn wsp_WSAPoll(fdArray: *mut WSAPOLLFD, fds: u32, timeout: INT) -> INT {
     run(SOCKET_ERROR, || {
         let t = table()?;
         let select = entry(t.lpWSPSelect)?;
         let getopt = entry(t.lpWSPGetSockOpt)?;
+        let getpeer = entry(t.lpWSPGetPeerName)?;
         let recv = entry(t.lpWSPRecv)?;
         if fds == 0 {
             return Err(WsaError::WSAEINVAL);
@@ -1626,93 +1653,109 @@ pub unsafe extern "system" fn wsp_WSAPoll(fdArray: *mut WSAPOLLFD, fds: u32, tim
             v.push(unsafe { mem::read(fdArray.wrapping_add(i)) }?);
         }
         let allowed = POLLRDNORM | POLLRDBAND | POLLWRNORM;
-        if v.iter()
-            .any(|p| p.events & !allowed != 0 || p.events & (POLLPRI | POLLWRBAND) != 0)
-        {
+        if v.iter().any(|p| p.events & !allowed != 0) {
             return Err(WsaError::WSAEINVAL);
         }
-        let (mut rd, mut wr, mut ex) = (Vec::new(), Vec::new(), Vec::new());
-        for p in v.iter_mut() {
-            p.revents = 0;
-            if p.fd == INVALID_SOCKET {
-                continue;
-            }
-            let (mut ty, mut len, mut errno) = (0i32, 4, 0);
-            // SAFETY: live locals of the declared length.
-            let r = unsafe {
-                getopt(
-                    p.fd,
-                    0xffff,
-                    0x1008,
-                    (&mut ty as *mut i32).cast(),
-                    &mut len,
-                    &mut errno,
-                )
-            };
-            if r == SOCKET_ERROR && errno == WsaError::WSAENOTSOCK.0 {
-                p.revents = POLLNVAL;
-                continue;
-            }
-            if p.events & (POLLRDNORM | POLLRDBAND) != 0 {
-                rd.push(p.fd);
-            }
-            if p.events & POLLWRNORM != 0 {
-                wr.push(p.fd);
-            }
-            ex.push(p.fd);
-        }
-        let invalid = v.iter().filter(|p| p.revents == POLLNVAL).count();
-        if !ex.is_empty() {
-            let (mut r, mut w, mut e) = (fd_words(&rd), fd_words(&wr), fd_words(&ex));
-            let tv = TIMEVAL {
-                tv_sec: timeout.max(0) / 1000,
-                tv_usec: (timeout.max(0) % 1000) * 1000,
-            };
-            let tp = if timeout < 0 || invalid > 0 && timeout != 0 {
-                if invalid > 0 {
-                    &TIMEVAL {
-                        tv_sec: 0,
-                        tv_usec: 0,
-                    } as *const TIMEVAL
-                } else {
-                    null()
+        let kinds: Vec<Entry> = v
+            .iter()
+            .map(|p| {
+                if (p.fd as isize) < 0 {
+                    return Entry::Ignored;
                 }
-            } else {
-                &tv as *const TIMEVAL
+                let (mut ty, mut len, mut errno) = (0i32, 4, 0);
+                // SAFETY: live locals of the declared length.
+                let r = unsafe {
+                    getopt(
+                        p.fd,
+                        0xffff,
+                        0x1008,
+                        (&mut ty as *mut i32).cast(),
+                        &mut len,
+                        &mut errno,
+                    )
+                };
+                if r == SOCKET_ERROR && errno == WsaError::WSAENOTSOCK.0 {
+                    Entry::Invalid
+                } else {
+                    Entry::Socket(ty)
+                }
+            })
+            .collect();
+        if !kinds.iter().any(|k| matches!(k, Entry::Socket(_))) {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let socks: Vec<SOCKET> = v
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, k)| matches!(k, Entry::Socket(_)))
+            .map(|(p, _)| p.fd)
+            .collect();
+        let writers: Vec<SOCKET> = v
+            .iter()
+            .zip(&kinds)
+            .filter(|(p, k)| matches!(k, Entry::Socket(_)) && p.events & POLLWRNORM != 0)
+            .map(|(p, _)| p.fd)
+            .collect();
+        // Every socket watches for reading (the end of a stream and a reset are reported
+        // unasked) and for exceptions (a failed connect, urgent data).
+        let (mut r, mut w, mut e) = (fd_words(&socks), fd_words(&writers), fd_words(&socks));
+        let any_invalid = kinds.contains(&Entry::Invalid);
+        let zero = TIMEVAL {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        let tv = TIMEVAL {
+            tv_sec: timeout.max(0) / 1000,
+            tv_usec: (timeout.max(0) % 1000) * 1000,
+        };
+        let tp: *const TIMEVAL = if any_invalid {
+            &zero
+        } else if timeout < 0 {
+            null()
+        } else {
+            &tv
+        };
+        let mut errno = 0;
+        // SAFETY: live local fd_sets of the declared counts and a live timeval.
+        let n = unsafe {
+            select(
+                0,
+                r.as_mut_ptr().cast(),
+                w.as_mut_ptr().cast(),
+                e.as_mut_ptr().cast(),
+                tp,
+                &mut errno,
+            )
+        };
+        int(n, errno)?;
+        let has = |set: &[usize], s: SOCKET| set[1..=(set[0] & 0xffff_ffff)].contains(&s);
+        for (p, k) in v.iter_mut().zip(&kinds) {
+            p.revents = 0;
+            let ty = match *k {
+                Entry::Ignored => continue,
+                Entry::Invalid => {
+                    p.revents = POLLNVAL;
+                    continue;
+                }
+                Entry::Socket(ty) => ty,
             };
-            let mut errno = 0;
-            // SAFETY: live local fd_sets of the declared counts and a live timeval.
-            let n = unsafe {
-                select(
-                    0,
-                    r.as_mut_ptr().cast(),
-                    w.as_mut_ptr().cast(),
-                    e.as_mut_ptr().cast(),
-                    tp,
-                    &mut errno,
-                )
-            };
-            int(n, errno)?;
-            let has = |set: &[usize], s: SOCKET| set[1..=(set[0] & 0xffff_ffff)].contains(&s);
-            for p in v
-                .iter_mut()
-                .filter(|p| p.fd != INVALID_SOCKET && p.revents != POLLNVAL)
-            {
-                if has(&r, p.fd) {
-                    p.revents |= p.events & (POLLRDNORM | POLLRDBAND);
+            let mut got = 0i16;
+            if has(&r, p.fd) {
+                got |= POLLRDNORM;
+                if ty == SOCK_STREAM {
                     let mut byte = 0u8;
                     let mut b = WSABUF {
                         len: 1,
                         buf: &mut byte,
                     };
-                    let (mut got, mut fl, mut errno, mut tid) = (0, 2u32, 0, thread_id(false));
+                    let (mut n, mut fl, mut errno, mut tid) = (0, 2u32, 0, thread_id(false));
                     // SAFETY: one live one-byte WSABUF; MSG_PEEK on a readable socket.
-                    let r = unsafe {
+                    let rr = unsafe {
                         recv(
                             p.fd,
                             &mut b,
                             1,
-                            &mut got,
+                            &mut n,
                             &mut fl,
                             null_mut(),
                             None,
@@ -1720,22 +1763,32 @@ pub unsafe extern "system" fn wsp_WSAPoll(fdArray: *mut WSAPOLLFD, fds: u32, tim
                             &mut errno,
                         )
                     };
-                    let closed = r == 0 && got == 0;
-                    let broken = r == SOCKET_ERROR
-                        && errno != WsaError::WSAENOTCONN.0
-                        && errno != WsaError::WSAEINVAL.0
-                        && errno != WsaError::WSAEMSGSIZE.0;
-                    if closed || broken {
-                        p.revents |= POLLHUP;
+                    if rr == 0 && n == 0 {
+                        got |= POLLHUP;
+                    } else if rr == SOCKET_ERROR
+                        && (errno == WsaError::WSAECONNRESET.0
+                            || errno == WsaError::WSAECONNABORTED.0)
+                    {
+                        got |= POLLHUP | POLLERR;
                     }
                 }
-                if has(&w, p.fd) {
-                    p.revents |= p.events & POLLWRNORM;
-                }
-                if has(&e, p.fd) {
-                    p.revents |= POLLERR;
+            }
+            if has(&w, p.fd) {
+                got |= POLLWRNORM;
+            }
+            if has(&e, p.fd) {
+                let mut sa = [0u8; 128];
+                let (mut len, mut errno) = (128, 0);
+                // SAFETY: a live local address buffer of the declared length.
+                let connected =
+                    unsafe { getpeer(p.fd, sa.as_mut_ptr().cast(), &mut len, &mut errno) } == 0;
+                if connected {
+                    got |= POLLRDBAND;
+                } else {
+                    got |= POLLHUP | POLLERR | POLLWRNORM;
                 }
             }
+            p.revents = got & (p.events | POLLHUP | POLLERR);
         }
         for (i, p) in v.iter().enumerate() {
             // SAFETY: the caller declared `fds` entries.

@@ -8,6 +8,8 @@
 //! * `exports` — the C entry points (`wsp_socket`, `wsp_WSAStartup`, ...), the only
 //!   module here besides `netdb` that touches caller memory (`unsafe`, each block with
 //!   a `// SAFETY:` comment).
+//! * `handles` — a `SOCKET` as a Win32 `HANDLE`: `GetOverlappedResult`, `CancelIo(Ex)`,
+//!   `SetFileCompletionNotificationModes`.
 //! * `netdb` — `getaddrinfo`, `getnameinfo`, `gethostbyname`, `getservbyname` in
 //!   Winsock's struct shapes over the host resolver.
 //!
@@ -17,6 +19,7 @@
 
 pub mod error;
 mod exports;
+mod handles;
 mod netdb;
 pub mod provider;
 pub mod text;
