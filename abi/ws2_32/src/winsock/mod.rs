@@ -10,6 +10,9 @@
 //!   a `// SAFETY:` comment).
 //! * `handles` — a `SOCKET` as a Win32 `HANDLE`: `GetOverlappedResult`, `CancelIo(Ex)`,
 //!   `SetFileCompletionNotificationModes`.
+//! * `connect_by` — `WSAConnectByNameA/W`, `WSAConnectByList`.
+//! * `wide` — the `WCHAR` forms `InetPtonW`, `InetNtopW`, `GetAddrInfoW`,
+//!   `FreeAddrInfoW`, `GetNameInfoW`, over the 8-bit ones.
 //! * `netdb` — `getaddrinfo`, `getnameinfo`, `gethostbyname`, `getservbyname` in
 //!   Winsock's struct shapes over the host resolver.
 //!
@@ -17,11 +20,13 @@
 //! pointers as `WSAEFAULT`, and leaves handle validation to the provider, which answers
 //! `WSAENOTSOCK` for handles it does not know.
 
+mod connect_by;
 pub mod error;
-mod exports;
+pub(crate) mod exports;
 mod handles;
-mod netdb;
+pub(crate) mod netdb;
 pub mod provider;
 pub mod text;
+mod wide;
 
 pub use error::{last_error, set_last_error};
