@@ -694,9 +694,11 @@ impl<N: Net> Engine<N> {
         ov: Overlapped,
     ) -> WspResult<Issued> {
         let cell = self.cell(s)?;
-        if matches!(code, SIO_ADDRESS_LIST_CHANGE | SIO_ROUTING_INTERFACE_CHANGE)
-            && cell.props.flags & WSA_FLAG_OVERLAPPED != 0
-        {
+        let change = matches!(code, SIO_ADDRESS_LIST_CHANGE | SIO_ROUTING_INTERFACE_CHANGE)
+            || (code == super::ioctl::SIO_IDEAL_SEND_BACKLOG_CHANGE
+                && cell.props.ty == SOCK_STREAM
+                && cell.lock().conn == super::socket::Conn::Connected);
+        if change && cell.props.flags & WSA_FLAG_OVERLAPPED != 0 {
             let work: Work = Box::new(|_| Attempt::WouldBlock);
             return self.issue(&cell, Dir::Parked, Buffers::Recv(output), ov, work);
         }

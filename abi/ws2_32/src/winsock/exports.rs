@@ -921,6 +921,22 @@ pub unsafe extern "system" fn wsp_WSAIoctl(
 ) -> INT {
     run(SOCKET_ERROR, || {
         let f = entry(table()?.lpWSPIoctl)?;
+        if dwIoControlCode == wsp::types::SIO_ADDRESS_LIST_SORT {
+            // SAFETY: forwarded caller buffers and lengths.
+            return unsafe {
+                address_list_sort(
+                    f,
+                    s,
+                    lpvInBuffer.cast(),
+                    cbInBuffer,
+                    lpvOutBuffer.cast(),
+                    cbOutBuffer,
+                    lpcbBytesReturned,
+                    lpOverlapped,
+                    lpCompletionRoutine,
+                )
+            };
+        }
         let (mut errno, mut tid, mut local) = (0, thread_id(lpCompletionRoutine.is_some()), 0u32);
         let ret = if lpcbBytesReturned.is_null() && !lpOverlapped.is_null() {
             &mut local as *mut DWORD
@@ -944,6 +960,12 @@ pub unsafe extern "system" fn wsp_WSAIoctl(
             )
         };
         int(r, errno)?;
+        if dwIoControlCode == wsp::types::SIO_ADDRESS_LIST_QUERY && lpOverlapped.is_null() {
+            // The engine writes each lpSockaddr as an offset into the output buffer; the
+            // program gets pointers (SIO_ADDRESS_LIST_QUERY page).
+            // SAFETY: the provider just filled the caller's output buffer.
+            unsafe { offsets_to_pointers(lpvOutBuffer.cast(), cbOutBuffer as usize) }?;
+        }
         if dwIoControlCode == wsp::types::SIO_GET_EXTENSION_FUNCTION_POINTER
             && cbOutBuffer as usize >= size_of::<usize>()
         {
@@ -957,6 +979,129 @@ pub unsafe extern "system" fn wsp_WSAIoctl(
         }
         Ok(0)
     })
+}
+
+/// x64 `SOCKET_ADDRESS_LIST`: an INT count and padding, then 16-byte `SOCKET_ADDRESS`
+/// entries (`LPSOCKADDR`, INT length, padding).
+const LIST_HEADER: usize = 8;
+const LIST_ENTRY: usize = 16;
+
+/// Turn the engine's `SOCKET_ADDRESS::lpSockaddr` offsets in a list at `out` into
+/// addresses inside that buffer.
+///
+/// # Safety
+/// `out` valid for `cap` bytes.
+unsafe fn offsets_to_pointers(out: *mut u8, cap: usize) -> R<()> {
+    // SAFETY: the caller's buffer of `cap` bytes.
+    let b = unsafe { mem::out_bytes(out, cap) }?;
+    let count = i32::from_ne_bytes(b.get(..4).ok_or(WsaError::WSAEFAULT)?.try_into().unwrap_or([0; 4]));
+    for i in 0..usize::try_from(count).unwrap_or(0) {
+        let at = LIST_HEADER + LIST_ENTRY * i;
+        let slot = b.get_mut(at..at + 8).ok_or(WsaError::WSAEFAULT)?;
+        let off = usize::from_ne_bytes(slot.try_into().unwrap_or([0; 8]));
+        slot.copy_from_slice(&(out as usize + off).to_ne_bytes());
+    }
+    Ok(())
+}
+
+/// `SIO_ADDRESS_LIST_SORT`: the caller's `SOCKET_ADDRESS_LIST` holds pointers; the engine
+/// sorts a list in offset form (each `lpSockaddr` an offset from the start of the input).
+/// This builds that form, lets the provider sort it, and writes the caller's output list:
+/// the same `SOCKET_ADDRESS` entries (the caller's pointers and lengths) best first.
+///
+/// # Safety
+/// The caller's buffers of the declared lengths (the output only until the call returns:
+/// the engine completes this ioctl inside the call, overlapped or not).
+unsafe fn address_list_sort(
+    f: unsafe extern "system" fn(
+        SOCKET,
+        DWORD,
+        *mut u8,
+        DWORD,
+        *mut u8,
+        DWORD,
+        *mut DWORD,
+        *mut WSAOVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+        *mut WSATHREADID,
+        *mut INT,
+    ) -> INT,
+    s: SOCKET,
+    inbuf: *const u8,
+    cbin: DWORD,
+    outbuf: *mut u8,
+    cbout: DWORD,
+    ret: *mut DWORD,
+    ov: *mut WSAOVERLAPPED,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> R<INT> {
+    // SAFETY: the caller declared `cbin` bytes.
+    let input = unsafe { mem::in_bytes(inbuf, cbin as usize) }?;
+    let count = i32::from_ne_bytes(input.get(..4).ok_or(WsaError::WSAEFAULT)?.try_into().unwrap_or([0; 4]));
+    let count = usize::try_from(count).map_err(|_| WsaError::WSAEINVAL)?;
+    let head = count
+        .checked_mul(LIST_ENTRY)
+        .and_then(|n| n.checked_add(LIST_HEADER))
+        .filter(|&n| n <= input.len())
+        .ok_or(WsaError::WSAEFAULT)?;
+    let mut flat = vec![0u8; head];
+    flat[..4].copy_from_slice(&(count as i32).to_ne_bytes());
+    let mut originals = Vec::with_capacity(count);
+    for i in 0..count {
+        let e = &input[LIST_HEADER + LIST_ENTRY * i..LIST_HEADER + LIST_ENTRY * (i + 1)];
+        let ptr = usize::from_ne_bytes(e[..8].try_into().unwrap_or([0; 8]));
+        let len = i32::from_ne_bytes(e[8..12].try_into().unwrap_or([0; 4]));
+        let n = usize::try_from(len).map_err(|_| WsaError::WSAEFAULT)?;
+        // SAFETY: the entry's address of its declared length.
+        let a = unsafe { mem::in_bytes(ptr as *const u8, n) }?;
+        let off = flat.len();
+        flat.extend_from_slice(a);
+        let at = LIST_HEADER + LIST_ENTRY * i;
+        flat[at..at + 8].copy_from_slice(&(off as u64).to_le_bytes());
+        flat[at + 8..at + 12].copy_from_slice(&len.to_le_bytes());
+        originals.push((off, ptr, len));
+    }
+    let mut sorted = vec![0u8; (cbout as usize).min(LIST_HEADER + LIST_ENTRY * count.max(1))];
+    let (mut n, mut errno, mut tid) = (0u32, 0, thread_id(cr.is_some()));
+    // SAFETY: live local buffers of the declared lengths; the caller's OVERLAPPED.
+    let r = unsafe {
+        f(
+            s,
+            wsp::types::SIO_ADDRESS_LIST_SORT,
+            flat.as_mut_ptr(),
+            flat.len() as DWORD,
+            sorted.as_mut_ptr(),
+            sorted.len() as DWORD,
+            &mut n,
+            ov,
+            cr,
+            &mut tid,
+            &mut errno,
+        )
+    };
+    int(r, errno)?;
+    let kept = i32::from_le_bytes(sorted[..4].try_into().unwrap_or([0; 4]));
+    let kept = usize::try_from(kept).unwrap_or(0);
+    let need = LIST_HEADER + LIST_ENTRY * kept;
+    // SAFETY: the caller declared `cbout` bytes, and the engine checked `need` fits.
+    let out = unsafe { mem::out_bytes(outbuf, need) }?;
+    out.fill(0);
+    out[..4].copy_from_slice(&(kept as i32).to_ne_bytes());
+    for k in 0..kept {
+        let at = LIST_HEADER + LIST_ENTRY * k;
+        let off = u64::from_le_bytes(sorted[at..at + 8].try_into().unwrap_or([0; 8])) as usize;
+        let &(_, ptr, len) = originals
+            .iter()
+            .find(|(o, _, _)| *o == off)
+            .ok_or(WsaError::WSAEFAULT)?;
+        out[at..at + 8].copy_from_slice(&ptr.to_ne_bytes());
+        out[at + 8..at + 12].copy_from_slice(&len.to_ne_bytes());
+    }
+    if !ret.is_null() {
+        // SAFETY: a caller DWORD.
+        unsafe { mem::write(ret, need as DWORD) }?;
+    }
+    Ok(0)
 }
 
 /// `getsockopt`.
