@@ -114,10 +114,19 @@ fn set_nonblocking(s: SOCKET, on: bool) -> R<()> {
     check(unsafe { wsp_ioctlsocket(s, FIONBIO, &mut v) })
 }
 
-/// One attempt: connect `s` to `addr` within `deadline`.
-fn attempt(s: SOCKET, addr: &[u8], deadline: Option<Instant>) -> R<()> {
+/// One attempt: connect `s` to `addr` within `deadline` (`retry`: an earlier attempt
+/// on this socket failed).
+fn attempt(s: SOCKET, addr: &[u8], deadline: Option<Instant>, retry: bool) -> R<()> {
     // SAFETY: a live local address of its length.
-    let r = unsafe { wsp_connect(s, addr.as_ptr().cast(), addr.len() as c_int) };
+    let mut r = unsafe { wsp_connect(s, addr.as_ptr().cast(), addr.len() as c_int) };
+    if r != 0 && retry && last_error() == WsaError::WSAECONNABORTED.0 {
+        // Windows lets a program connect again after a failed attempt (connect page: "the
+        // application can call connect again for the same socket"). A Linux host answers
+        // the first connect after a failed non-blocking one with ECONNABORTED (clearing
+        // its state) and accepts the next; this repeats that call once.
+        // SAFETY: as above.
+        r = unsafe { wsp_connect(s, addr.as_ptr().cast(), addr.len() as c_int) };
+    }
     if r == 0 {
         return Ok(());
     }
@@ -223,8 +232,8 @@ unsafe fn connect_any(
     }
     set_nonblocking(s, true)?;
     let mut outcome = Err(WsaError::WSAEHOSTUNREACH);
-    for a in &targets {
-        outcome = attempt(s, a, deadline);
+    for (i, a) in targets.iter().enumerate() {
+        outcome = attempt(s, a, deadline, i > 0);
         if outcome.is_ok() || outcome == Err(WsaError::WSAETIMEDOUT) {
             break;
         }
