@@ -814,6 +814,15 @@ fn recv_work<N: Net>(cell: &Arc<SocketCell<N>>, f: u32) -> Work {
                         b.set_from(&a);
                         st.from = Some(a);
                     }
+                    let mut cflags = 0;
+                    if let (false, Some(info)) = (stream, r.pktinfo) {
+                        let wanted = weak.upgrade().map(|c| (c.props.af, c.lock().opts.pktinfo));
+                        if let Some((af, true)) = wanted {
+                            if !b.set_control(&super::extensions::pktinfo_cmsg(af, &info)) {
+                                cflags = MSG_CTRUNC;
+                            }
+                        }
+                    }
                     if !stream {
                         return Attempt::Done(if r.truncated {
                             // Observed (Wine's overlapped receive, matching Windows): a
@@ -822,10 +831,10 @@ fn recv_work<N: Net>(cell: &Arc<SocketCell<N>>, f: u32) -> Work {
                             OpResult {
                                 error: Some(WsaError::WSAEMSGSIZE),
                                 bytes: r.bytes as u32,
-                                flags: MSG_PARTIAL,
+                                flags: MSG_PARTIAL | cflags,
                             }
                         } else {
-                            OpResult::ok(r.bytes, 0)
+                            OpResult::ok(r.bytes, cflags)
                         });
                     }
                     total += r.bytes;

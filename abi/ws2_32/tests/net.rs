@@ -64,3 +64,8 @@ fn sockets_as_handles_and_ntstatus_in_internal() {
 fn ioctls_through_the_shim() {
     run_c("net_ioctls");
 }
+
+#[test]
+fn wsarecvmsg_reports_packet_info() {
+    run_c("net_recvmsg");
+}
