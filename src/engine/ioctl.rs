@@ -356,7 +356,11 @@ impl<N: Net> Engine<N> {
                 entries.push((e.to_vec(), *a.ip()));
             }
         }
-        let order = sort_destinations(&entries.iter().map(|(_, a)| *a).collect::<Vec<_>>());
+        let with_sources: Vec<(Ipv6Addr, Option<Ipv6Addr>)> = entries
+            .iter()
+            .map(|(_, a)| (*a, self.source_for(a)))
+            .collect();
+        let order = sort_destinations(&with_sources);
         let need = LIST_HEADER + LIST_ENTRY * order.len();
         if output.len() < need {
             return Err(WsaError::WSAEFAULT);
@@ -368,6 +372,30 @@ impl<N: Net> Engine<N> {
             output[at..at + LIST_ENTRY].copy_from_slice(&entries[i].0);
         }
         Ok(need)
+    }
+
+    /// The source address the host would use to reach `dest` (as IPv6; IPv4 as
+    /// v4-mapped), or `None` when it has no route (RFC 6724 rule 1's "Source(D) is
+    /// undefined"). Learned as `SIO_ROUTING_INTERFACE_QUERY` does: a connected probe.
+    fn source_for(&self, dest: &Ipv6Addr) -> Option<Ipv6Addr> {
+        if dest.is_unspecified() || dest.is_multicast() {
+            return None;
+        }
+        let (family, target) = match dest.to_ipv4_mapped() {
+            Some(v4) => (HostFamily::V4, SocketAddr::new(IpAddr::V4(v4), 9)),
+            None => (HostFamily::V6, SocketAddr::new(IpAddr::V6(*dest), 9)),
+        };
+        let probe = self.inner.net.open(family, HostKind::Datagram).ok()?;
+        let local = self
+            .inner
+            .net
+            .connect(probe, target)
+            .and_then(|()| self.inner.net.local_addr(probe));
+        self.inner.net.close(probe);
+        match local.ok()?.ip() {
+            IpAddr::V4(a) => Some(a.to_ipv6_mapped()),
+            IpAddr::V6(a) => Some(a),
+        }
     }
 
     fn routing_interface(
@@ -520,21 +548,73 @@ fn scope(a: &Ipv6Addr) -> u8 {
     14
 }
 
-/// The order `SIO_ADDRESS_LIST_SORT` gives `dests` (indices, best first), by RFC 3484 /
-/// RFC 6724 destination address selection as far as it applies without per-interface
-/// source addresses: rule 1 (unusable destinations: the unspecified address and
-/// multicast go last), rule 6 (higher precedence in [`POLICIES`] first), rule 8 (smaller
-/// scope first), rule 10 (otherwise the input order; the sort is stable). With loopback
-/// and wildcard inputs this is exactly Windows' result: `::1` first, then IPv4-mapped
-/// loopback, then the rest.
-pub fn sort_destinations(dests: &[Ipv6Addr]) -> Vec<usize> {
+/// The order `SIO_ADDRESS_LIST_SORT` gives `dests` (indices, best first), each with the
+/// source address the host would use for it (`None`: no route), by RFC 6724 (RFC 3484's
+/// successor, which Windows' default prefix policy table follows) destination address
+/// selection: rule 1 (avoid unusable destinations: no source, the unspecified address,
+/// multicast), rule 2 (prefer a source of matching scope), rule 6 (higher precedence in
+/// [`POLICIES`] first), rule 8 (smaller scope first), rule 10 (otherwise the input order;
+/// the sort is stable). Rules 3-5 and 7 (deprecated, home and temporary addresses,
+/// labels, native transport) need interface state this provider does not have.
+pub fn sort_destinations(dests: &[(Ipv6Addr, Option<Ipv6Addr>)]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..dests.len()).collect();
     order.sort_by_key(|&i| {
-        let a = &dests[i];
-        let unusable = a.is_unspecified() || a.is_multicast();
-        (unusable, std::cmp::Reverse(precedence(a)), scope(a))
+        let (a, src) = &dests[i];
+        let unusable = src.is_none() || a.is_unspecified() || a.is_multicast();
+        let scope_mismatch = src.is_none_or(|s| scope(&s) != scope(a));
+        (
+            unusable,
+            scope_mismatch,
+            std::cmp::Reverse(precedence(a)),
+            scope(a),
+        )
     });
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(s: &str) -> Ipv6Addr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn rfc6724_precedence_and_scope_order_reachable_destinations() {
+        // RFC 6724 section 10.2 examples, with every destination reachable from a source
+        // of its own scope.
+        let d = [
+            (a("2001:db8::1"), Some(a("2001:db8::2"))),
+            (a("::ffff:192.0.2.1"), Some(a("::ffff:192.0.2.2"))),
+            (a("::1"), Some(a("::1"))),
+            (a("2001::1"), Some(a("2001::2"))), // Teredo, precedence 5
+        ];
+        assert_eq!(sort_destinations(&d), vec![2, 0, 1, 3]);
+    }
+
+    #[test]
+    fn unreachable_and_unspecified_go_last() {
+        // Rule 1 puts them after every usable destination; rule 6 still orders them
+        // (2001:db8::1 under ::/0, precedence 40, before :: under ::/96, precedence 1).
+        let d = [
+            (a("::"), None),
+            (a("2001:db8::1"), None),
+            (a("::ffff:127.0.0.1"), Some(a("::ffff:127.0.0.1"))),
+        ];
+        assert_eq!(sort_destinations(&d), vec![2, 1, 0]);
+    }
+
+    #[test]
+    fn a_source_of_another_scope_loses_to_a_matching_one() {
+        // Rule 2: a link-local destination reached from a global source loses to a
+        // global destination reached from a global source (RFC 6724 10.2, first example).
+        let d = [
+            (a("fe80::1"), Some(a("2001:db8::2"))),
+            (a("2001:db8::1"), Some(a("2001:db8::2"))),
+        ];
+        assert_eq!(sort_destinations(&d), vec![1, 0]);
+    }
 }
 
 /// Forget one registration of `thread` (a thread has at most one blocking call at a time).
