@@ -129,3 +129,24 @@ fn iocp_server() {
         &["echoed: iocp 0", "echoed: iocp 1", "closed 1", "iocp ok"],
     );
 }
+
+#[test]
+fn wsapoll_server() {
+    run_example(
+        "wsapoll_server",
+        &["echoed: poll 0", "echoed: poll 2", "wsapoll ok"],
+    );
+}
+
+#[test]
+fn recvmsg_pktinfo() {
+    run_example(
+        "recvmsg_pktinfo",
+        &[
+            "\"datagram 0\"",
+            "to 127.0.0.1",
+            "\"datagram 2\"",
+            "recvmsg ok",
+        ],
+    );
+}
