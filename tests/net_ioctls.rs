@@ -23,7 +23,10 @@ fn ideal_send_backlog_is_the_send_buffer_on_a_connected_stream() {
     let p = provider();
     let (c, _s, _l) = pair(&p);
     let mut out = [0u8; 4];
-    assert_eq!(p.ioctl(c, SIO_IDEAL_SEND_BACKLOG_QUERY, &[], &mut out), Ok(4));
+    assert_eq!(
+        p.ioctl(c, SIO_IDEAL_SEND_BACKLOG_QUERY, &[], &mut out),
+        Ok(4)
+    );
     let isb = u32::from_le_bytes(out);
     let mut sb = [0u8; 4];
     p.get_sock_opt(c, SOL_SOCKET, SO_SNDBUF, &mut sb).unwrap();
@@ -32,7 +35,10 @@ fn ideal_send_backlog_is_the_send_buffer_on_a_connected_stream() {
     // After SO_SNDBUF is set, the backlog follows it.
     p.set_sock_opt(c, SOL_SOCKET, SO_SNDBUF, &65536u32.to_le_bytes())
         .unwrap();
-    assert_eq!(p.ioctl(c, SIO_IDEAL_SEND_BACKLOG_QUERY, &[], &mut out), Ok(4));
+    assert_eq!(
+        p.ioctl(c, SIO_IDEAL_SEND_BACKLOG_QUERY, &[], &mut out),
+        Ok(4)
+    );
     assert_eq!(u32::from_le_bytes(out), 65536);
     assert_err(
         p.ioctl(c, SIO_IDEAL_SEND_BACKLOG_QUERY, &[], &mut [0u8; 2]),
@@ -106,10 +112,18 @@ fn address_list_sort_puts_loopback_first_and_unusable_last() {
     // first by RFC 3484 and the prefix policy table (Windows' default, RFC 6724's).
     let p = provider();
     let s = p.socket(AF_INET6, SOCK_DGRAM, 0, None, 0, 0).unwrap();
-    let input = offset_list(&["[::]:80", "[::ffff:127.0.0.1]:80", "[ff02::1]:80", "[::1]:80"]);
+    let input = offset_list(&[
+        "[::]:80",
+        "[::ffff:127.0.0.1]:80",
+        "[ff02::1]:80",
+        "[::1]:80",
+    ]);
     let first = |i: usize| u64::from_le_bytes(input[8 + 16 * i..16 + 16 * i].try_into().unwrap());
     let mut out = vec![0u8; 8 + 16 * 4];
-    assert_eq!(p.ioctl(s, SIO_ADDRESS_LIST_SORT, &input, &mut out), Ok(8 + 16 * 4));
+    assert_eq!(
+        p.ioctl(s, SIO_ADDRESS_LIST_SORT, &input, &mut out),
+        Ok(8 + 16 * 4)
+    );
     // ::1 (precedence 50), ::ffff:127.0.0.1 (35), then the unusable ones (RFC 6724 rule
     // 1: multicast and the unspecified address), among which rule 6 still orders by
     // precedence: ff02::1 (::/0, 40) before :: (::/96, 1).
@@ -122,7 +136,10 @@ fn address_list_sort_puts_loopback_first_and_unusable_last() {
     with_v4.extend_from_slice(v4.as_bytes());
     with_v4[24..32].copy_from_slice(&(off as u64).to_le_bytes());
     with_v4[32..36].copy_from_slice(&(v4.len() as i32).to_le_bytes());
-    assert_eq!(p.ioctl(s, SIO_ADDRESS_LIST_SORT, &with_v4, &mut out), Ok(8 + 16));
+    assert_eq!(
+        p.ioctl(s, SIO_ADDRESS_LIST_SORT, &with_v4, &mut out),
+        Ok(8 + 16)
+    );
     assert_eq!(i32::from_le_bytes(out[..4].try_into().unwrap()), 1);
     // Short output: WSAEFAULT. An IPv4 socket: WSAEINVAL.
     assert_err(
@@ -167,12 +184,20 @@ impl RecvBufs for MsgBufs {
 fn recv_with_pktinfo<N: wsp::net::Net>(p: &Engine<N>, af: i32, cap: usize) -> (Vec<u8>, u32) {
     // Overlapped sockets (as the ws2_32 shim's socket() makes): a non-overlapped socket's
     // WSARecvMsg takes the synchronous receive path, which carries no packet information.
-    let r = p.socket(af, SOCK_DGRAM, 0, None, 0, WSA_FLAG_OVERLAPPED).unwrap();
-    let s = p.socket(af, SOCK_DGRAM, 0, None, 0, WSA_FLAG_OVERLAPPED).unwrap();
+    let r = p
+        .socket(af, SOCK_DGRAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
+    let s = p
+        .socket(af, SOCK_DGRAM, 0, None, 0, WSA_FLAG_OVERLAPPED)
+        .unwrap();
     p.bind(r, &any_port(af)).unwrap();
     let mut to = SockAddr::default();
     p.get_sock_name(r, &mut to).unwrap();
-    let level = if af == AF_INET6 { IPPROTO_IPV6 } else { IPPROTO_IP };
+    let level = if af == AF_INET6 {
+        IPPROTO_IPV6
+    } else {
+        IPPROTO_IP
+    };
     p.set_sock_opt(r, level, IP_PKTINFO, &1u32.to_le_bytes())
         .unwrap();
     assert_eq!(p.send_to(s, &[b"pkt"], 0, Some(&to)), Ok(3));
@@ -191,7 +216,11 @@ fn recv_with_pktinfo<N: wsp::net::Net>(p: &Engine<N>, af: i32, cap: usize) -> (V
     };
     assert_eq!(res.error, None);
     assert_eq!(res.bytes, 3);
-    let c = control.lock().unwrap().clone().expect("control data offered");
+    let c = control
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("control data offered");
     (c, res.flags)
 }
 
@@ -204,7 +233,10 @@ fn wsarecvmsg_carries_in_pktinfo_portable() {
     assert_eq!(c.len(), 24); // WSA_CMSG_SPACE(sizeof(IN_PKTINFO))
     assert_eq!(u64::from_le_bytes(c[..8].try_into().unwrap()), 24); // WSA_CMSG_LEN
     assert_eq!(i32::from_le_bytes(c[8..12].try_into().unwrap()), IPPROTO_IP);
-    assert_eq!(i32::from_le_bytes(c[12..16].try_into().unwrap()), IP_PKTINFO);
+    assert_eq!(
+        i32::from_le_bytes(c[12..16].try_into().unwrap()),
+        IP_PKTINFO
+    );
     assert_eq!(&c[16..20], &[127, 0, 0, 1]);
     assert_ne!(u32::from_le_bytes(c[20..24].try_into().unwrap()), 0);
     // Too small a control buffer: none, and MSG_CTRUNC (WSARecvMsg page).
@@ -224,7 +256,10 @@ fn wsarecvmsg_carries_in6_pktinfo_portable() {
     let (c, _) = recv_with_pktinfo(&p, AF_INET6, 64);
     assert_eq!(c.len(), 40); // WSA_CMSG_SPACE(sizeof(IN6_PKTINFO))
     assert_eq!(u64::from_le_bytes(c[..8].try_into().unwrap()), 36);
-    assert_eq!(i32::from_le_bytes(c[8..12].try_into().unwrap()), IPPROTO_IPV6);
+    assert_eq!(
+        i32::from_le_bytes(c[8..12].try_into().unwrap()),
+        IPPROTO_IPV6
+    );
     assert_eq!(&c[16..32], &std::net::Ipv6Addr::LOCALHOST.octets());
 }
 

@@ -653,7 +653,9 @@ pub fn pktinfo_cmsg(af: i32, info: &crate::net::PktInfo) -> Vec<u8> {
     } else {
         let a = match info.dest {
             IpAddr::V4(a) => a,
-            IpAddr::V6(a) => a.to_ipv4_mapped().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED),
+            IpAddr::V6(a) => a
+                .to_ipv4_mapped()
+                .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED),
         };
         let mut d = a.octets().to_vec();
         d.extend_from_slice(&info.ifindex.to_le_bytes());

@@ -14,7 +14,10 @@ fn run_c(name: &str) {
     }
     let src = crate_dir().join("tests/c/net").join(format!("{name}.c"));
     let exe = out_dir("net").join(name);
-    check(&build("gcc", "c", &src, &exe, &[]), &format!("building {name}.c"));
+    check(
+        &build("gcc", "c", &src, &exe, &[]),
+        &format!("building {name}.c"),
+    );
     let run = program(&exe).output().expect("run");
     let stdout = String::from_utf8_lossy(&run.stdout);
     let stderr = String::from_utf8_lossy(&run.stderr);

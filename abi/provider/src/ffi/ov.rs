@@ -115,7 +115,12 @@ impl CRecvBufs {
     /// # Safety
     /// `buf` null with `cap == 0` or valid for writes of `cap` bytes, and `len_out` valid
     /// for a write, until completion (the WSARecvMsg contract for `lpMsg`).
-    pub unsafe fn with_control(mut self, buf: *mut u8, cap: usize, len_out: *mut u32) -> R<CRecvBufs> {
+    pub unsafe fn with_control(
+        mut self,
+        buf: *mut u8,
+        cap: usize,
+        len_out: *mut u32,
+    ) -> R<CRecvBufs> {
         if buf.is_null() && cap > 0 {
             return Err(WsaError::WSAEFAULT);
         }

@@ -84,7 +84,15 @@ fn family_and_type(s: SOCKET) -> R<(i32, i32)> {
     })?;
     let (mut ty, mut tl) = (0i32, 4);
     // SAFETY: a live local of the declared length.
-    check(unsafe { wsp_getsockopt(s, SOL_SOCKET, SO_TYPE, (&mut ty as *mut i32).cast(), &mut tl) })?;
+    check(unsafe {
+        wsp_getsockopt(
+            s,
+            SOL_SOCKET,
+            SO_TYPE,
+            (&mut ty as *mut i32).cast(),
+            &mut tl,
+        )
+    })?;
     Ok((info.iAddressFamily, ty))
 }
 
@@ -159,7 +167,13 @@ fn attempt(s: SOCKET, addr: &[u8], deadline: Option<Instant>, retry: bool) -> R<
         let (mut err, mut len) = (0i32, 4);
         // SAFETY: a live local of the declared length.
         check(unsafe {
-            wsp_getsockopt(s, SOL_SOCKET, SO_ERROR, (&mut err as *mut i32).cast(), &mut len)
+            wsp_getsockopt(
+                s,
+                SOL_SOCKET,
+                SO_ERROR,
+                (&mut err as *mut i32).cast(),
+                &mut len,
+            )
         })?;
         return Err(WsaError(if err == 0 {
             WsaError::WSAECONNREFUSED.0
@@ -226,9 +240,8 @@ unsafe fn connect_any(
         let off = 0i32;
         // SAFETY: a live local of the declared length. Failure (an option the provider
         // refuses) only loses the IPv4 targets.
-        let _ = unsafe {
-            wsp_setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (&off as *const i32).cast(), 4)
-        };
+        let _ =
+            unsafe { wsp_setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (&off as *const i32).cast(), 4) };
     }
     set_nonblocking(s, true)?;
     let mut outcome = Err(WsaError::WSAEHOSTUNREACH);

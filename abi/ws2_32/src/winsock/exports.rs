@@ -994,7 +994,12 @@ const LIST_ENTRY: usize = 16;
 unsafe fn offsets_to_pointers(out: *mut u8, cap: usize) -> R<()> {
     // SAFETY: the caller's buffer of `cap` bytes.
     let b = unsafe { mem::out_bytes(out, cap) }?;
-    let count = i32::from_ne_bytes(b.get(..4).ok_or(WsaError::WSAEFAULT)?.try_into().unwrap_or([0; 4]));
+    let count = i32::from_ne_bytes(
+        b.get(..4)
+            .ok_or(WsaError::WSAEFAULT)?
+            .try_into()
+            .unwrap_or([0; 4]),
+    );
     for i in 0..usize::try_from(count).unwrap_or(0) {
         let at = LIST_HEADER + LIST_ENTRY * i;
         let slot = b.get_mut(at..at + 8).ok_or(WsaError::WSAEFAULT)?;
@@ -1037,7 +1042,13 @@ unsafe fn address_list_sort(
 ) -> R<INT> {
     // SAFETY: the caller declared `cbin` bytes.
     let input = unsafe { mem::in_bytes(inbuf, cbin as usize) }?;
-    let count = i32::from_ne_bytes(input.get(..4).ok_or(WsaError::WSAEFAULT)?.try_into().unwrap_or([0; 4]));
+    let count = i32::from_ne_bytes(
+        input
+            .get(..4)
+            .ok_or(WsaError::WSAEFAULT)?
+            .try_into()
+            .unwrap_or([0; 4]),
+    );
     let count = usize::try_from(count).map_err(|_| WsaError::WSAEINVAL)?;
     let head = count
         .checked_mul(LIST_ENTRY)

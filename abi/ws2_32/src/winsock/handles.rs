@@ -84,7 +84,9 @@ fn guard(f: impl FnOnce() -> Result<(), u32>) -> BOOL {
 /// The in-tree provider's instance and the engine's handle for socket `h`:
 /// `ERROR_NOT_SUPPORTED` with a `WSP_PROVIDER` library, `ERROR_INVALID_HANDLE` for a
 /// handle that is not a socket (or outside `WSAStartup`).
-fn engine_socket(h: usize) -> Result<(std::sync::Arc<wsp_provider::instance::Instance>, SOCKET), u32> {
+fn engine_socket(
+    h: usize,
+) -> Result<(std::sync::Arc<wsp_provider::instance::Instance>, SOCKET), u32> {
     provider::table().map_err(|_| ERROR_INVALID_HANDLE)?;
     if !provider::in_tree() {
         return Err(ERROR_NOT_SUPPORTED);
@@ -120,8 +122,7 @@ pub unsafe extern "system" fn wsp_GetOverlappedResult(
         if ok == FALSE && errno == WsaError::WSA_IO_INCOMPLETE.0 {
             return Err(ERROR_IO_INCOMPLETE);
         }
-        if ok == FALSE && (errno == WsaError::WSAENOTSOCK.0 || errno == WsaError::WSAEINVAL.0)
-        {
+        if ok == FALSE && (errno == WsaError::WSAENOTSOCK.0 || errno == WsaError::WSAEINVAL.0) {
             // Not a socket, or an OVERLAPPED this socket never used.
             return Err(if errno == WsaError::WSAENOTSOCK.0 {
                 ERROR_INVALID_HANDLE
@@ -183,7 +184,10 @@ pub extern "system" fn wsp_CancelIo(hFile: usize) -> BOOL {
 /// `ERROR_INVALID_PARAMETER`. Modes accumulate and cannot be cleared.
 /// <https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-setfilecompletionnotificationmodes>
 #[no_mangle]
-pub extern "system" fn wsp_SetFileCompletionNotificationModes(FileHandle: usize, Flags: u8) -> BOOL {
+pub extern "system" fn wsp_SetFileCompletionNotificationModes(
+    FileHandle: usize,
+    Flags: u8,
+) -> BOOL {
     guard(|| {
         if Flags & !3 != 0 {
             return Err(ERROR_INVALID_PARAMETER);
