@@ -596,6 +596,13 @@ pub fn sort_destinations(dests: &[(Ipv6Addr, Option<Ipv6Addr>)]) -> Vec<usize> {
     order
 }
 
+/// Forget one registration of `thread` (a thread has at most one blocking call at a time).
+pub(super) fn remove_blocked(list: &mut Vec<Blocked>, thread: ThreadId) {
+    if let Some(i) = list.iter().position(|b| b.thread == thread) {
+        list.swap_remove(i);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -638,12 +645,5 @@ mod tests {
             (a("2001:db8::1"), Some(a("2001:db8::2"))),
         ];
         assert_eq!(sort_destinations(&d), vec![1, 0]);
-    }
-}
-
-/// Forget one registration of `thread` (a thread has at most one blocking call at a time).
-pub(super) fn remove_blocked(list: &mut Vec<Blocked>, thread: ThreadId) {
-    if let Some(i) = list.iter().position(|b| b.thread == thread) {
-        list.swap_remove(i);
     }
 }

@@ -129,7 +129,8 @@ pub(crate) fn recv_msg(
             }
             *len = msg.msg_namelen;
             msg_flags = msg.msg_flags;
-            control_len = msg.msg_controllen as usize;
+            // size_t on Linux, socklen_t on macOS.
+            control_len = msg.msg_controllen as _;
             Ok(n as usize)
         })?
     };
