@@ -165,6 +165,18 @@ pub struct Received {
     pub truncated: bool,
     /// Source address (datagram sockets; also filled for streams where known).
     pub from: Option<SocketAddr>,
+    /// Where the datagram was addressed and the interface it arrived on, when the host
+    /// reports it (after [`HostOpt::PktInfo`] on a datagram socket); `None` otherwise.
+    pub pktinfo: Option<PktInfo>,
+}
+
+/// Packet information of a received datagram (`IP_PKTINFO` / `IPV6_PKTINFO`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PktInfo {
+    /// The datagram's destination address.
+    pub dest: std::net::IpAddr,
+    /// The index of the interface it arrived on.
+    pub ifindex: u32,
 }
 
 /// Host-level socket options the engine translates Windows options into.
@@ -205,6 +217,9 @@ pub enum HostOpt {
     MulticastTtl(u32),
     /// `IP_MULTICAST_LOOP` (IPv4) / `IPV6_MULTICAST_LOOP` (IPv6).
     MulticastLoop(bool),
+    /// Report packet information with each received datagram ([`Received::pktinfo`]):
+    /// `IP_PKTINFO`, and on an IPv6 socket also `IPV6_RECVPKTINFO`.
+    PktInfo(bool),
     /// `IP_MULTICAST_IF` for IPv4: the interface address.
     MulticastIfV4(std::net::Ipv4Addr),
     /// `IPV6_MULTICAST_IF`: the interface index.

@@ -57,6 +57,13 @@ pub trait RecvBufs: Send + 'static {
     /// Called with the source address of a received datagram (`lpFrom`), before the
     /// request completes. The default ignores it.
     fn set_from(&mut self, _from: &SockAddr) {}
+    /// Called with a received datagram's control data (`WSARecvMsg`'s `Control`), in
+    /// Windows' encoding (`WSACMSGHDR`s, x64 alignment), before the request completes.
+    /// Returns whether it fit; a request without a control buffer ignores it (the
+    /// default) and answers `true`.
+    fn set_control(&mut self, _control: &[u8]) -> bool {
+        true
+    }
     /// Back to `Any`, so the owner can downcast what [`Buffers`] returns.
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
 }

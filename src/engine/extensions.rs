@@ -485,9 +485,13 @@ impl<N: Net> Engine<N> {
         self.issue(&cell, Dir::Send, Buffers::Send(packets), ov, work)
     }
 
-    /// `WSARecvMsg`: an overlapped receive-from on a datagram socket. Control data
-    /// (`IP_PKTINFO`...) is not built, so the control buffer comes back empty. Stream
-    /// sockets: `WSAEOPNOTSUPP` (WSARecvMsg page: datagram and raw sockets only).
+    /// `WSARecvMsg`: an overlapped receive-from on a datagram socket. With `IP_PKTINFO`
+    /// / `IPV6_PKTINFO` set, each datagram's control data carries an `IN_PKTINFO`
+    /// (IPv4 socket) or `IN6_PKTINFO` (IPv6 socket; IPv4 destinations as
+    /// `::ffff:a.b.c.d`) in Windows' encoding ([`pktinfo_cmsg`]), through
+    /// [`RecvBufs::set_control`]; a control buffer too small for it gets none and
+    /// `MSG_CTRUNC` in the result flags (WSARecvMsg page). Stream sockets:
+    /// `WSAEOPNOTSUPP` (WSARecvMsg page: datagram and raw sockets only).
     pub fn recv_msg(
         &self,
         s: SOCKET,
@@ -628,4 +632,42 @@ fn write_slot(slices: &mut [&mut [u8]], at: usize, a: &SockAddr) {
         s[off..off + n].copy_from_slice(&src[..n]);
         src = &src[n..];
     }
+}
+
+/// A datagram's packet information as Windows' control data: one `WSACMSGHDR`
+/// (`SIZE_T cmsg_len; INT cmsg_level; INT cmsg_type`, 16 bytes on x64) followed by an
+/// `IN_PKTINFO` (`IPPROTO_IP`/`IP_PKTINFO`: address, `ULONG` interface index) on an
+/// `AF_INET` socket or an `IN6_PKTINFO` (`IPPROTO_IPV6`/`IPV6_PKTINFO`) on an `AF_INET6`
+/// one, padded to `WSA_CMSG_SPACE` (8-byte alignment). Source: the IN_PKTINFO,
+/// IN6_PKTINFO and WSACMSGHDR pages and ws2def.h's WSA_CMSG_* macros.
+pub fn pktinfo_cmsg(af: i32, info: &crate::net::PktInfo) -> Vec<u8> {
+    use std::net::IpAddr;
+    let (level, data): (i32, Vec<u8>) = if af == AF_INET6 {
+        let a = match info.dest {
+            IpAddr::V6(a) => a,
+            IpAddr::V4(a) => a.to_ipv6_mapped(),
+        };
+        let mut d = a.octets().to_vec();
+        d.extend_from_slice(&info.ifindex.to_le_bytes());
+        (IPPROTO_IPV6, d)
+    } else {
+        let a = match info.dest {
+            IpAddr::V4(a) => a,
+            IpAddr::V6(a) => a
+                .to_ipv4_mapped()
+                .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED),
+        };
+        let mut d = a.octets().to_vec();
+        d.extend_from_slice(&info.ifindex.to_le_bytes());
+        (IPPROTO_IP, d)
+    };
+    const HDR: usize = 16;
+    let space = HDR + data.len().div_ceil(8) * 8;
+    let mut out = vec![0u8; space];
+    out[..8].copy_from_slice(&((HDR + data.len()) as u64).to_le_bytes());
+    out[8..12].copy_from_slice(&level.to_le_bytes());
+    // IP_PKTINFO and IPV6_PKTINFO are both 19.
+    out[12..16].copy_from_slice(&IP_PKTINFO.to_le_bytes());
+    out[HDR..HDR + data.len()].copy_from_slice(&data);
+    out
 }

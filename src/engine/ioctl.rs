@@ -40,6 +40,13 @@ fn write_u32(output: &mut [u8], v: u32) -> WspResult<usize> {
     Ok(4)
 }
 
+/// `SIO_IDEAL_SEND_BACKLOG_QUERY`: `_IOR('t', 123, ULONG)` (winsock2.h).
+pub const SIO_IDEAL_SEND_BACKLOG_QUERY: u32 = IOC_OUT | (4 << 16) | ((b't' as u32) << 8) | 123;
+/// `SIO_IDEAL_SEND_BACKLOG_CHANGE`: `_IO('t', 122)` (winsock2.h).
+pub const SIO_IDEAL_SEND_BACKLOG_CHANGE: u32 = IOC_VOID | ((b't' as u32) << 8) | 122;
+/// `SIO_LOOPBACK_FAST_PATH`: `_WSAIOW(IOC_VENDOR, 16)` (mstcpip.h).
+pub const SIO_LOOPBACK_FAST_PATH: u32 = IOC_IN | IOC_VENDOR | 16;
+
 /// Size of `SOCKET_ADDRESS_LIST` with one entry on x64 (`INT` count, padding, then
 /// `SOCKET_ADDRESS { LPSOCKADDR, INT }` entries of 16 bytes).
 const LIST_HEADER: usize = 8;
@@ -174,6 +181,48 @@ impl<N: Net> Engine<N> {
                 self.park_until_interrupted(cell)?;
                 Ok(0)
             }
+            SIO_ADDRESS_LIST_SORT => self.address_list_sort(cell, input, output),
+            SIO_IDEAL_SEND_BACKLOG_QUERY => {
+                // SIO_IDEAL_SEND_BACKLOG_QUERY page: a ULONG out; connection-oriented
+                // sockets only; "WSAENOTCONN: the socket is not connected".
+                if output.len() < 4 {
+                    return Err(WsaError::WSAEFAULT);
+                }
+                if !stream {
+                    return Err(WsaError::WSAEOPNOTSUPP);
+                }
+                if cell.lock().conn != Conn::Connected {
+                    return Err(WsaError::WSAENOTCONN);
+                }
+                write_u32(output, self.ideal_send_backlog(cell)?)
+            }
+            SIO_IDEAL_SEND_BACKLOG_CHANGE => {
+                // Completes when the ideal backlog changes. The value this provider reports
+                // (the send buffer size) changes only when the program sets SO_SNDBUF, so,
+                // as SIO_ADDRESS_LIST_CHANGE: non-blocking WSAEWOULDBLOCK, blocking waits
+                // until cancelled or closed; overlapped stays pending (see ioctl_ov).
+                if !stream {
+                    return Err(WsaError::WSAEOPNOTSUPP);
+                }
+                if cell.lock().conn != Conn::Connected {
+                    return Err(WsaError::WSAENOTCONN);
+                }
+                if cell.lock().nonblocking {
+                    return Err(WsaError::WSAEWOULDBLOCK);
+                }
+                self.park_until_interrupted(cell)?;
+                Ok(0)
+            }
+            SIO_LOOPBACK_FAST_PATH => {
+                // SIO_LOOPBACK_FAST_PATH page: a BOOL in, TCP sockets only, before connect.
+                // The fast path is a Windows loopback optimisation with no observable
+                // result, so it is accepted and has no effect here.
+                read_u32(input)?;
+                if !stream {
+                    return Err(WsaError::WSAEOPNOTSUPP);
+                }
+                Ok(0)
+            }
             SIO_BASE_HANDLE => {
                 // This engine is a base provider: the base handle is the socket itself.
                 let out = output.get_mut(..8).ok_or(WsaError::WSAEFAULT)?;
@@ -189,7 +238,6 @@ impl<N: Net> Engine<N> {
             | SIO_FLUSH
             | SIO_GET_BROADCAST_ADDRESS
             | SIO_TRANSLATE_HANDLE
-            | SIO_ADDRESS_LIST_SORT
             | SIO_RCVALL
             | SIO_UDP_NETRESET => Err(WsaError::WSAEOPNOTSUPP),
             _ => Err(WsaError::WSAEINVAL),
@@ -244,6 +292,110 @@ impl<N: Net> Engine<N> {
             at += a.len();
         }
         Ok(need)
+    }
+
+    /// The ideal send backlog: the socket's send buffer size (`SO_SNDBUF` as the program
+    /// sees it). Windows derives the value from the connection's bandwidth-delay product
+    /// ("the amount of data that should be outstanding ... to keep the pipe full",
+    /// SIO_IDEAL_SEND_BACKLOG_QUERY page); the send buffer is what this host keeps in
+    /// flight on the connection, so a program sized by it keeps the connection busy.
+    fn ideal_send_backlog(&self, cell: &SocketCell<N>) -> WspResult<u32> {
+        let set = cell.lock().opts.sndbuf;
+        match set {
+            Some(v) => Ok(v),
+            None => match self
+                .inner
+                .net
+                .get_opt(cell.host, crate::net::HostOptName::SendBuffer)?
+            {
+                HostOpt::SendBuffer(n) => Ok(n),
+                _ => Err(WsaError::WSAEOPNOTSUPP),
+            },
+        }
+    }
+
+    /// `SIO_ADDRESS_LIST_SORT` over a `SOCKET_ADDRESS_LIST` in the engine's offset form
+    /// (as `SIO_ADDRESS_LIST_QUERY`'s output: each `lpSockaddr` is an offset from the start
+    /// of `input`; the C layer converts pointers). The output is the header and entries,
+    /// sorted best first, entries keeping their offsets; entries that are not
+    /// `SOCKADDR_IN6` are dropped (the page: the count "may be less than on input if the
+    /// IOCTL code determines that some destination addresses are invalid"). See
+    /// [`sort_destinations`] for the order. IPv6 sockets only (the page: "Each
+    /// SOCKET_ADDRESS in the list must be in SOCKADDR_IN6 format"); others `WSAEINVAL`.
+    fn address_list_sort(
+        &self,
+        cell: &SocketCell<N>,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> WspResult<usize> {
+        if cell.props.af != AF_INET6 {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let count = input.get(..4).ok_or(WsaError::WSAEFAULT)?;
+        let count = i32::from_le_bytes([count[0], count[1], count[2], count[3]]);
+        let count = usize::try_from(count).map_err(|_| WsaError::WSAEINVAL)?;
+        let end = count
+            .checked_mul(LIST_ENTRY)
+            .and_then(|n| n.checked_add(LIST_HEADER))
+            .ok_or(WsaError::WSAEFAULT)?;
+        if input.len() < end {
+            return Err(WsaError::WSAEFAULT);
+        }
+        let mut entries = Vec::with_capacity(count);
+        for i in 0..count {
+            let e = &input[LIST_HEADER + LIST_ENTRY * i..LIST_HEADER + LIST_ENTRY * (i + 1)];
+            let off = u64::from_le_bytes(e[..8].try_into().map_err(|_| WsaError::WSAEFAULT)?);
+            let len = i32::from_le_bytes([e[8], e[9], e[10], e[11]]);
+            let off = usize::try_from(off).map_err(|_| WsaError::WSAEFAULT)?;
+            let len = usize::try_from(len).map_err(|_| WsaError::WSAEFAULT)?;
+            let bytes = input
+                .get(off..off.checked_add(len).ok_or(WsaError::WSAEFAULT)?)
+                .ok_or(WsaError::WSAEFAULT)?;
+            let parsed = SockAddr::from_bytes(bytes).parse(AF_INET6);
+            if let Ok(SocketAddr::V6(a)) = parsed {
+                entries.push((e.to_vec(), *a.ip()));
+            }
+        }
+        let with_sources: Vec<(Ipv6Addr, Option<Ipv6Addr>)> = entries
+            .iter()
+            .map(|(_, a)| (*a, self.source_for(a)))
+            .collect();
+        let order = sort_destinations(&with_sources);
+        let need = LIST_HEADER + LIST_ENTRY * order.len();
+        if output.len() < need {
+            return Err(WsaError::WSAEFAULT);
+        }
+        output[..need].fill(0);
+        output[..4].copy_from_slice(&(order.len() as i32).to_le_bytes());
+        for (slot, &i) in order.iter().enumerate() {
+            let at = LIST_HEADER + LIST_ENTRY * slot;
+            output[at..at + LIST_ENTRY].copy_from_slice(&entries[i].0);
+        }
+        Ok(need)
+    }
+
+    /// The source address the host would use to reach `dest` (as IPv6; IPv4 as
+    /// v4-mapped), or `None` when it has no route (RFC 6724 rule 1's "Source(D) is
+    /// undefined"). Learned as `SIO_ROUTING_INTERFACE_QUERY` does: a connected probe.
+    fn source_for(&self, dest: &Ipv6Addr) -> Option<Ipv6Addr> {
+        if dest.is_unspecified() || dest.is_multicast() {
+            return None;
+        }
+        let (family, target) = match dest.to_ipv4_mapped() {
+            Some(v4) => (HostFamily::V4, SocketAddr::new(IpAddr::V4(v4), 9)),
+            None => (HostFamily::V6, SocketAddr::new(IpAddr::V6(*dest), 9)),
+        };
+        let probe = self.inner.net.open(family, HostKind::Datagram).ok()?;
+        let local = self
+            .inner
+            .net
+            .connect(probe, target)
+            .and_then(|()| self.inner.net.local_addr(probe));
+        self.inner.net.close(probe);
+        match local.ok()?.ip() {
+            IpAddr::V4(a) => Some(a.to_ipv6_mapped()),
+            IpAddr::V6(a) => Some(a),
+        }
     }
 
     fn routing_interface(
@@ -341,9 +493,157 @@ impl<N: Net> Engine<N> {
     }
 }
 
+/// One row of the prefix policy table: prefix, prefix length, precedence.
+type Policy = ([u8; 16], u8, u8);
+
+/// Windows' default IPv6 prefix policy table (`netsh interface ipv6 show prefixpolicies`
+/// on Windows 10, which is RFC 6724's default table): precedence by longest match.
+const POLICIES: &[Policy] = &[
+    ([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 128, 50), // ::1/128
+    ([0; 16], 0, 40),                                            // ::/0
+    (
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0],
+        96,
+        35,
+    ), // ::ffff:0:0/96
+    (
+        [0x20, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        16,
+        30,
+    ), // 2002::/16
+    (
+        [0x20, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        32,
+        5,
+    ), // 2001::/32
+    ([0xfc, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 7, 3), // fc00::/7
+    (
+        [0xfe, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        10,
+        1,
+    ), // fec0::/10
+    (
+        [0x3f, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        16,
+        1,
+    ), // 3ffe::/16
+    ([0; 16], 96, 1),                                            // ::/96
+];
+
+fn matches_prefix(a: &[u8; 16], prefix: &[u8; 16], len: u8) -> bool {
+    let (full, rest) = ((len / 8) as usize, len % 8);
+    if a[..full] != prefix[..full] {
+        return false;
+    }
+    rest == 0 || (a[full] ^ prefix[full]) & (0xff << (8 - rest)) == 0
+}
+
+/// RFC 6724 precedence of `a` under [`POLICIES`] (longest matching prefix).
+fn precedence(a: &Ipv6Addr) -> u8 {
+    let o = a.octets();
+    POLICIES
+        .iter()
+        .filter(|(p, l, _)| matches_prefix(&o, p, *l))
+        .max_by_key(|(_, l, _)| *l)
+        .map_or(40, |&(_, _, prec)| prec)
+}
+
+/// RFC 6724 scope of a destination (smaller is narrower): interface-local 1, link-local
+/// 2 (loopback counts as link-local unicast scope, section 3.1, and IPv4 loopback and
+/// 169.254/16 as link-local, 3.2), site-local 5, global 14.
+fn scope(a: &Ipv6Addr) -> u8 {
+    let o = a.octets();
+    if let Some(v4) = a.to_ipv4_mapped() {
+        return if v4.is_loopback() || v4.is_link_local() {
+            2
+        } else {
+            14
+        };
+    }
+    if o[0] == 0xff {
+        return o[1] & 0x0f;
+    }
+    if a.is_loopback() || (o[0] == 0xfe && o[1] & 0xc0 == 0x80) {
+        return 2;
+    }
+    if o[0] == 0xfe && o[1] & 0xc0 == 0xc0 {
+        return 5;
+    }
+    14
+}
+
+/// The order `SIO_ADDRESS_LIST_SORT` gives `dests` (indices, best first), each with the
+/// source address the host would use for it (`None`: no route), by RFC 6724 (RFC 3484's
+/// successor, which Windows' default prefix policy table follows) destination address
+/// selection: rule 1 (avoid unusable destinations: no source, the unspecified address,
+/// multicast), rule 2 (prefer a source of matching scope), rule 6 (higher precedence in
+/// [`POLICIES`] first), rule 8 (smaller scope first), rule 10 (otherwise the input order;
+/// the sort is stable). Rules 3-5 and 7 (deprecated, home and temporary addresses,
+/// labels, native transport) need interface state this provider does not have.
+pub fn sort_destinations(dests: &[(Ipv6Addr, Option<Ipv6Addr>)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..dests.len()).collect();
+    order.sort_by_key(|&i| {
+        let (a, src) = &dests[i];
+        let unusable = src.is_none() || a.is_unspecified() || a.is_multicast();
+        let scope_mismatch = src.is_none_or(|s| scope(&s) != scope(a));
+        (
+            unusable,
+            scope_mismatch,
+            std::cmp::Reverse(precedence(a)),
+            scope(a),
+        )
+    });
+    order
+}
+
 /// Forget one registration of `thread` (a thread has at most one blocking call at a time).
 pub(super) fn remove_blocked(list: &mut Vec<Blocked>, thread: ThreadId) {
     if let Some(i) = list.iter().position(|b| b.thread == thread) {
         list.swap_remove(i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(s: &str) -> Ipv6Addr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn rfc6724_precedence_and_scope_order_reachable_destinations() {
+        // RFC 6724 section 10.2 examples, with every destination reachable from a source
+        // of its own scope.
+        let d = [
+            (a("2001:db8::1"), Some(a("2001:db8::2"))),
+            (a("::ffff:192.0.2.1"), Some(a("::ffff:192.0.2.2"))),
+            (a("::1"), Some(a("::1"))),
+            (a("2001::1"), Some(a("2001::2"))), // Teredo, precedence 5
+        ];
+        assert_eq!(sort_destinations(&d), vec![2, 0, 1, 3]);
+    }
+
+    #[test]
+    fn unreachable_and_unspecified_go_last() {
+        // Rule 1 puts them after every usable destination; rule 6 still orders them
+        // (2001:db8::1 under ::/0, precedence 40, before :: under ::/96, precedence 1).
+        let d = [
+            (a("::"), None),
+            (a("2001:db8::1"), None),
+            (a("::ffff:127.0.0.1"), Some(a("::ffff:127.0.0.1"))),
+        ];
+        assert_eq!(sort_destinations(&d), vec![2, 1, 0]);
+    }
+
+    #[test]
+    fn a_source_of_another_scope_loses_to_a_matching_one() {
+        // Rule 2: a link-local destination reached from a global source loses to a
+        // global destination reached from a global source (RFC 6724 10.2, first example).
+        let d = [
+            (a("fe80::1"), Some(a("2001:db8::2"))),
+            (a("2001:db8::1"), Some(a("2001:db8::2"))),
+        ];
+        assert_eq!(sort_destinations(&d), vec![1, 0]);
     }
 }

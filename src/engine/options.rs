@@ -782,6 +782,11 @@ impl<N: Net> Engine<N> {
                 Ok(())
             }
             (IPPROTO_IP, IP_PKTINFO) | (IPPROTO_IPV6, IPV6_PKTINFO) => {
+                // The host must know before datagrams arrive (it records the packet
+                // information at delivery); WSARecvMsg then reports it (extensions.rs).
+                if cell.props.ty != SOCK_STREAM {
+                    self.host_set(cell, HostOpt::PktInfo(on))?;
+                }
                 cell.lock().opts.pktinfo = on;
                 Ok(())
             }

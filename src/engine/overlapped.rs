@@ -81,6 +81,9 @@ struct Notifier {
     routine: Option<CompletionRoutine>,
     thread: ThreadHandle,
     port: Option<(CompletionPort, usize)>,
+    /// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` was set on the socket when the request was
+    /// issued: a success inside the issuing call posts no packet.
+    skip_port_on_success: bool,
 }
 
 /// A queued operation.
@@ -154,18 +157,19 @@ impl Op {
         };
         // The work (and what it captured) goes now; a driver inside it finishes first.
         drop(self.work.lock().unwrap_or_else(|p| p.into_inner()).take());
-        let (inline, buffers) = {
+        let (inline, buffers, to_port) = {
             let mut st = self.shared.lock();
             st.result = Some(r);
             let inline = st.issuing && r.error.is_some();
             st.failed_inline = inline;
-            let to_port = !inline && n.port.is_some() && n.routine.is_none();
+            let skip = st.issuing && r.error.is_none() && n.skip_port_on_success;
+            let to_port = !inline && !skip && n.port.is_some() && n.routine.is_none();
             let buffers = if to_port {
                 std::mem::take(&mut st.buffers)
             } else {
                 Buffers::None
             };
-            (inline, buffers)
+            (inline, buffers, to_port)
         };
         self.shared.gate.notify();
         if inline {
@@ -193,7 +197,7 @@ impl Op {
                     None => ev.set(),
                 }
             }
-            if let Some((port, ckey)) = n.port {
+            if let Some((port, ckey)) = n.port.filter(|_| to_port) {
                 port.post_packet(Packet {
                     bytes: r.bytes,
                     key: ckey,
@@ -233,6 +237,9 @@ pub(crate) struct OvState {
     /// Released by DisconnectEx/TransmitPackets with `TF_REUSE_SOCKET`: AcceptEx and
     /// ConnectEx may take it again.
     pub reusable: bool,
+    /// `SetFileCompletionNotificationModes` flags (`FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`
+    /// 1, `FILE_SKIP_SET_EVENT_ON_HANDLE` 2); set once, never cleared (as on Windows).
+    pub notification_modes: u8,
 }
 
 impl fmt::Debug for OvState {
@@ -517,6 +524,23 @@ impl<N: Net> Engine<N> {
         Ok(())
     }
 
+    /// `SetFileCompletionNotificationModes(s, flags)`: with
+    /// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` (1), a request issued afterwards that
+    /// succeeds inside the issuing call posts no packet to the socket's completion port
+    /// (its event is still set and its result recorded); `FILE_SKIP_SET_EVENT_ON_HANDLE`
+    /// (2) is accepted and has no effect here, since a socket handle is not itself a
+    /// waitable object in this engine. Flags accumulate and cannot be cleared (the page:
+    /// "Once set, the modes cannot be cleared"). Other bits: `WSAEINVAL`.
+    /// <https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-setfilecompletionnotificationmodes>
+    pub fn set_completion_notification_modes(&self, s: SOCKET, flags: u8) -> WspResult<()> {
+        if flags & !3 != 0 {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let cell = self.cell(s)?;
+        cell.lock().ov.notification_modes |= flags;
+        Ok(())
+    }
+
     /// Queue `work` on `cell`'s `d` queue and drive it. The one path every overlapped
     /// operation takes.
     pub(crate) fn issue(
@@ -571,6 +595,7 @@ impl<N: Net> Engine<N> {
                     routine,
                     thread: thread.unwrap_or_else(current_thread),
                     port: if skip_port { None } else { st.ov.port.clone() },
+                    skip_port_on_success: st.ov.notification_modes & 1 != 0,
                 })),
                 cancel: AtomicBool::new(false),
                 after_backlog: AtomicBool::new(d == Dir::Send),
@@ -689,9 +714,11 @@ impl<N: Net> Engine<N> {
         ov: Overlapped,
     ) -> WspResult<Issued> {
         let cell = self.cell(s)?;
-        if matches!(code, SIO_ADDRESS_LIST_CHANGE | SIO_ROUTING_INTERFACE_CHANGE)
-            && cell.props.flags & WSA_FLAG_OVERLAPPED != 0
-        {
+        let change = matches!(code, SIO_ADDRESS_LIST_CHANGE | SIO_ROUTING_INTERFACE_CHANGE)
+            || (code == super::ioctl::SIO_IDEAL_SEND_BACKLOG_CHANGE
+                && cell.props.ty == SOCK_STREAM
+                && cell.lock().conn == super::socket::Conn::Connected);
+        if change && cell.props.flags & WSA_FLAG_OVERLAPPED != 0 {
             let work: Work = Box::new(|_| Attempt::WouldBlock);
             return self.issue(&cell, Dir::Parked, Buffers::Recv(output), ov, work);
         }
@@ -810,6 +837,15 @@ fn recv_work<N: Net>(cell: &Arc<SocketCell<N>>, f: u32) -> Work {
                         b.set_from(&a);
                         st.from = Some(a);
                     }
+                    let mut cflags = 0;
+                    if let (false, Some(info)) = (stream, r.pktinfo) {
+                        let wanted = weak.upgrade().map(|c| (c.props.af, c.lock().opts.pktinfo));
+                        if let Some((af, true)) = wanted {
+                            if !b.set_control(&super::extensions::pktinfo_cmsg(af, &info)) {
+                                cflags = MSG_CTRUNC;
+                            }
+                        }
+                    }
                     if !stream {
                         return Attempt::Done(if r.truncated {
                             // Observed (Wine's overlapped receive, matching Windows): a
@@ -818,10 +854,10 @@ fn recv_work<N: Net>(cell: &Arc<SocketCell<N>>, f: u32) -> Work {
                             OpResult {
                                 error: Some(WsaError::WSAEMSGSIZE),
                                 bytes: r.bytes as u32,
-                                flags: MSG_PARTIAL,
+                                flags: MSG_PARTIAL | cflags,
                             }
                         } else {
-                            OpResult::ok(r.bytes, 0)
+                            OpResult::ok(r.bytes, cflags)
                         });
                     }
                     total += r.bytes;

@@ -100,6 +100,12 @@ pub trait WspExt: Wsp {
     fn cancel_overlapped(&self, _s: SOCKET, _key: Option<usize>) -> WspResult<usize> {
         Err(WsaError::WSAEOPNOTSUPP)
     }
+    /// `SetFileCompletionNotificationModes` on a socket (see
+    /// [`Engine::set_completion_notification_modes`]). Layers do not forward it (the
+    /// layer owns the port association): `WSAEOPNOTSUPP` there.
+    fn set_completion_notification_modes(&self, _s: SOCKET, _flags: u8) -> WspResult<()> {
+        Err(WsaError::WSAEOPNOTSUPP)
+    }
 }
 
 impl<N: Net> WspExt for Engine<N> {
@@ -177,5 +183,8 @@ impl<N: Net> WspExt for Engine<N> {
     }
     fn cancel_overlapped(&self, s: SOCKET, key: Option<usize>) -> WspResult<usize> {
         Engine::cancel_overlapped(self, s, key)
+    }
+    fn set_completion_notification_modes(&self, s: SOCKET, flags: u8) -> WspResult<()> {
+        Engine::set_completion_notification_modes(self, s, flags)
     }
 }

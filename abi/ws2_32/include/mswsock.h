@@ -30,6 +30,15 @@ extern "C" {
 #define TCP_BSDURGENT 0x7000
 
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
+#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#define SIO_SOCKET_CLOSE_NOTIFY _WSAIOW(IOC_VENDOR, 13)
+#define SIO_BSP_HANDLE _WSAIOR(IOC_WS2, 27)
+#define SIO_BSP_HANDLE_SELECT _WSAIOR(IOC_WS2, 28)
+#define SIO_BSP_HANDLE_POLL _WSAIOR(IOC_WS2, 29)
+#define SIO_BASE_HANDLE _WSAIOR(IOC_WS2, 34)
+#define SIO_EXT_SELECT _WSAIORW(IOC_WS2, 30)
+#define SIO_EXT_POLL _WSAIORW(IOC_WS2, 31)
+#define SIO_EXT_SENDMSG _WSAIORW(IOC_WS2, 32)
 
 #define TF_DISCONNECT 0x01
 #define TF_REUSE_SOCKET 0x02
@@ -62,14 +71,7 @@ typedef struct _TRANSMIT_FILE_BUFFERS {
     DWORD TailLength;
 } TRANSMIT_FILE_BUFFERS, *PTRANSMIT_FILE_BUFFERS, *LPTRANSMIT_FILE_BUFFERS;
 
-typedef struct _WSAMSG {
-    LPSOCKADDR name;
-    INT namelen;
-    LPWSABUF lpBuffers;
-    ULONG dwBufferCount;
-    WSABUF Control;
-    ULONG dwFlags;
-} WSAMSG, *PWSAMSG, *LPWSAMSG;
+/* WSAMSG, WSACMSGHDR and the WSA_CMSG_* macros: winsock2.h (ws2def.h on Windows). */
 
 typedef BOOL(PASCAL *LPFN_TRANSMITFILE)(SOCKET hSocket, HANDLE hFile,
                                         DWORD nNumberOfBytesToWrite, DWORD nNumberOfBytesPerSend,

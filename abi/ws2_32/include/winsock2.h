@@ -184,6 +184,11 @@ typedef struct timeval TIMEVAL, *PTIMEVAL, *LPTIMEVAL;
 #define SIO_ADDRESS_LIST_CHANGE _WSAIO(IOC_WS2, 23)
 #define SIO_QUERY_TARGET_PNP_HANDLE _WSAIOR(IOC_WS2, 24)
 #define SIO_ADDRESS_LIST_SORT _WSAIORW(IOC_WS2, 25)
+#define SIO_RESERVED_1 _WSAIOW(IOC_WS2, 26)
+#define SIO_RESERVED_2 _WSAIOW(IOC_WS2, 33)
+/* Ideal send backlog (the idealsendbacklogquery/notify helpers are in ws2tcpip.h). */
+#define SIO_IDEAL_SEND_BACKLOG_QUERY _IOR('t', 123, ULONG)
+#define SIO_IDEAL_SEND_BACKLOG_CHANGE _IO('t', 122)
 
 /* ---- addresses -------------------------------------------------------------------------- */
 struct in_addr {
@@ -250,6 +255,19 @@ struct sockaddr_storage {
     CHAR __ss_pad2[_SS_PAD2SIZE];
 };
 typedef struct sockaddr_storage SOCKADDR_STORAGE, *PSOCKADDR_STORAGE, *LPSOCKADDR_STORAGE;
+
+/* SOCKET_ADDRESS (ws2def.h on Windows) and SOCKET_ADDRESS_LIST (SIO_ADDRESS_LIST_QUERY,
+ * SIO_ADDRESS_LIST_SORT). */
+typedef struct _SOCKET_ADDRESS {
+    LPSOCKADDR lpSockaddr;
+    INT iSockaddrLength;
+} SOCKET_ADDRESS, *PSOCKET_ADDRESS, *LPSOCKET_ADDRESS;
+typedef struct _SOCKET_ADDRESS_LIST {
+    INT iAddressCount;
+    SOCKET_ADDRESS Address[1];
+} SOCKET_ADDRESS_LIST, *PSOCKET_ADDRESS_LIST, *LPSOCKET_ADDRESS_LIST;
+#define SIZEOF_SOCKET_ADDRESS_LIST(AddressCount)                                             \
+    (offsetof(SOCKET_ADDRESS_LIST, Address) + (AddressCount) * sizeof(SOCKET_ADDRESS))
 
 struct linger {
     u_short l_onoff;
@@ -542,6 +560,58 @@ typedef struct _WSABUF {
     CHAR *buf;
 } WSABUF, *LPWSABUF;
 
+/* WSAMSG and control-message headers (ws2def.h on Windows), for WSARecvMsg/WSASendMsg.
+ * Alignment is Windows x64's: WSACMSGHDR is 16 bytes, headers align to 8
+ * (TYPE_ALIGNMENT(WSACMSGHDR)) and data to 8 (MAX_NATURAL_ALIGNMENT). */
+typedef struct _WSAMSG {
+    LPSOCKADDR name;
+    INT namelen;
+    LPWSABUF lpBuffers;
+    ULONG dwBufferCount;
+    WSABUF Control;
+    ULONG dwFlags;
+} WSAMSG, *PWSAMSG, *LPWSAMSG;
+
+typedef struct _WSACMSGHDR {
+    SIZE_T cmsg_len;
+    INT cmsg_level;
+    INT cmsg_type;
+    /* followed by UCHAR cmsg_data[] */
+} WSACMSGHDR, *PWSACMSGHDR, *LPWSACMSGHDR;
+typedef WSACMSGHDR CMSGHDR, *PCMSGHDR;
+
+#define WSA_CMSGHDR_ALIGN(length) (((length) + 8 - 1) & ~((SIZE_T)8 - 1))
+#define WSA_CMSGDATA_ALIGN(length) (((length) + 8 - 1) & ~((SIZE_T)8 - 1))
+#define WSA_CMSG_FIRSTHDR(msg)                                                               \
+    (((msg)->Control.len >= sizeof(WSACMSGHDR)) ? (LPWSACMSGHDR)(void *)(msg)->Control.buf     \
+                                                : (LPWSACMSGHDR)NULL)
+#define WSA_CMSG_NXTHDR(msg, cmsg)                                                           \
+    (((cmsg) == NULL)                                                                        \
+         ? WSA_CMSG_FIRSTHDR(msg)                                                            \
+         : ((((PUCHAR)(cmsg) + WSA_CMSGHDR_ALIGN((cmsg)->cmsg_len) + sizeof(WSACMSGHDR)) >    \
+             (PUCHAR)((msg)->Control.buf) + (msg)->Control.len)                              \
+                ? (LPWSACMSGHDR)NULL                                                         \
+                : (LPWSACMSGHDR)(void *)((PUCHAR)(cmsg) + WSA_CMSGHDR_ALIGN((cmsg)->cmsg_len))))
+#define WSA_CMSG_DATA(cmsg) ((PUCHAR)(cmsg) + WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)))
+#define WSA_CMSG_SPACE(length) (WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR) + WSA_CMSGHDR_ALIGN(length)))
+#define WSA_CMSG_LEN(length) (WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)) + (length))
+#ifndef CMSG_FIRSTHDR
+#define CMSGHDR_ALIGN WSA_CMSGHDR_ALIGN
+#define CMSGDATA_ALIGN WSA_CMSGDATA_ALIGN
+#define CMSG_FIRSTHDR WSA_CMSG_FIRSTHDR
+#define CMSG_NXTHDR WSA_CMSG_NXTHDR
+#define CMSG_DATA WSA_CMSG_DATA
+#define CMSG_SPACE WSA_CMSG_SPACE
+#define CMSG_LEN WSA_CMSG_LEN
+#endif
+
+/* WSAMSG.dwFlags bits reported by WSARecvMsg. */
+#define MSG_TRUNC 0x0100
+#define MSG_CTRUNC 0x0200
+#define MSG_BCAST 0x0400
+#define MSG_MCAST 0x0800
+#define MSG_ERRQUEUE 0x1000
+
 typedef ULONG SERVICETYPE;
 typedef struct _flowspec {
     ULONG TokenRate;
@@ -769,6 +839,9 @@ typedef struct pollfd {
 #define gethostbyname wsp_gethostbyname
 #define gethostname wsp_gethostname
 #define getservbyname wsp_getservbyname
+#define WSAConnectByNameA wsp_WSAConnectByNameA
+#define WSAConnectByNameW wsp_WSAConnectByNameW
+#define WSAConnectByList wsp_WSAConnectByList
 
 #ifdef UNICODE
 #define WSASocket WSASocketW
@@ -776,12 +849,14 @@ typedef struct pollfd {
 #define WSAEnumProtocols WSAEnumProtocolsW
 #define WSAAddressToString WSAAddressToStringW
 #define WSAStringToAddress WSAStringToAddressW
+#define WSAConnectByName WSAConnectByNameW
 #else
 #define WSASocket WSASocketA
 #define WSADuplicateSocket WSADuplicateSocketA
 #define WSAEnumProtocols WSAEnumProtocolsA
 #define WSAAddressToString WSAAddressToStringA
 #define WSAStringToAddress WSAStringToAddressA
+#define WSAConnectByName WSAConnectByNameA
 #endif
 
 WINSOCK_API_LINKAGE int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData);
@@ -901,9 +976,34 @@ WINSOCK_API_LINKAGE char *WSAAPI inet_ntoa(struct in_addr in);
 WINSOCK_API_LINKAGE struct hostent *WSAAPI gethostbyname(const char *name);
 WINSOCK_API_LINKAGE int WSAAPI gethostname(char *name, int namelen);
 WINSOCK_API_LINKAGE struct servent *WSAAPI getservbyname(const char *name, const char *proto);
+WINSOCK_API_LINKAGE BOOL WSAAPI WSAConnectByNameA(SOCKET s, LPCSTR nodename, LPCSTR servicename,
+                                                 LPDWORD LocalAddressLength,
+                                                 LPSOCKADDR LocalAddress,
+                                                 LPDWORD RemoteAddressLength,
+                                                 LPSOCKADDR RemoteAddress,
+                                                 const struct timeval *timeout,
+                                                 LPWSAOVERLAPPED Reserved);
+WINSOCK_API_LINKAGE BOOL WSAAPI WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR servicename,
+                                                 LPDWORD LocalAddressLength,
+                                                 LPSOCKADDR LocalAddress,
+                                                 LPDWORD RemoteAddressLength,
+                                                 LPSOCKADDR RemoteAddress,
+                                                 const struct timeval *timeout,
+                                                 LPWSAOVERLAPPED Reserved);
+WINSOCK_API_LINKAGE BOOL WSAAPI WSAConnectByList(SOCKET s, PSOCKET_ADDRESS_LIST SocketAddress,
+                                                LPDWORD LocalAddressLength,
+                                                LPSOCKADDR LocalAddress,
+                                                LPDWORD RemoteAddressLength,
+                                                LPSOCKADDR RemoteAddress,
+                                                const struct timeval *timeout,
+                                                LPWSAOVERLAPPED Reserved);
 
 #ifdef __cplusplus
 }
 #endif
+
+/* Sockets used as Win32 HANDLEs: GetOverlappedResult, CancelIo(Ex),
+ * SetFileCompletionNotificationModes, HasOverlappedIoCompleted. */
+#include "wsp/socket_handles.h"
 
 #endif /* _WINSOCK2API_ */

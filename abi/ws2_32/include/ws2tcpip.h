@@ -5,6 +5,7 @@
 #define _WS2TCPIP_H_
 
 #include "winsock2.h"
+#include "ws2ipdef.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -12,90 +13,7 @@ extern "C" {
 
 typedef int socklen_t;
 
-/* ---- IPv4 / IPv6 options (ws2ipdef.h values) -------------------------------------------- */
-#define IP_OPTIONS 1
-#define IP_HDRINCL 2
-#define IP_TOS 3
-#define IP_TTL 4
-#define IP_MULTICAST_IF 9
-#define IP_MULTICAST_TTL 10
-#define IP_MULTICAST_LOOP 11
-#define IP_ADD_MEMBERSHIP 12
-#define IP_DROP_MEMBERSHIP 13
-#define IP_DONTFRAGMENT 14
-#define IP_ADD_SOURCE_MEMBERSHIP 15
-#define IP_DROP_SOURCE_MEMBERSHIP 16
-#define IP_BLOCK_SOURCE 17
-#define IP_UNBLOCK_SOURCE 18
-#define IP_PKTINFO 19
-#define IP_RECVTTL 21
-#define IP_RECEIVE_BROADCAST 22
-#define IP_RECVIF 24
-#define IP_UNICAST_IF 31
-#define IP_MTU_DISCOVER 71
-#define IP_MTU 73
-#define IP_DEFAULT_MULTICAST_TTL 1
-#define IP_DEFAULT_MULTICAST_LOOP 1
-#define IP_MAX_MEMBERSHIPS 20
-
-#define IPV6_HOPOPTS 1
-#define IPV6_HDRINCL 2
-#define IPV6_UNICAST_HOPS 4
-#define IPV6_MULTICAST_IF 9
-#define IPV6_MULTICAST_HOPS 10
-#define IPV6_MULTICAST_LOOP 11
-#define IPV6_ADD_MEMBERSHIP 12
-#define IPV6_JOIN_GROUP IPV6_ADD_MEMBERSHIP
-#define IPV6_DROP_MEMBERSHIP 13
-#define IPV6_LEAVE_GROUP IPV6_DROP_MEMBERSHIP
-#define IPV6_DONTFRAG 14
-#define IPV6_PKTINFO 19
-#define IPV6_HOPLIMIT 21
-#define IPV6_PROTECTION_LEVEL 23
-#define IPV6_RECVIF 24
-#define IPV6_V6ONLY 27
-#define IPV6_UNICAST_IF 31
-#define IPV6_MTU 72
-#define IPV6_MTU_DISCOVER 71
-
-#define UDP_NOCHECKSUM 1
-#define UDP_CHECKSUM_COVERAGE 20
-
-#define INET_ADDRSTRLEN 22
-#define INET6_ADDRSTRLEN 65
-
-typedef struct ip_mreq {
-    IN_ADDR imr_multiaddr;
-    IN_ADDR imr_interface;
-} IP_MREQ, *PIP_MREQ;
-
-typedef struct ip_mreq_source {
-    IN_ADDR imr_multiaddr;
-    IN_ADDR imr_sourceaddr;
-    IN_ADDR imr_interface;
-} IP_MREQ_SOURCE, *PIP_MREQ_SOURCE;
-
-typedef struct ipv6_mreq {
-    IN6_ADDR ipv6mr_multiaddr;
-    ULONG ipv6mr_interface;
-} IPV6_MREQ, *PIPV6_MREQ;
-
-#define IN6ADDR_ANY_INIT { { { 0 } } }
-#define IN6ADDR_LOOPBACK_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
-#define IN6_IS_ADDR_UNSPECIFIED(a) wsp_in6_is_all((a), 0)
-#define IN6_IS_ADDR_LOOPBACK(a) wsp_in6_is_all((a), 1)
-#define IN6_IS_ADDR_MULTICAST(a) ((a)->s6_bytes[0] == 0xff)
-#define IN6_IS_ADDR_LINKLOCAL(a) ((a)->s6_bytes[0] == 0xfe && ((a)->s6_bytes[1] & 0xc0) == 0x80)
-#define IN6_IS_ADDR_V4MAPPED(a)                                                              \
-    ((a)->s6_words[0] == 0 && (a)->s6_words[1] == 0 && (a)->s6_words[2] == 0 &&              \
-     (a)->s6_words[3] == 0 && (a)->s6_words[4] == 0 && (a)->s6_words[5] == 0xffff)
-static inline int wsp_in6_is_all(const IN6_ADDR *a, unsigned char last) {
-    int i;
-    for (i = 0; i < 15; i++)
-        if (a->s6_bytes[i] != 0)
-            return 0;
-    return a->s6_bytes[15] == last;
-}
+/* IP_* / IPV6_* options, ip_mreq, IN_PKTINFO / IN6_PKTINFO, IN4_* / IN6_*: ws2ipdef.h. */
 
 /* ---- getaddrinfo -------------------------------------------------------------------------- */
 typedef struct addrinfo {
@@ -108,6 +26,18 @@ typedef struct addrinfo {
     struct sockaddr *ai_addr;
     struct addrinfo *ai_next;
 } ADDRINFOA, *PADDRINFOA;
+
+/* ADDRINFOW: ADDRINFOA with 16-bit WCHAR ai_canonname (GetAddrInfoW / FreeAddrInfoW). */
+typedef struct addrinfoW {
+    int ai_flags;
+    int ai_family;
+    int ai_socktype;
+    int ai_protocol;
+    size_t ai_addrlen;
+    PWSTR ai_canonname;
+    struct sockaddr *ai_addr;
+    struct addrinfoW *ai_next;
+} ADDRINFOW, *PADDRINFOW;
 
 #undef AI_PASSIVE
 #undef AI_CANONNAME
@@ -149,6 +79,29 @@ typedef struct addrinfo {
 #define inet_ntop wsp_inet_ntop
 #define InetPtonA wsp_inet_pton
 #define InetNtopA wsp_inet_ntop
+#define InetPtonW wsp_InetPtonW
+#define InetNtopW wsp_InetNtopW
+#define GetAddrInfoW wsp_GetAddrInfoW
+#define FreeAddrInfoW wsp_FreeAddrInfoW
+#define GetNameInfoW wsp_GetNameInfoW
+#define GetAddrInfoA getaddrinfo
+#define FreeAddrInfoA freeaddrinfo
+#define GetNameInfoA getnameinfo
+#ifdef UNICODE
+#define InetPton InetPtonW
+#define InetNtop InetNtopW
+#define GetAddrInfo GetAddrInfoW
+#define FreeAddrInfo FreeAddrInfoW
+#define GetNameInfo GetNameInfoW
+typedef ADDRINFOW ADDRINFOT, *PADDRINFOT;
+#else
+#define InetPton InetPtonA
+#define InetNtop InetNtopA
+#define GetAddrInfo GetAddrInfoA
+#define FreeAddrInfo FreeAddrInfoA
+#define GetNameInfo GetNameInfoA
+typedef ADDRINFOA ADDRINFOT, *PADDRINFOT;
+#endif
 #define gai_strerror gai_strerrorA
 
 WINSOCK_API_LINKAGE INT WSAAPI getaddrinfo(PCSTR pNodeName, PCSTR pServiceName,
@@ -161,6 +114,37 @@ WINSOCK_API_LINKAGE INT WSAAPI getnameinfo(const SOCKADDR *pSockaddr, socklen_t 
 WINSOCK_API_LINKAGE INT WSAAPI inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf);
 WINSOCK_API_LINKAGE PCSTR WSAAPI inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf,
                                            size_t StringBufSize);
+
+WINSOCK_API_LINKAGE INT WSAAPI InetPtonW(INT Family, PCWSTR pszAddrString, PVOID pAddrBuf);
+WINSOCK_API_LINKAGE PCWSTR WSAAPI InetNtopW(INT Family, const VOID *pAddr, PWSTR pStringBuf,
+                                            size_t StringBufSize);
+WINSOCK_API_LINKAGE INT WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName,
+                                            const ADDRINFOW *pHints, PADDRINFOW *ppResult);
+WINSOCK_API_LINKAGE VOID WSAAPI FreeAddrInfoW(PADDRINFOW pAddrInfo);
+WINSOCK_API_LINKAGE INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr, socklen_t SockaddrLength,
+                                            PWCHAR pNodeBuffer, DWORD NodeBufferSize,
+                                            PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
+                                            INT Flags);
+
+/* SIO_IDEAL_SEND_BACKLOG_QUERY / _CHANGE wrappers, inline as in the SDK's ws2tcpip.h. */
+#ifndef WS2TCPIP_INLINE
+#  ifdef __cplusplus
+#    define WS2TCPIP_INLINE inline
+#  else
+#    define WS2TCPIP_INLINE static inline
+#  endif
+#endif
+WS2TCPIP_INLINE int idealsendbacklogquery(SOCKET s, ULONG *pISB) {
+    DWORD bytes;
+    return WSAIoctl(s, SIO_IDEAL_SEND_BACKLOG_QUERY, NULL, 0, pISB, sizeof(*pISB), &bytes, NULL,
+                    NULL);
+}
+WS2TCPIP_INLINE int idealsendbacklognotify(SOCKET s, LPWSAOVERLAPPED lpOverlapped,
+                                           LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
+    DWORD bytes;
+    return WSAIoctl(s, SIO_IDEAL_SEND_BACKLOG_CHANGE, NULL, 0, NULL, 0, &bytes, lpOverlapped,
+                    lpCompletionRoutine);
+}
 
 /* gai_strerrorA: Windows defines it inline in this header too. */
 static inline const char *gai_strerrorA(int ecode) {

@@ -212,3 +212,24 @@ fn console_ctrl_stops_on_ctrl_c_through_its_handler() {
     assert!(rest.contains("stopped by handler: CTRL_C_EVENT"), "{rest}");
     assert!(rest.contains("clean exit"), "{rest}");
 }
+
+#[test]
+fn wsapoll_server() {
+    run_example(
+        "wsapoll_server",
+        &["echoed: poll 0", "echoed: poll 2", "wsapoll ok"],
+    );
+}
+
+#[test]
+fn recvmsg_pktinfo() {
+    run_example(
+        "recvmsg_pktinfo",
+        &[
+            "\"datagram 0\"",
+            "to 127.0.0.1",
+            "\"datagram 2\"",
+            "recvmsg ok",
+        ],
+    );
+}

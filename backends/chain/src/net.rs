@@ -295,6 +295,7 @@ impl Net for Chain {
                     bytes,
                     truncated: false,
                     from: None,
+                    pktinfo: None,
                 }),
             HostKind::Datagram => {
                 let mut from = SockAddr::default();
@@ -307,6 +308,9 @@ impl Net for Chain {
                         bytes,
                         truncated: false,
                         from: from.to_std(),
+                        // Packet info would need the next provider's WSARecvMsg; the
+                        // chain backend does not ask for it (IP_PKTINFO data is absent).
+                        pktinfo: None,
                     }),
                     // A truncated datagram: the buffers are full, the rest is discarded
                     // (kept when peeking).
@@ -314,6 +318,7 @@ impl Net for Chain {
                         bytes: bufs.iter().map(|b| b.len()).sum(),
                         truncated: true,
                         from: from.to_std(),
+                        pktinfo: None,
                     }),
                     Err(err) => Err(err),
                 }

@@ -6,11 +6,11 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use wsp::net::{HostFamily, HostOpt, HostOptName, IpOptionBytes, NetResult};
 use wsp::types::{
     IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_ADD_MEMBERSHIP, IPV6_DROP_MEMBERSHIP,
-    IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IPV6_UNICAST_HOPS, IPV6_V6ONLY,
-    IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL,
-    IP_OPTIONS, IP_TOS, IP_TTL, SOCKET, SOL_SOCKET, SO_BROADCAST, SO_KEEPALIVE, SO_LINGER,
-    SO_OOBINLINE, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_KEEPALIVE, TCP_KEEPCNT, TCP_KEEPINTVL,
-    TCP_NODELAY,
+    IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IPV6_PKTINFO, IPV6_UNICAST_HOPS,
+    IPV6_V6ONLY, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP,
+    IP_MULTICAST_TTL, IP_OPTIONS, IP_PKTINFO, IP_TOS, IP_TTL, SOCKET, SOL_SOCKET, SO_BROADCAST,
+    SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_KEEPALIVE,
+    TCP_KEEPCNT, TCP_KEEPINTVL, TCP_NODELAY,
 };
 use wsp::{WsaError, Wsp};
 
@@ -97,6 +97,12 @@ pub(crate) fn set(next: &dyn Wsp, s: SOCKET, family: HostFamily, opt: HostOpt) -
             (IPPROTO_IP, IP_OPTIONS, o.as_slice().to_vec())
         }
         HostOpt::IpOptions(_) => return Err(WsaError::WSAENOPROTOOPT),
+        // The next provider records packet info; this backend does not read it back
+        // (`Received::pktinfo` stays `None`), but the option itself must hold.
+        HostOpt::PktInfo(b) if family == HostFamily::V4 => {
+            (IPPROTO_IP, IP_PKTINFO, dword(b.into()))
+        }
+        HostOpt::PktInfo(b) => (IPPROTO_IPV6, IPV6_PKTINFO, dword(b.into())),
         other => {
             let (name, value) = match other {
                 HostOpt::ReuseAddr(b) => (HostOptName::ReuseAddr, dword(b.into())),

@@ -369,6 +369,7 @@ impl Net for Portable {
                 HostKind::Datagram => got.from,
                 HostKind::Stream => None,
             },
+            pktinfo: got.pktinfo,
         })
     }
 
@@ -430,6 +431,9 @@ impl Net for Portable {
                 HostFamily::V4 => sock.set_multicast_loop_v4(on)?,
                 HostFamily::V6 => sock.set_multicast_loop_v6(on)?,
             },
+            HostOpt::PktInfo(on) => {
+                sys::set_pktinfo(sock.as_raw_fd(), entry.family == HostFamily::V6, on)?
+            }
             HostOpt::MulticastIfV4(a) => sock.set_multicast_if_v4(&a)?,
             HostOpt::MulticastIfV6(i) => sock.set_multicast_if_v6(i)?,
             HostOpt::JoinV4 { group, interface } => sock.join_multicast_v4(&group, &interface)?,

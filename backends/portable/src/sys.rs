@@ -38,6 +38,8 @@ pub(crate) struct RecvMsg {
     pub truncated: bool,
     /// Source address, when the host gave one of a family we know.
     pub from: Option<SocketAddr>,
+    /// `IP_PKTINFO` / `IPV6_PKTINFO` control data, when the socket asked for it.
+    pub pktinfo: Option<wsp::net::PktInfo>,
 }
 
 /// `sendmsg(fd, bufs, to, flags | MSG_NOSIGNAL)`. More buffers than the host's `IOV_MAX`
@@ -103,6 +105,9 @@ pub(crate) fn recv_msg(
         iov.iov_len = buf.len();
     }
     let mut msg_flags = 0;
+    // Room for packet-information control data (u64 elements: cmsghdr alignment).
+    let mut control = [0u64; 16];
+    let mut control_len = 0usize;
     // SAFETY: `try_init` hands the closure a zeroed `sockaddr_storage` and its size; we
     // let `recvmsg` fill at most `*len` bytes of it and store back the length the host
     // wrote, which is what `try_init` requires. Inside, `msg` points at `iovs`, each entry
@@ -116,12 +121,16 @@ pub(crate) fn recv_msg(
             msg.msg_namelen = *len;
             msg.msg_iov = iovs.as_mut_ptr();
             msg.msg_iovlen = iovs.len() as _;
+            msg.msg_control = control.as_mut_ptr().cast();
+            msg.msg_controllen = std::mem::size_of_val(&control) as _;
             let n = libc::recvmsg(fd, &mut msg, flags);
             if n < 0 {
                 return Err(io::Error::last_os_error());
             }
             *len = msg.msg_namelen;
             msg_flags = msg.msg_flags;
+            // size_t on Linux, socklen_t on macOS.
+            control_len = msg.msg_controllen as _;
             Ok(n as usize)
         })?
     };
@@ -129,7 +138,84 @@ pub(crate) fn recv_msg(
         bytes,
         truncated: msg_flags & libc::MSG_TRUNC != 0,
         from: addr.as_socket(),
+        pktinfo: parse_pktinfo(&control, control_len),
     })
+}
+
+/// The packet information among the control messages `recvmsg` left in `control`
+/// (`len` bytes).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn parse_pktinfo(control: &[u64; 16], len: usize) -> Option<wsp::net::PktInfo> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    let len = len.min(std::mem::size_of_val(control));
+    // SAFETY: a zeroed msghdr is a valid empty header; it only describes `control`
+    // (`len` bytes, what the kernel wrote) to the CMSG macros, which never step outside
+    // it, and each payload read is within its message's CMSG_LEN.
+    unsafe {
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_control = control.as_ptr() as *mut libc::c_void;
+        msg.msg_controllen = len as _;
+        let mut c = libc::CMSG_FIRSTHDR(&msg);
+        while !c.is_null() {
+            let (level, ty) = ((*c).cmsg_level, (*c).cmsg_type);
+            let data = libc::CMSG_DATA(c);
+            if level == libc::IPPROTO_IP && ty == libc::IP_PKTINFO {
+                let p = std::ptr::read_unaligned(data.cast::<libc::in_pktinfo>());
+                return Some(wsp::net::PktInfo {
+                    dest: IpAddr::V4(Ipv4Addr::from(u32::from_be(p.ipi_addr.s_addr))),
+                    ifindex: p.ipi_ifindex as u32,
+                });
+            }
+            if level == libc::IPPROTO_IPV6 && ty == libc::IPV6_PKTINFO {
+                let p = std::ptr::read_unaligned(data.cast::<libc::in6_pktinfo>());
+                return Some(wsp::net::PktInfo {
+                    dest: IpAddr::V6(Ipv6Addr::from(p.ipi6_addr.s6_addr)),
+                    ifindex: p.ipi6_ifindex,
+                });
+            }
+            c = libc::CMSG_NXTHDR(&msg, c);
+        }
+    }
+    None
+}
+
+/// Packet information is only parsed on Linux.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn parse_pktinfo(_control: &[u64; 16], _len: usize) -> Option<wsp::net::PktInfo> {
+    None
+}
+
+/// Ask the host for packet information with each datagram: `IP_PKTINFO`, and on an IPv6
+/// socket also `IPV6_RECVPKTINFO` (a dual-stack socket gets either, by the datagram's
+/// family).
+pub(crate) fn set_pktinfo(fd: RawFd, v6: bool, on: bool) -> io::Result<()> {
+    let v: libc::c_int = on.into();
+    let set = |level, name| {
+        // SAFETY: `v` is a live c_int and the length passed is its size; `fd` is kept open
+        // by the caller.
+        let r = unsafe {
+            libc::setsockopt(
+                fd,
+                level,
+                name,
+                (&v as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if r != 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
+    };
+    if v6 {
+        set(libc::IPPROTO_IPV6, libc::IPV6_RECVPKTINFO)?;
+        // A v6-only socket may refuse the IPv4 option; the IPv6 one is what it needs.
+        let _ = set(libc::IPPROTO_IP, libc::IP_PKTINFO);
+        Ok(())
+    } else {
+        set(libc::IPPROTO_IP, libc::IP_PKTINFO)
+    }
 }
 
 /// `ioctl(fd, FIONREAD)`: bytes a receive would return now.

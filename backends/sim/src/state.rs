@@ -31,6 +31,8 @@ const F_WR_SHUT: u16 = 1 << 7;
 const F_EOF: u16 = 1 << 8;
 const F_RESET: u16 = 1 << 9;
 const F_REGISTERED: u16 = 1 << 10;
+/// `HostOpt::PktInfo`: report packet information with received datagrams.
+const F_PKTINFO: u16 = 1 << 11;
 /// Options an accepted socket inherits from its listener.
 const F_INHERITED: u16 = F_REUSE | F_V6ONLY | F_NODELAY | F_KEEPALIVE | F_OOBINLINE;
 
@@ -1338,6 +1340,7 @@ impl State {
                     bytes: 0,
                     truncated: false,
                     from,
+                    pktinfo: None,
                 });
             }
             if !flags.peek {
@@ -1350,6 +1353,7 @@ impl State {
                 bytes: 1,
                 truncated: false,
                 from,
+                pktinfo: None,
             });
         }
         let has_data = sock.rx.as_deref().is_some_and(|r| !r.data.is_empty());
@@ -1362,6 +1366,7 @@ impl State {
                     bytes: 0,
                     truncated: false,
                     from,
+                    pktinfo: None,
                 });
             }
             // A spurious would-block here still costs a report: keep faults uniform.
@@ -1406,6 +1411,7 @@ impl State {
             bytes: n,
             truncated: false,
             from,
+            pktinfo: None,
         })
     }
 
@@ -1430,6 +1436,7 @@ impl State {
                     bytes: 0,
                     truncated: false,
                     from: None,
+                    pktinfo: None,
                 });
             }
             self.spurious_would_block(id);
@@ -1455,10 +1462,25 @@ impl State {
             let (_, d) = rx.dgrams.pop_front().expect("non-empty");
             rx.dgram_bytes -= d.len();
         }
+        // Packet information: this in-memory network keeps no per-datagram destination,
+        // so it reports the receiving socket's own address (its family's loopback for a
+        // wildcard bind, where every sim peer lives) on interface 1.
+        let sock = self.sock_mut(id).expect("live");
+        let pktinfo = sock.has(F_PKTINFO).then(|| {
+            let dest = match sock.local {
+                Some(a) if !a.ip().is_unspecified() => a.ip(),
+                _ => match sock.family {
+                    HostFamily::V4 => std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+                    HostFamily::V6 => std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+                },
+            };
+            wsp::net::PktInfo { dest, ifindex: 1 }
+        });
         Ok(Received {
             bytes: copied,
             truncated,
             from: Some(from),
+            pktinfo,
         })
     }
 
@@ -1530,6 +1552,7 @@ impl State {
             HostOpt::KeepAlive(v) => sock.set(F_KEEPALIVE, v),
             HostOpt::Broadcast(v) => sock.set(F_BROADCAST, v),
             HostOpt::OobInline(v) => sock.set(F_OOBINLINE, v),
+            HostOpt::PktInfo(v) => sock.set(F_PKTINFO, v),
             HostOpt::RecvBuffer(n) => sock.rcvbuf = n.max(1),
             HostOpt::SendBuffer(n) => sock.sndbuf = n.max(1),
             HostOpt::Linger(l) => sock.linger = l,

@@ -10,6 +10,7 @@ pub mod datagram;
 pub mod disconnect;
 pub mod handles;
 pub mod ioctl;
+pub mod ioctl_net;
 pub mod ioctl_table;
 pub mod listen;
 pub mod names;
@@ -48,6 +49,7 @@ pub fn all() -> Vec<Case> {
     v.extend(sockopt::cases());
     v.extend(options_table::cases());
     v.extend(ioctl_table::cases());
+    v.extend(ioctl_net::cases());
     v.extend(notify::cases());
     v.extend(notify_rules::cases());
     v.extend(overlapped::cases());

@@ -577,7 +577,9 @@ unsafe fn msg_call(
     unsafe { overlapped(i, ov, cr, &mut tid, count, flags_out, issue) }
 }
 
-/// `WSARecvMsg` (datagram sockets). Control data is not built: `Control.len` comes back 0.
+/// `WSARecvMsg` (datagram sockets). `Control` receives the datagram's packet information
+/// when `IP_PKTINFO`/`IPV6_PKTINFO` is set (`Control.len` the bytes used; 0 when there is
+/// none, with `MSG_CTRUNC` in `dwFlags` when it did not fit).
 unsafe extern "system" fn wsa_recv_msg<const S: usize>(
     s: SOCKET,
     msg: *mut WSAMSG,
@@ -594,7 +596,13 @@ unsafe extern "system" fn wsa_recv_msg<const S: usize>(
             let m = mem::read(msg)?;
             mem::write(core::ptr::addr_of_mut!((*msg).Control.len), 0)?;
             let namelen = core::ptr::addr_of_mut!((*msg).namelen);
-            let b = CRecvBufs::new(m.lpBuffers, m.dwBufferCount)?.with_from(m.name, namelen)?;
+            let b = CRecvBufs::new(m.lpBuffers, m.dwBufferCount)?
+                .with_from(m.name, namelen)?
+                .with_control(
+                    m.Control.buf,
+                    m.Control.len as usize,
+                    core::ptr::addr_of_mut!((*msg).Control.len),
+                )?;
             let flags = core::ptr::addr_of_mut!((*msg).dwFlags);
             msg_call(&i, ov, cr, got, flags, |o| {
                 i.provider.recv_msg(s, Box::new(b), m.dwFlags, o)

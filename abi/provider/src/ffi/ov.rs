@@ -58,6 +58,8 @@ unsafe fn descriptors(p: *const WSABUF, count: DWORD) -> R<Vec<(usize, usize)>> 
 pub struct CRecvBufs {
     bufs: Vec<(usize, usize)>,
     from: Option<(usize, usize)>,
+    /// `WSAMSG.Control`: the buffer, its capacity, and where to store the length used.
+    control: Option<(usize, usize, usize)>,
 }
 
 impl CRecvBufs {
@@ -71,6 +73,7 @@ impl CRecvBufs {
             // SAFETY: forwarded contract.
             bufs: unsafe { descriptors(p, count) }?,
             from: None,
+            control: None,
         })
     }
 
@@ -85,6 +88,7 @@ impl CRecvBufs {
         Ok(CRecvBufs {
             bufs: vec![(p as usize, len)],
             from: None,
+            control: None,
         })
     }
 
@@ -100,6 +104,27 @@ impl CRecvBufs {
         // SAFETY: caller INT, readable now.
         decode::length(unsafe { mem::read(fromlen) }?)?;
         self.from = Some((from as usize, fromlen as usize));
+        Ok(self)
+    }
+}
+
+impl CRecvBufs {
+    /// Also write control data (`WSARecvMsg`): `buf` of `cap` bytes, the length used
+    /// stored at `len_out` (`WSAMSG.Control.len`).
+    ///
+    /// # Safety
+    /// `buf` null with `cap == 0` or valid for writes of `cap` bytes, and `len_out` valid
+    /// for a write, until completion (the WSARecvMsg contract for `lpMsg`).
+    pub unsafe fn with_control(
+        mut self,
+        buf: *mut u8,
+        cap: usize,
+        len_out: *mut u32,
+    ) -> R<CRecvBufs> {
+        if buf.is_null() && cap > 0 {
+            return Err(WsaError::WSAEFAULT);
+        }
+        self.control = Some((buf as usize, cap, len_out as usize));
         Ok(self)
     }
 }
@@ -124,6 +149,21 @@ impl RecvBufs for CRecvBufs {
             // this before completing (module docs).
             let _ = unsafe { put_addr(from, p, lp) };
         }
+    }
+    fn set_control(&mut self, control: &[u8]) -> bool {
+        let Some((buf, cap, len_out)) = self.control else {
+            return true;
+        };
+        let fits = control.len() <= cap;
+        let used = if fits { control.len() } else { 0 };
+        // SAFETY: `Control.buf` (`cap` bytes) and `Control.len` stay valid until
+        // completion, and the engine calls this before completing (module docs).
+        let _ = unsafe {
+            mem::out_bytes(buf as *mut u8, used)
+                .map(|o| o.copy_from_slice(&control[..used]))
+                .and_then(|()| mem::write(len_out as *mut u32, used as u32))
+        };
+        fits
     }
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
         self

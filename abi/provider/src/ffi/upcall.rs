@@ -181,6 +181,52 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// `HasOverlappedIoCompleted` tests for).
 pub const STATUS_PENDING: usize = 0x103;
 
+/// Winsock error -> the `NTSTATUS` Windows leaves in `OVERLAPPED.Internal` for a request
+/// that failed with it. Source: the reverse of the AFD status -> Winsock table that
+/// ws2_32 and msafd apply (as reproduced by ReactOS msafd `TranslateNtStatusError` and
+/// libuv `uv_ntstatus_to_winsock_error`), picking for each Winsock error the status AFD
+/// reports for that condition; values from ntstatus.h ([MS-ERREF] 2.3.1).
+pub const NTSTATUS_OF_WSA: &[(i32, u32)] = &[
+    (995, 0xC000_0120),   // WSA_OPERATION_ABORTED -> STATUS_CANCELLED
+    (10054, 0xC000_020D), // WSAECONNRESET -> STATUS_CONNECTION_RESET
+    (10053, 0xC000_0241), // WSAECONNABORTED -> STATUS_CONNECTION_ABORTED
+    (10061, 0xC000_0236), // WSAECONNREFUSED -> STATUS_CONNECTION_REFUSED
+    (10040, 0x8000_0005), // WSAEMSGSIZE -> STATUS_BUFFER_OVERFLOW
+    (10051, 0xC000_023C), // WSAENETUNREACH -> STATUS_NETWORK_UNREACHABLE
+    (10065, 0xC000_023D), // WSAEHOSTUNREACH -> STATUS_HOST_UNREACHABLE
+    (10060, 0xC000_00B5), // WSAETIMEDOUT -> STATUS_IO_TIMEOUT
+    (10057, 0xC000_0140), // WSAENOTCONN -> STATUS_INVALID_CONNECTION
+    (10058, 0xC000_013B), // WSAESHUTDOWN -> STATUS_LOCAL_DISCONNECT
+    (10101, 0xC000_0237), // WSAEDISCON -> STATUS_GRACEFUL_DISCONNECT
+    (10014, 0xC000_0005), // WSAEFAULT -> STATUS_ACCESS_VIOLATION
+    (10022, 0xC000_000D), // WSAEINVAL -> STATUS_INVALID_PARAMETER
+    (10055, 0xC000_009A), // WSAENOBUFS -> STATUS_INSUFFICIENT_RESOURCES
+    (10038, 0xC000_0008), // WSAENOTSOCK -> STATUS_INVALID_HANDLE
+    (10048, 0xC000_020A), // WSAEADDRINUSE -> STATUS_ADDRESS_ALREADY_EXISTS
+    (10049, 0xC000_0207), // WSAEADDRNOTAVAIL -> STATUS_INVALID_ADDRESS_COMPONENT
+    (10056, 0xC000_023B), // WSAEISCONN -> STATUS_CONNECTION_ACTIVE
+    (10013, 0xC000_0022), // WSAEACCES -> STATUS_ACCESS_DENIED
+    (10045, 0xC000_00BB), // WSAEOPNOTSUPP -> STATUS_NOT_SUPPORTED
+    (10035, 0xC000_00D8), // WSAEWOULDBLOCK -> STATUS_CANT_WAIT
+    (10004, 0xC000_0120), // WSAEINTR -> STATUS_CANCELLED (AFD's mapping runs the other way)
+];
+
+/// `STATUS_UNSUCCESSFUL`: the status for a Winsock error with no row in
+/// [`NTSTATUS_OF_WSA`].
+pub const STATUS_UNSUCCESSFUL: u32 = 0xC000_0001;
+
+/// The `NTSTATUS` for a request's outcome: `STATUS_SUCCESS` (0) for `None`, else the
+/// [`NTSTATUS_OF_WSA`] row (or [`STATUS_UNSUCCESSFUL`]).
+pub fn ntstatus(error: Option<WsaError>) -> u32 {
+    match error {
+        None => 0,
+        Some(e) => NTSTATUS_OF_WSA
+            .iter()
+            .find(|(w, _)| *w == e.0)
+            .map_or(STATUS_UNSUCCESSFUL, |&(_, st)| st),
+    }
+}
+
 /// Socket handles for a non-IFS provider: the caller's handles (made with
 /// `WPUCreateSocketHandle`, carrying the engine's handle as their context) and the
 /// engine's own, both ways.
@@ -215,7 +261,8 @@ pub struct Ticket {
 ///   `WPUResetEvent`, `WPUPostMessage` or `WPUQueueApc` synchronously (no forwarding thread).
 ///
 /// Overlapped completions write the outcome into the caller's `WSAOVERLAPPED`
-/// (`Internal` = the Winsock error or 0, `InternalHigh` = bytes, `Offset` = result flags)
+/// (`Internal` = the outcome's `NTSTATUS` as Windows stores it, see [`ntstatus`];
+/// `InternalHigh` = bytes, `Offset` = result flags)
 /// before the engine signals `hEvent` or queues the completion routine, but only for
 /// `WSAOVERLAPPED`s registered with [`TableUpcalls::expect`].
 pub struct TableUpcalls {
@@ -484,7 +531,9 @@ impl Upcalls for TableUpcalls {
             return Ok(());
         }
         let ov = overlapped as *mut WSAOVERLAPPED;
-        let status = error.map_or(0, |e| e.0 as u32 as usize);
+        // What the application sees is Windows': the NTSTATUS (WSPGetOverlappedResult
+        // reads the engine's record, not this field, so it keeps the Winsock error).
+        let status = ntstatus(error) as usize;
         // SAFETY: `overlapped` was registered by `expect`, whose caller guaranteed the
         // WSAOVERLAPPED stays valid until this completion, the only one for the request
         // (the engine completes each request once; the entry is removed above).

@@ -923,6 +923,22 @@ pub unsafe extern "system" fn wsp_WSAIoctl(
 ) -> INT {
     run(SOCKET_ERROR, || {
         let f = entry(table()?.lpWSPIoctl)?;
+        if dwIoControlCode == wsp::types::SIO_ADDRESS_LIST_SORT {
+            // SAFETY: forwarded caller buffers and lengths.
+            return unsafe {
+                address_list_sort(
+                    f,
+                    s,
+                    lpvInBuffer.cast(),
+                    cbInBuffer,
+                    lpvOutBuffer.cast(),
+                    cbOutBuffer,
+                    lpcbBytesReturned,
+                    lpOverlapped,
+                    lpCompletionRoutine,
+                )
+            };
+        }
         let (mut errno, mut tid, mut local) = (0, thread_id(lpCompletionRoutine.is_some()), 0u32);
         let ret = if lpcbBytesReturned.is_null() && !lpOverlapped.is_null() {
             &mut local as *mut DWORD
@@ -946,6 +962,12 @@ pub unsafe extern "system" fn wsp_WSAIoctl(
             )
         };
         int(r, errno)?;
+        if dwIoControlCode == wsp::types::SIO_ADDRESS_LIST_QUERY && lpOverlapped.is_null() {
+            // The engine writes each lpSockaddr as an offset into the output buffer; the
+            // program gets pointers (SIO_ADDRESS_LIST_QUERY page).
+            // SAFETY: the provider just filled the caller's output buffer.
+            unsafe { offsets_to_pointers(lpvOutBuffer.cast(), cbOutBuffer as usize) }?;
+        }
         if dwIoControlCode == wsp::types::SIO_GET_EXTENSION_FUNCTION_POINTER
             && cbOutBuffer as usize >= size_of::<usize>()
         {
@@ -959,6 +981,140 @@ pub unsafe extern "system" fn wsp_WSAIoctl(
         }
         Ok(0)
     })
+}
+
+/// x64 `SOCKET_ADDRESS_LIST`: an INT count and padding, then 16-byte `SOCKET_ADDRESS`
+/// entries (`LPSOCKADDR`, INT length, padding).
+const LIST_HEADER: usize = 8;
+const LIST_ENTRY: usize = 16;
+
+/// Turn the engine's `SOCKET_ADDRESS::lpSockaddr` offsets in a list at `out` into
+/// addresses inside that buffer.
+///
+/// # Safety
+/// `out` valid for `cap` bytes.
+unsafe fn offsets_to_pointers(out: *mut u8, cap: usize) -> R<()> {
+    // SAFETY: the caller's buffer of `cap` bytes.
+    let b = unsafe { mem::out_bytes(out, cap) }?;
+    let count = i32::from_ne_bytes(
+        b.get(..4)
+            .ok_or(WsaError::WSAEFAULT)?
+            .try_into()
+            .unwrap_or([0; 4]),
+    );
+    for i in 0..usize::try_from(count).unwrap_or(0) {
+        let at = LIST_HEADER + LIST_ENTRY * i;
+        let slot = b.get_mut(at..at + 8).ok_or(WsaError::WSAEFAULT)?;
+        let off = usize::from_ne_bytes(slot.try_into().unwrap_or([0; 8]));
+        slot.copy_from_slice(&(out as usize + off).to_ne_bytes());
+    }
+    Ok(())
+}
+
+/// `SIO_ADDRESS_LIST_SORT`: the caller's `SOCKET_ADDRESS_LIST` holds pointers; the engine
+/// sorts a list in offset form (each `lpSockaddr` an offset from the start of the input).
+/// This builds that form, lets the provider sort it, and writes the caller's output list:
+/// the same `SOCKET_ADDRESS` entries (the caller's pointers and lengths) best first.
+///
+/// # Safety
+/// The caller's buffers of the declared lengths (the output only until the call returns:
+/// the engine completes this ioctl inside the call, overlapped or not).
+unsafe fn address_list_sort(
+    f: unsafe extern "system" fn(
+        SOCKET,
+        DWORD,
+        *mut u8,
+        DWORD,
+        *mut u8,
+        DWORD,
+        *mut DWORD,
+        *mut WSAOVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+        *mut WSATHREADID,
+        *mut INT,
+    ) -> INT,
+    s: SOCKET,
+    inbuf: *const u8,
+    cbin: DWORD,
+    outbuf: *mut u8,
+    cbout: DWORD,
+    ret: *mut DWORD,
+    ov: *mut WSAOVERLAPPED,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> R<INT> {
+    // SAFETY: the caller declared `cbin` bytes.
+    let input = unsafe { mem::in_bytes(inbuf, cbin as usize) }?;
+    let count = i32::from_ne_bytes(
+        input
+            .get(..4)
+            .ok_or(WsaError::WSAEFAULT)?
+            .try_into()
+            .unwrap_or([0; 4]),
+    );
+    let count = usize::try_from(count).map_err(|_| WsaError::WSAEINVAL)?;
+    let head = count
+        .checked_mul(LIST_ENTRY)
+        .and_then(|n| n.checked_add(LIST_HEADER))
+        .filter(|&n| n <= input.len())
+        .ok_or(WsaError::WSAEFAULT)?;
+    let mut flat = vec![0u8; head];
+    flat[..4].copy_from_slice(&(count as i32).to_ne_bytes());
+    let mut originals = Vec::with_capacity(count);
+    for i in 0..count {
+        let e = &input[LIST_HEADER + LIST_ENTRY * i..LIST_HEADER + LIST_ENTRY * (i + 1)];
+        let ptr = usize::from_ne_bytes(e[..8].try_into().unwrap_or([0; 8]));
+        let len = i32::from_ne_bytes(e[8..12].try_into().unwrap_or([0; 4]));
+        let n = usize::try_from(len).map_err(|_| WsaError::WSAEFAULT)?;
+        // SAFETY: the entry's address of its declared length.
+        let a = unsafe { mem::in_bytes(ptr as *const u8, n) }?;
+        let off = flat.len();
+        flat.extend_from_slice(a);
+        let at = LIST_HEADER + LIST_ENTRY * i;
+        flat[at..at + 8].copy_from_slice(&(off as u64).to_le_bytes());
+        flat[at + 8..at + 12].copy_from_slice(&len.to_le_bytes());
+        originals.push((off, ptr, len));
+    }
+    let mut sorted = vec![0u8; (cbout as usize).min(LIST_HEADER + LIST_ENTRY * count.max(1))];
+    let (mut n, mut errno, mut tid) = (0u32, 0, thread_id(cr.is_some()));
+    // SAFETY: live local buffers of the declared lengths; the caller's OVERLAPPED.
+    let r = unsafe {
+        f(
+            s,
+            wsp::types::SIO_ADDRESS_LIST_SORT,
+            flat.as_mut_ptr(),
+            flat.len() as DWORD,
+            sorted.as_mut_ptr(),
+            sorted.len() as DWORD,
+            &mut n,
+            ov,
+            cr,
+            &mut tid,
+            &mut errno,
+        )
+    };
+    int(r, errno)?;
+    let kept = i32::from_le_bytes(sorted[..4].try_into().unwrap_or([0; 4]));
+    let kept = usize::try_from(kept).unwrap_or(0);
+    let need = LIST_HEADER + LIST_ENTRY * kept;
+    // SAFETY: the caller declared `cbout` bytes, and the engine checked `need` fits.
+    let out = unsafe { mem::out_bytes(outbuf, need) }?;
+    out.fill(0);
+    out[..4].copy_from_slice(&(kept as i32).to_ne_bytes());
+    for k in 0..kept {
+        let at = LIST_HEADER + LIST_ENTRY * k;
+        let off = u64::from_le_bytes(sorted[at..at + 8].try_into().unwrap_or([0; 8])) as usize;
+        let &(_, ptr, len) = originals
+            .iter()
+            .find(|(o, _, _)| *o == off)
+            .ok_or(WsaError::WSAEFAULT)?;
+        out[at..at + 8].copy_from_slice(&ptr.to_ne_bytes());
+        out[at + 8..at + 12].copy_from_slice(&len.to_ne_bytes());
+    }
+    if !ret.is_null() {
+        // SAFETY: a caller DWORD.
+        unsafe { mem::write(ret, need as DWORD) }?;
+    }
+    Ok(0)
 }
 
 /// `getsockopt`.
@@ -1593,12 +1749,11 @@ pub struct WSAPOLLFD {
 
 const POLLRDNORM: i16 = 0x0100;
 const POLLRDBAND: i16 = 0x0200;
-const POLLPRI: i16 = 0x0400;
 const POLLWRNORM: i16 = 0x0010;
-const POLLWRBAND: i16 = 0x0020;
 const POLLERR: i16 = 0x0001;
 const POLLHUP: i16 = 0x0002;
 const POLLNVAL: i16 = 0x0004;
+const SOCK_STREAM: i32 = 1;
 
 fn fd_words(v: &[SOCKET]) -> Vec<usize> {
     let mut w = vec![v.len()];
@@ -1606,15 +1761,43 @@ fn fd_words(v: &[SOCKET]) -> Vec<usize> {
     w
 }
 
-/// `WSAPoll` over `WSPSelect`: `POLLRDNORM` from the read set (`POLLHUP` when a peek
-/// finds the stream closed), `POLLWRNORM` from the write set, `POLLERR` from the except
-/// set (a failed connect), `POLLNVAL` for a handle the provider does not know.
+/// What one entry of a `WSAPoll` call is, before the wait.
+#[derive(Clone, Copy, PartialEq)]
+enum Entry {
+    /// A negative `fd`: ignored, `revents` 0.
+    Ignored,
+    /// Not a socket: `POLLNVAL`.
+    Invalid,
+    /// A socket of this `SO_TYPE`.
+    Socket(i32),
+}
+
+/// `WSAPoll` over `WSPSelect`, with Windows' rules (the WSAPoll and WSAPOLLFD pages):
+///
+/// * `fds == 0` or a flag other than `POLLRDNORM`/`POLLRDBAND`/`POLLWRNORM` in any
+///   `events` (`POLLPRI` is "not supported by the Microsoft Winsock provider"):
+///   `WSAEINVAL`; an array that cannot be read: `WSAEFAULT`.
+/// * A negative `fd` is ignored and its `revents` cleared. A handle that is not a socket
+///   gets `POLLNVAL` and ends the wait at once; when no entry names a valid socket the call
+///   fails with `WSAEINVAL` ("returned if none of the sockets specified ... were valid").
+///   (Wine reports `POLLNVAL` for negative handles too and `WSAENOTSOCK` when none is
+///   valid; this follows Microsoft's page.)
+/// * `POLLRDNORM` from the read set, `POLLRDBAND` from the except set of a connected
+///   socket (urgent data), `POLLWRNORM` from the write set, each only if asked.
+/// * Reported whether asked or not: `POLLHUP` for a stream whose peer closed (a peek
+///   finds the end of the stream), `POLLHUP | POLLERR` for a reset one, and for a failed
+///   non-blocking connect `POLLHUP | POLLERR` plus `POLLWRNORM` when asked ("As of
+///   Windows 10 version 2004, when a TCP socket fails to connect, (POLLHUP | POLLERR |
+///   POLLWRNORM) is indicated").
+/// * `timeout` < 0 waits forever, 0 polls, > 0 waits that many milliseconds.
+/// * Returns how many entries have a nonzero `revents`.
 #[no_mangle]
 pub unsafe extern "system" fn wsp_WSAPoll(fdArray: *mut WSAPOLLFD, fds: u32, timeout: INT) -> INT {
     run(SOCKET_ERROR, || {
         let t = table()?;
         let select = entry(t.lpWSPSelect)?;
         let getopt = entry(t.lpWSPGetSockOpt)?;
+        let getpeer = entry(t.lpWSPGetPeerName)?;
         let recv = entry(t.lpWSPRecv)?;
         if fds == 0 {
             return Err(WsaError::WSAEINVAL);
@@ -1625,93 +1808,109 @@ pub unsafe extern "system" fn wsp_WSAPoll(fdArray: *mut WSAPOLLFD, fds: u32, tim
             v.push(unsafe { mem::read(fdArray.wrapping_add(i)) }?);
         }
         let allowed = POLLRDNORM | POLLRDBAND | POLLWRNORM;
-        if v.iter()
-            .any(|p| p.events & !allowed != 0 || p.events & (POLLPRI | POLLWRBAND) != 0)
-        {
+        if v.iter().any(|p| p.events & !allowed != 0) {
             return Err(WsaError::WSAEINVAL);
         }
-        let (mut rd, mut wr, mut ex) = (Vec::new(), Vec::new(), Vec::new());
-        for p in v.iter_mut() {
-            p.revents = 0;
-            if p.fd == INVALID_SOCKET {
-                continue;
-            }
-            let (mut ty, mut len, mut errno) = (0i32, 4, 0);
-            // SAFETY: live locals of the declared length.
-            let r = unsafe {
-                getopt(
-                    p.fd,
-                    0xffff,
-                    0x1008,
-                    (&mut ty as *mut i32).cast(),
-                    &mut len,
-                    &mut errno,
-                )
-            };
-            if r == SOCKET_ERROR && errno == WsaError::WSAENOTSOCK.0 {
-                p.revents = POLLNVAL;
-                continue;
-            }
-            if p.events & (POLLRDNORM | POLLRDBAND) != 0 {
-                rd.push(p.fd);
-            }
-            if p.events & POLLWRNORM != 0 {
-                wr.push(p.fd);
-            }
-            ex.push(p.fd);
-        }
-        let invalid = v.iter().filter(|p| p.revents == POLLNVAL).count();
-        if !ex.is_empty() {
-            let (mut r, mut w, mut e) = (fd_words(&rd), fd_words(&wr), fd_words(&ex));
-            let tv = TIMEVAL {
-                tv_sec: timeout.max(0) / 1000,
-                tv_usec: (timeout.max(0) % 1000) * 1000,
-            };
-            let tp = if timeout < 0 || invalid > 0 && timeout != 0 {
-                if invalid > 0 {
-                    &TIMEVAL {
-                        tv_sec: 0,
-                        tv_usec: 0,
-                    } as *const TIMEVAL
-                } else {
-                    null()
+        let kinds: Vec<Entry> = v
+            .iter()
+            .map(|p| {
+                if (p.fd as isize) < 0 {
+                    return Entry::Ignored;
                 }
-            } else {
-                &tv as *const TIMEVAL
+                let (mut ty, mut len, mut errno) = (0i32, 4, 0);
+                // SAFETY: live locals of the declared length.
+                let r = unsafe {
+                    getopt(
+                        p.fd,
+                        0xffff,
+                        0x1008,
+                        (&mut ty as *mut i32).cast(),
+                        &mut len,
+                        &mut errno,
+                    )
+                };
+                if r == SOCKET_ERROR && errno == WsaError::WSAENOTSOCK.0 {
+                    Entry::Invalid
+                } else {
+                    Entry::Socket(ty)
+                }
+            })
+            .collect();
+        if !kinds.iter().any(|k| matches!(k, Entry::Socket(_))) {
+            return Err(WsaError::WSAEINVAL);
+        }
+        let socks: Vec<SOCKET> = v
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, k)| matches!(k, Entry::Socket(_)))
+            .map(|(p, _)| p.fd)
+            .collect();
+        let writers: Vec<SOCKET> = v
+            .iter()
+            .zip(&kinds)
+            .filter(|(p, k)| matches!(k, Entry::Socket(_)) && p.events & POLLWRNORM != 0)
+            .map(|(p, _)| p.fd)
+            .collect();
+        // Every socket watches for reading (the end of a stream and a reset are reported
+        // unasked) and for exceptions (a failed connect, urgent data).
+        let (mut r, mut w, mut e) = (fd_words(&socks), fd_words(&writers), fd_words(&socks));
+        let any_invalid = kinds.contains(&Entry::Invalid);
+        let zero = TIMEVAL {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        let tv = TIMEVAL {
+            tv_sec: timeout.max(0) / 1000,
+            tv_usec: (timeout.max(0) % 1000) * 1000,
+        };
+        let tp: *const TIMEVAL = if any_invalid {
+            &zero
+        } else if timeout < 0 {
+            null()
+        } else {
+            &tv
+        };
+        let mut errno = 0;
+        // SAFETY: live local fd_sets of the declared counts and a live timeval.
+        let n = unsafe {
+            select(
+                0,
+                r.as_mut_ptr().cast(),
+                w.as_mut_ptr().cast(),
+                e.as_mut_ptr().cast(),
+                tp,
+                &mut errno,
+            )
+        };
+        int(n, errno)?;
+        let has = |set: &[usize], s: SOCKET| set[1..=(set[0] & 0xffff_ffff)].contains(&s);
+        for (p, k) in v.iter_mut().zip(&kinds) {
+            p.revents = 0;
+            let ty = match *k {
+                Entry::Ignored => continue,
+                Entry::Invalid => {
+                    p.revents = POLLNVAL;
+                    continue;
+                }
+                Entry::Socket(ty) => ty,
             };
-            let mut errno = 0;
-            // SAFETY: live local fd_sets of the declared counts and a live timeval.
-            let n = unsafe {
-                select(
-                    0,
-                    r.as_mut_ptr().cast(),
-                    w.as_mut_ptr().cast(),
-                    e.as_mut_ptr().cast(),
-                    tp,
-                    &mut errno,
-                )
-            };
-            int(n, errno)?;
-            let has = |set: &[usize], s: SOCKET| set[1..=(set[0] & 0xffff_ffff)].contains(&s);
-            for p in v
-                .iter_mut()
-                .filter(|p| p.fd != INVALID_SOCKET && p.revents != POLLNVAL)
-            {
-                if has(&r, p.fd) {
-                    p.revents |= p.events & (POLLRDNORM | POLLRDBAND);
+            let mut got = 0i16;
+            if has(&r, p.fd) {
+                got |= POLLRDNORM;
+                if ty == SOCK_STREAM {
                     let mut byte = 0u8;
                     let mut b = WSABUF {
                         len: 1,
                         buf: &mut byte,
                     };
-                    let (mut got, mut fl, mut errno, mut tid) = (0, 2u32, 0, thread_id(false));
+                    let (mut n, mut fl, mut errno, mut tid) = (0, 2u32, 0, thread_id(false));
                     // SAFETY: one live one-byte WSABUF; MSG_PEEK on a readable socket.
-                    let r = unsafe {
+                    let rr = unsafe {
                         recv(
                             p.fd,
                             &mut b,
                             1,
-                            &mut got,
+                            &mut n,
                             &mut fl,
                             null_mut(),
                             None,
@@ -1719,22 +1918,32 @@ pub unsafe extern "system" fn wsp_WSAPoll(fdArray: *mut WSAPOLLFD, fds: u32, tim
                             &mut errno,
                         )
                     };
-                    let closed = r == 0 && got == 0;
-                    let broken = r == SOCKET_ERROR
-                        && errno != WsaError::WSAENOTCONN.0
-                        && errno != WsaError::WSAEINVAL.0
-                        && errno != WsaError::WSAEMSGSIZE.0;
-                    if closed || broken {
-                        p.revents |= POLLHUP;
+                    if rr == 0 && n == 0 {
+                        got |= POLLHUP;
+                    } else if rr == SOCKET_ERROR
+                        && (errno == WsaError::WSAECONNRESET.0
+                            || errno == WsaError::WSAECONNABORTED.0)
+                    {
+                        got |= POLLHUP | POLLERR;
                     }
                 }
-                if has(&w, p.fd) {
-                    p.revents |= p.events & POLLWRNORM;
-                }
-                if has(&e, p.fd) {
-                    p.revents |= POLLERR;
+            }
+            if has(&w, p.fd) {
+                got |= POLLWRNORM;
+            }
+            if has(&e, p.fd) {
+                let mut sa = [0u8; 128];
+                let (mut len, mut errno) = (128, 0);
+                // SAFETY: a live local address buffer of the declared length.
+                let connected =
+                    unsafe { getpeer(p.fd, sa.as_mut_ptr().cast(), &mut len, &mut errno) } == 0;
+                if connected {
+                    got |= POLLRDBAND;
+                } else {
+                    got |= POLLHUP | POLLERR | POLLWRNORM;
                 }
             }
+            p.revents = got & (p.events | POLLHUP | POLLERR);
         }
         for (i, p) in v.iter().enumerate() {
             // SAFETY: the caller declared `fds` entries.

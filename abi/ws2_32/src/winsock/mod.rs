@@ -9,6 +9,11 @@
 //! * `exports` — the C entry points (`wsp_socket`, `wsp_WSAStartup`, ...), the only
 //!   module here besides `netdb` that touches caller memory (`unsafe`, each block with
 //!   a `// SAFETY:` comment).
+//! * `handles` — a `SOCKET` as a Win32 `HANDLE`: `GetOverlappedResult`, `CancelIo(Ex)`,
+//!   `SetFileCompletionNotificationModes`.
+//! * `connect_by` — `WSAConnectByNameA/W`, `WSAConnectByList`.
+//! * `wide` — the `WCHAR` forms `InetPtonW`, `InetNtopW`, `GetAddrInfoW`,
+//!   `FreeAddrInfoW`, `GetNameInfoW`, over the 8-bit ones.
 //! * `netdb` — `getaddrinfo`, `getnameinfo`, `gethostbyname`, `getservbyname` in
 //!   Winsock's struct shapes over the host resolver.
 //!
@@ -16,12 +21,15 @@
 //! pointers as `WSAEFAULT`, and leaves handle validation to the provider, which answers
 //! `WSAENOTSOCK` for handles it does not know.
 
+mod connect_by;
 pub mod error;
-mod exports;
-mod netdb;
+pub(crate) mod exports;
+mod handles;
+pub(crate) mod netdb;
 pub mod provider;
 pub mod text;
 pub mod trace;
 mod user_mem;
+mod wide;
 
 pub use error::{last_error, set_last_error};

@@ -30,14 +30,14 @@ const AF_INET6: i32 = 23;
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct AddrInfo {
-    ai_flags: c_int,
-    ai_family: c_int,
-    ai_socktype: c_int,
-    ai_protocol: c_int,
-    ai_addrlen: usize,
-    ai_canonname: *mut c_char,
-    ai_addr: *mut u8,
-    ai_next: *mut AddrInfo,
+    pub(crate) ai_flags: c_int,
+    pub(crate) ai_family: c_int,
+    pub(crate) ai_socktype: c_int,
+    pub(crate) ai_protocol: c_int,
+    pub(crate) ai_addrlen: usize,
+    pub(crate) ai_canonname: *mut c_char,
+    pub(crate) ai_addr: *mut u8,
+    pub(crate) ai_next: *mut AddrInfo,
 }
 
 /// One allocation per result: the node, then its address bytes.

@@ -115,7 +115,7 @@ fn upcall_table() -> WSPUPCALLTABLE {
 }
 
 /// Whether the in-tree provider serves the process (no `WSP_PROVIDER` library loaded).
-fn in_tree() -> bool {
+pub(crate) fn in_tree() -> bool {
     lock(&LIBRARY)
         .as_ref()
         .is_some_and(|(f, _)| std::ptr::fn_addr_eq(*f, wsp_provider::WSPStartup as LPWSPSTARTUP))
