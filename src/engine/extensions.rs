@@ -385,6 +385,20 @@ impl<N: Net> Engine<N> {
                 cell.evaluate();
             }
             Err(WsaError::WSAEWOULDBLOCK) => cell.kick_connect(),
+            // The connection attempt itself failed: on Windows the request has started by
+            // then (the SYN is out) and reports this through its completion (ConnectEx
+            // page; Wine's test_ConnectEx: ERROR_CONNECTION_REFUSED from
+            // GetOverlappedResult). The host may know at once; the work below then
+            // completes the request after the call returns (see `in_call`).
+            Err(
+                e @ (WsaError::WSAECONNREFUSED
+                | WsaError::WSAENETUNREACH
+                | WsaError::WSAEHOSTUNREACH
+                | WsaError::WSAETIMEDOUT),
+            ) => {
+                cell.lock().conn = Conn::Failed(e);
+                cell.evaluate();
+            }
             Err(e) => {
                 cell.lock().conn = Conn::Failed(e);
                 cell.evaluate();
@@ -393,6 +407,10 @@ impl<N: Net> Engine<N> {
         }
         let weak = Arc::downgrade(&cell);
         let mut send = data.as_ref().map(|_| send_all(&cell));
+        // True during the issuing call: a failed connection is then left pending, so
+        // that it is reported by the completion, not by the call.
+        let in_call = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let in_work = in_call.clone();
         let work: Work = Box::new(move |op: &OpShared| {
             let Some(c) = weak.upgrade() else {
                 return Attempt::Done(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
@@ -400,6 +418,9 @@ impl<N: Net> Engine<N> {
             let conn = c.lock().conn;
             match conn {
                 Conn::Connecting | Conn::Idle => Attempt::WouldBlock,
+                Conn::Failed(_) if in_work.load(std::sync::atomic::Ordering::Acquire) => {
+                    Attempt::WouldBlock
+                }
                 Conn::Failed(e) => Attempt::Done(OpResult::err(e)),
                 Conn::Connected => match send.as_mut() {
                     Some(f) => f(op),
@@ -411,7 +432,14 @@ impl<N: Net> Engine<N> {
             Some(d) => Buffers::Send(d),
             None => Buffers::None,
         };
-        self.issue(&cell, Dir::Send, buffers, ov, work)
+        let r = self.issue(&cell, Dir::Send, buffers, ov, work);
+        in_call.store(false, std::sync::atomic::Ordering::Release);
+        if matches!(&r, Ok(i) if i.immediate.is_none())
+            && matches!(cell.lock().conn, Conn::Failed(_))
+        {
+            cell.drive(Dir::Send);
+        }
+        r
     }
 
     /// Replace `s`'s host socket with a fresh one bound to the wildcard address.
