@@ -516,6 +516,9 @@ impl<N: Net> Engine<N> {
     /// `WSARecvMsg`: an overlapped receive-from on a datagram socket. Control data
     /// (`IP_PKTINFO`...) is not built, so the control buffer comes back empty. Stream
     /// sockets: `WSAEOPNOTSUPP` (WSARecvMsg page: datagram and raw sockets only).
+    /// A truncated datagram completes with `WSAEMSGSIZE` and `MSG_TRUNC` in the result
+    /// flags, which become `lpMsg->dwFlags` (WSAMSG page: MSG_TRUNC on output, "the
+    /// datagram was truncated"), where WSARecv/WSARecvFrom report `MSG_PARTIAL`.
     pub fn recv_msg(
         &self,
         s: SOCKET,
@@ -527,7 +530,24 @@ impl<N: Net> Engine<N> {
         if cell.props.ty == SOCK_STREAM {
             return Err(WsaError::WSAEOPNOTSUPP);
         }
-        self.recv_ov(s, bufs, flags, true, ov)
+        if cell.props.flags & WSA_FLAG_OVERLAPPED == 0 {
+            return self.recv_ov(s, bufs, flags, true, ov);
+        }
+        let r = Self::recv_checks(&cell, &cell.lock(), flags);
+        // As recv_ov: any recv-family call re-enables FD_READ and FD_OOB.
+        cell.reenable(FD_READ | FD_OOB);
+        r?;
+        let mut recv = super::overlapped::recv_work(&cell, flags);
+        let work: Work = Box::new(move |op: &OpShared| match recv(op) {
+            Attempt::Done(mut r) if r.flags & MSG_PARTIAL != 0 => {
+                r.flags = (r.flags & !MSG_PARTIAL) | MSG_TRUNC;
+                Attempt::Done(r)
+            }
+            other => other,
+        });
+        let r = self.issue(&cell, Dir::Recv, Buffers::Recv(bufs), ov, work);
+        cell.reenable(FD_READ | FD_OOB);
+        r
     }
 
     /// `WSASendMsg`: an overlapped send(-to), on stream and datagram sockets.
