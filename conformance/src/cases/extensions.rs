@@ -8,6 +8,11 @@
 //! `dlls/ws2_32/tests/sock.c` (`test_AcceptEx`, `test_ConnectEx`, `test_DisconnectEx`),
 //! which run on Windows. Every request here is overlapped and waited for through its
 //! handle (bounded by [`BOUND`]), never by sleeping.
+//!
+//! Not covered: `WSARecvMsg` control data (`IP_PKTINFO`, `IPV6_PKTINFO`, `MSG_CTRUNC`),
+//! which is not built (DIVERGENCES.md D16); cancelling a pending ConnectEx, which cannot
+//! be held pending on loopback without timing. Through C (`ForeignProvider`), TransmitFile
+//! and CancelIoEx have no path yet and show as not built.
 
 use crate::*;
 use std::io::Cursor;
