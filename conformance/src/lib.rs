@@ -6,10 +6,16 @@
 //! same suite runs against the engine on each backend and, through the provider crate's
 //! wrapper, against any foreign `WSPPROC_TABLE`.
 //!
-//! Outcomes are three-valued ([`Outcome`]): a case passes, fails, or meets a function the
-//! provider has not built yet. The project's convention is that unbuilt `WSP*` functions
-//! return `WSAEOPNOTSUPP`; when a call the case expected to succeed (or to fail with some
-//! other code) returns that, the case is [`Outcome::NotBuilt`] rather than failed.
+//! Outcomes ([`Outcome`]): a case passes, fails, or meets a function the provider has not
+//! built yet. The project's convention is that unbuilt `WSP*` functions return
+//! `WSAEOPNOTSUPP`; when a call the case expected to succeed (or to fail with some other
+//! code) returns that, the case is [`Outcome::NotBuilt`] rather than failed.
+//!
+//! Most cases run over `dyn Wsp` ([`Body::Wsp`]). The cases of the mswsock extension
+//! functions (AcceptEx, ConnectEx, DisconnectEx, TransmitFile, TransmitPackets,
+//! WSARecvMsg, WSASendMsg, CancelIoEx) run over the provider's [`WspExt`] view
+//! ([`Body::Ext`], through [`ExtProvider`]); a column whose provider has no such view
+//! reports them as [`Outcome::NotReachable`] (skipped, not failed).
 //!
 //! Rules every case follows:
 //! * it gets a fresh provider and calls `startup(0x0202)` itself when it needs one
@@ -28,6 +34,7 @@ pub mod runner;
 
 pub use fixture::*;
 
+use wsp::WspExt;
 use wsp::{WsaError, Wsp};
 
 /// The outcome of one case.
@@ -39,16 +46,24 @@ pub enum Outcome {
     Fail(String),
     /// A call returned `WSAEOPNOTSUPP` from a function the provider has not built yet.
     NotBuilt(String),
+    /// The case needs a view of the provider the column does not offer (an extension
+    /// function case on a column without [`WspExt`]).
+    NotReachable(String),
 }
 
 impl Outcome {
-    /// Short label for reports: `pass`, `FAIL`, `not built`.
+    /// Short label for reports: `pass`, `FAIL`, `not built`, `not reachable`.
     pub fn label(&self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
             Outcome::Fail(_) => "FAIL",
             Outcome::NotBuilt(_) => "not built",
+            Outcome::NotReachable(_) => "not reachable",
         }
+    }
+    /// Whether the case was skipped (not built, or not reachable on the column).
+    pub fn skipped(&self) -> bool {
+        matches!(self, Outcome::NotBuilt(_) | Outcome::NotReachable(_))
     }
 }
 
@@ -69,7 +84,69 @@ pub struct Case {
     /// (`"SOCKET_ERROR / WSAEINVAL"`).
     pub expect: &'static str,
     /// Runs the case against a provider.
-    pub run: fn(&dyn Wsp) -> Outcome,
+    pub run: Body,
+}
+
+/// A case's body, by the view of the provider it needs.
+#[derive(Clone, Copy, Debug)]
+pub enum Body {
+    /// The 30 `WSPPROC_TABLE` functions (`dyn Wsp`): every column.
+    Wsp(fn(&dyn Wsp) -> Outcome),
+    /// The extension functions too (`dyn WspExt`): columns that have that view.
+    Ext(fn(&dyn ExtProvider) -> Outcome),
+}
+
+/// A provider with its extension-function view ([`WspExt`]), and its plain [`Wsp`] view for
+/// the fixture (the crate's MSRV has no trait upcasting).
+pub trait ExtProvider: WspExt {
+    /// `self` as a plain provider.
+    fn wsp(&self) -> &dyn Wsp;
+}
+
+impl<T: WspExt> ExtProvider for T {
+    fn wsp(&self) -> &dyn Wsp {
+        self
+    }
+}
+
+/// The provider a column hands each case: with or without the extension-function view.
+pub enum Subject {
+    /// Only the `WSPPROC_TABLE` functions.
+    Plain(Box<dyn Wsp>),
+    /// The extension functions too.
+    Ext(Box<dyn ExtProvider>),
+}
+
+impl Subject {
+    /// The plain view.
+    pub fn wsp(&self) -> &dyn Wsp {
+        match self {
+            Subject::Plain(w) => &**w,
+            Subject::Ext(w) => w.wsp(),
+        }
+    }
+    /// The extension-function view, if the column has one.
+    pub fn ext(&self) -> Option<&dyn ExtProvider> {
+        match self {
+            Subject::Plain(_) => None,
+            Subject::Ext(w) => Some(&**w),
+        }
+    }
+}
+
+impl Case {
+    /// Run the case on `subject`: [`Outcome::NotReachable`] for an extension case on a
+    /// column without the view.
+    pub fn run_on(&self, subject: &Subject) -> Outcome {
+        match (self.run, subject.ext()) {
+            (Body::Wsp(f), _) => f(subject.wsp()),
+            (Body::Ext(f), Some(x)) => f(x),
+            (Body::Ext(_), None) => Outcome::NotReachable(format!(
+                "{}: the column has no WspExt view of its provider",
+                self.function
+            )),
+        }
+    }
 }
 
 /// Turn a case body's result into an outcome.
@@ -90,14 +167,30 @@ macro_rules! case {
             name: stringify!($body),
             source: $source,
             expect: $expect,
-            run: |w| $crate::finish($body(w)),
+            run: $crate::Body::Wsp(|w| $crate::finish($body(w))),
         }
     };
 }
 
-/// Every `WSP*` function the report has a row for: `WSPStartup`, then the 30 entries of
-/// `WSPPROC_TABLE` in ws2spi.h order.
-pub const FUNCTIONS: [&str; 31] = [
+/// Build an extension-function [`Case`] from a body `fn(&dyn ExtProvider) -> Step<()>`:
+/// `ext_case!(body_fn, "AcceptEx", source, expect)`.
+#[macro_export]
+macro_rules! ext_case {
+    ($body:ident, $function:expr, $source:expr, $expect:expr) => {
+        $crate::Case {
+            function: $function,
+            name: stringify!($body),
+            source: $source,
+            expect: $expect,
+            run: $crate::Body::Ext(|w| $crate::finish($body(w))),
+        }
+    };
+}
+
+/// Every function the report has a row for: `WSPStartup`, the 30 entries of
+/// `WSPPROC_TABLE` in ws2spi.h order, then the mswsock extension functions
+/// `SIO_GET_EXTENSION_FUNCTION_POINTER` hands out and `CancelIoEx` ([`EXTENSIONS`]).
+pub const FUNCTIONS: [&str; 39] = [
     "WSPStartup",
     "WSPAccept",
     "WSPAddressToString",
@@ -129,6 +222,26 @@ pub const FUNCTIONS: [&str; 31] = [
     "WSPShutdown",
     "WSPSocket",
     "WSPStringToAddress",
+    "AcceptEx",
+    "ConnectEx",
+    "DisconnectEx",
+    "TransmitFile",
+    "TransmitPackets",
+    "WSARecvMsg",
+    "WSASendMsg",
+    "CancelIoEx",
+];
+
+/// The rows of [`FUNCTIONS`] whose cases run over the [`WspExt`] view.
+pub const EXTENSIONS: [&str; 8] = [
+    "AcceptEx",
+    "ConnectEx",
+    "DisconnectEx",
+    "TransmitFile",
+    "TransmitPackets",
+    "WSARecvMsg",
+    "WSASendMsg",
+    "CancelIoEx",
 ];
 
 /// Every case in the suite, grouped by area.

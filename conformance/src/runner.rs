@@ -15,6 +15,12 @@
 //! engine on `portable` as its next provider), and with `--provider PATH` a `provider`
 //! column for any library exporting `WSPStartup`.
 //!
+//! Each column's factory makes a [`Subject`]: the provider, with its extension-function
+//! view ([`wsp::WspExt`]) when the column has one. Every column above has it (the engine
+//! directly, and [`wsp_provider::ForeignProvider`] through the C table's extension
+//! pointers); a column without it reports the extension cases as "not reachable", which
+//! counts as skipped, not failed.
+//!
 //! ```text
 //! ```
 //!
@@ -22,15 +28,15 @@
 //! that passed. The run exits with status 1 when a case listed there does not pass;
 //! `--update-baseline` rewrites the lines for the backends and cases that ran.
 
-use crate::{all_cases, Case, Outcome, FUNCTIONS};
+use crate::{all_cases, Case, Outcome, Subject, FUNCTIONS};
 use std::collections::{BTreeSet, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
-use wsp::Wsp;
 
-/// Makes a fresh provider for one case.
-type Factory = Arc<dyn Fn() -> Box<dyn Wsp> + Send + Sync>;
+/// Makes a fresh provider for one case, with its extension-function view when the column
+/// has one (a column without it shows the extension cases as "not reachable").
+type Factory = Arc<dyn Fn() -> Subject + Send + Sync>;
 
 /// The backend columns of the report.
 fn backends() -> Vec<(&'static str, Factory)> {
@@ -38,18 +44,20 @@ fn backends() -> Vec<(&'static str, Factory)> {
         (
             "portable",
             Arc::new(|| {
-                Box::new(wsp::Engine::new(wsp_portable::Portable::new().unwrap())) as Box<dyn Wsp>
+                Subject::Ext(Box::new(wsp::Engine::new(
+                    wsp_portable::Portable::new().unwrap(),
+                )))
             }),
         ),
         (
             "sim",
-            Arc::new(|| Box::new(wsp::Engine::new(wsp_sim::Sim::new(SIM_SEED))) as Box<dyn Wsp>),
+            Arc::new(|| Subject::Ext(Box::new(wsp::Engine::new(wsp_sim::Sim::new(SIM_SEED))))),
         ),
         // The in-tree provider driven through its C table: engine -> WSPPROC_TABLE ->
         // ForeignProvider -> cases. Must pass everything the direct column passes.
         (
             "through-c",
-            Arc::new(|| Box::new(wsp_provider::ForeignProvider::in_tree()) as Box<dyn Wsp>),
+            Arc::new(|| Subject::Ext(Box::new(wsp_provider::ForeignProvider::in_tree()))),
         ),
         // The engine under a layer that overrides nothing, exported through the same C
         // machinery and driven through C: engine -> Layered -> WSPPROC_TABLE ->
@@ -57,12 +65,12 @@ fn backends() -> Vec<(&'static str, Factory)> {
         (
             "layered",
             Arc::new(|| {
-                Box::new(wsp_provider::ForeignProvider::in_tree_layered(
+                Subject::Ext(Box::new(wsp_provider::ForeignProvider::in_tree_layered(
                     wsp_provider::Export::new(
                         || PassThrough("pass-through"),
                         wsp_provider::NextProvider::Engine,
                     ),
-                )) as Box<dyn Wsp>
+                )))
             }),
         ),
         // Two pass-through layers stacked (a chain of three catalog ids), through C.
@@ -73,12 +81,12 @@ fn backends() -> Vec<(&'static str, Factory)> {
                     || PassThrough("pass-through inner"),
                     wsp_provider::NextProvider::Engine,
                 );
-                Box::new(wsp_provider::ForeignProvider::in_tree_layered(
+                Subject::Ext(Box::new(wsp_provider::ForeignProvider::in_tree_layered(
                     wsp_provider::Export::new(
                         || PassThrough("pass-through outer"),
                         wsp_provider::NextProvider::Layer(Box::new(inner)),
                     ),
-                )) as Box<dyn Wsp>
+                )))
             }),
         ),
         // Two stacked layers of the tree: the trace layer (records into memory) over the
@@ -93,12 +101,12 @@ fn backends() -> Vec<(&'static str, Factory)> {
                     wsp_provider::NextProvider::Engine,
                 );
                 let trace = wsp_trace::Trace::new(wsp_trace::Config::memory().0);
-                Box::new(wsp_provider::ForeignProvider::in_tree_layered(
+                Subject::Ext(Box::new(wsp_provider::ForeignProvider::in_tree_layered(
                     wsp_provider::Export::new(
                         move || trace.clone(),
                         wsp_provider::NextProvider::Layer(Box::new(faults)),
                     ),
-                )) as Box<dyn Wsp>
+                )))
             }),
         ),
         // The engine over the `chain` backend over the engine on `portable`: what the
@@ -108,11 +116,11 @@ fn backends() -> Vec<(&'static str, Factory)> {
 }
 
 /// A fresh engine on the `chain` backend, whose next provider is the engine on `portable`.
-fn chain_column() -> Box<dyn Wsp> {
+fn chain_column() -> Subject {
     let next = Arc::new(wsp::Engine::new(wsp_portable::Portable::new().unwrap()));
-    Box::new(wsp::Engine::new(
+    Subject::Ext(Box::new(wsp::Engine::new(
         wsp_chain::Chain::over_in_tree(next).expect("the next provider starts"),
-    ))
+    )))
 }
 
 /// A layer that overrides nothing: every call passes through the layering framework
@@ -131,10 +139,10 @@ fn provider_column(path: &str) -> Result<Factory, String> {
     let p = std::path::PathBuf::from(path);
     wsp_provider::ForeignProvider::load(&p, None).map_err(|e| format!("--provider {path}: {e}"))?;
     Ok(Arc::new(move || {
-        Box::new(
+        Subject::Ext(Box::new(
             wsp_provider::ForeignProvider::load(&p, None)
                 .expect("the provider loaded a moment ago"),
-        ) as Box<dyn Wsp>
+        ))
     }))
 }
 
@@ -201,8 +209,8 @@ fn run_case(case: Case, factory: Factory, timeout: Duration) -> Outcome {
         .name(format!("case {}", case.name))
         .spawn(move || {
             let r = catch_unwind(AssertUnwindSafe(|| {
-                let w = factory();
-                (case.run)(&*w)
+                let subject = factory();
+                case.run_on(&subject)
             }));
             let _ = tx.send(r);
         });
@@ -235,6 +243,7 @@ struct Counts {
     passed: usize,
     failed: usize,
     not_built: usize,
+    not_reachable: usize,
 }
 
 fn read_baseline(path: &str) -> BTreeSet<(String, String)> {
@@ -340,6 +349,7 @@ pub fn main(args: Vec<String>) -> i32 {
             Outcome::Pass => c.passed += 1,
             Outcome::Fail(_) => c.failed += 1,
             Outcome::NotBuilt(_) => c.not_built += 1,
+            Outcome::NotReachable(_) => c.not_reachable += 1,
         }
     }
     let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
@@ -351,8 +361,8 @@ pub fn main(args: Vec<String>) -> i32 {
             for b in &names {
                 let c = table.get(&(f, b)).copied().unwrap_or_default();
                 row.push_str(&format!(
-                    ", \"{b}\": {{\"cases\": {}, \"passed\": {}, \"failed\": {}, \"not_built\": {}}}",
-                    c.cases, c.passed, c.failed, c.not_built
+                    ", \"{b}\": {{\"cases\": {}, \"passed\": {}, \"failed\": {}, \"not_built\": {}, \"not_reachable\": {}}}",
+                    c.cases, c.passed, c.failed, c.not_built, c.not_reachable
                 ));
             }
             row.push('}');
@@ -369,7 +379,7 @@ pub fn main(args: Vec<String>) -> i32 {
         for _ in &names {
             sub.push_str(&format!(
                 " | {:>5} {:>6} {:>6} {:>9}",
-                "cases", "passed", "failed", "not built"
+                "cases", "passed", "failed", "skipped"
             ));
         }
         println!("{sub}");
@@ -383,9 +393,13 @@ pub fn main(args: Vec<String>) -> i32 {
                 totals[i].passed += c.passed;
                 totals[i].failed += c.failed;
                 totals[i].not_built += c.not_built;
+                totals[i].not_reachable += c.not_reachable;
                 line.push_str(&format!(
                     " | {:>5} {:>6} {:>6} {:>9}",
-                    c.cases, c.passed, c.failed, c.not_built
+                    c.cases,
+                    c.passed,
+                    c.failed,
+                    c.not_built + c.not_reachable
                 ));
             }
             println!("{line}");
@@ -395,7 +409,10 @@ pub fn main(args: Vec<String>) -> i32 {
         for c in &totals {
             line.push_str(&format!(
                 " | {:>5} {:>6} {:>6} {:>9}",
-                c.cases, c.passed, c.failed, c.not_built
+                c.cases,
+                c.passed,
+                c.failed,
+                c.not_built + c.not_reachable
             ));
         }
         println!("{line}");
@@ -421,6 +438,18 @@ pub fn main(args: Vec<String>) -> i32 {
             println!("\nnot built:");
             for (b, c, o) in unbuilt {
                 if let Outcome::NotBuilt(msg) = o {
+                    println!("  {b:<9} {:<22} {}: {msg}", c.function, c.name);
+                }
+            }
+        }
+        let unreachable: Vec<_> = results
+            .iter()
+            .filter(|(_, _, o)| matches!(o, Outcome::NotReachable(_)))
+            .collect();
+        if !unreachable.is_empty() {
+            println!("\nnot reachable (skipped):");
+            for (b, c, o) in unreachable {
+                if let Outcome::NotReachable(msg) = o {
                     println!("  {b:<9} {:<22} {}: {msg}", c.function, c.name);
                 }
             }
@@ -459,14 +488,15 @@ pub fn main(args: Vec<String>) -> i32 {
         return 0;
     }
     // A plain closing line that CI tools read: every (backend, case) pair counted once;
-    // "skipped" counts the cases whose function is not built yet.
+    // "skipped" counts the cases whose function is not built yet, and the extension cases
+    // on a column without the extension-function view ("not reachable").
     if !opts.json {
         let count = |f: fn(&Outcome) -> bool| results.iter().filter(|(_, _, o)| f(o)).count();
         println!(
             "\nconformance: {} passed, {} failed, {} skipped",
             count(|o| *o == Outcome::Pass),
             count(|o| matches!(o, Outcome::Fail(_))),
-            count(|o| matches!(o, Outcome::NotBuilt(_))),
+            count(Outcome::skipped),
         );
     }
     if !regressions.is_empty() {

@@ -72,3 +72,40 @@ fn case_names_are_unique_and_functions_known() {
         assert!(cases.iter().any(|c| c.function == f), "no case for {f}");
     }
 }
+
+/// A column without the extension-function view reports the extension cases as "not
+/// reachable" (skipped, not failed), and still runs the plain cases.
+#[test]
+fn extension_cases_are_not_reachable_on_a_plain_column() {
+    use wsp_conformance::{Body, Outcome, Subject, EXTENSIONS};
+    let plain = || {
+        Subject::Plain(Box::new(wsp::Engine::new(
+            wsp_portable::Portable::new().expect("portable backend"),
+        )))
+    };
+    let cases = wsp_conformance::all_cases();
+    let ext: Vec<_> = cases
+        .iter()
+        .filter(|c| matches!(c.run, Body::Ext(_)))
+        .collect();
+    assert!(!ext.is_empty(), "no extension cases");
+    for c in &ext {
+        assert!(
+            EXTENSIONS.contains(&c.function),
+            "{} runs over WspExt but is filed under {}",
+            c.name,
+            c.function
+        );
+        let o = c.run_on(&plain());
+        assert!(
+            matches!(o, Outcome::NotReachable(_)) && o.skipped(),
+            "{}: {o:?}",
+            c.name
+        );
+    }
+    let bind = cases
+        .iter()
+        .find(|c| c.name == "bind_twice_gives_wsaeinval")
+        .expect("a plain case");
+    assert_eq!(bind.run_on(&plain()), Outcome::Pass);
+}

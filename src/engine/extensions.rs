@@ -385,6 +385,20 @@ impl<N: Net> Engine<N> {
                 cell.evaluate();
             }
             Err(WsaError::WSAEWOULDBLOCK) => cell.kick_connect(),
+            // The connection attempt itself failed: on Windows the request has started by
+            // then (the SYN is out) and reports this through its completion (ConnectEx
+            // page; Wine's test_ConnectEx: ERROR_CONNECTION_REFUSED from
+            // GetOverlappedResult). The host may know at once; the work below then
+            // completes the request after the call returns (see `in_call`).
+            Err(
+                e @ (WsaError::WSAECONNREFUSED
+                | WsaError::WSAENETUNREACH
+                | WsaError::WSAEHOSTUNREACH
+                | WsaError::WSAETIMEDOUT),
+            ) => {
+                cell.lock().conn = Conn::Failed(e);
+                cell.evaluate();
+            }
             Err(e) => {
                 cell.lock().conn = Conn::Failed(e);
                 cell.evaluate();
@@ -393,6 +407,10 @@ impl<N: Net> Engine<N> {
         }
         let weak = Arc::downgrade(&cell);
         let mut send = data.as_ref().map(|_| send_all(&cell));
+        // True during the issuing call: a failed connection is then left pending, so
+        // that it is reported by the completion, not by the call.
+        let in_call = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let in_work = in_call.clone();
         let work: Work = Box::new(move |op: &OpShared| {
             let Some(c) = weak.upgrade() else {
                 return Attempt::Done(OpResult::err(WsaError::WSA_OPERATION_ABORTED));
@@ -400,6 +418,9 @@ impl<N: Net> Engine<N> {
             let conn = c.lock().conn;
             match conn {
                 Conn::Connecting | Conn::Idle => Attempt::WouldBlock,
+                Conn::Failed(_) if in_work.load(std::sync::atomic::Ordering::Acquire) => {
+                    Attempt::WouldBlock
+                }
                 Conn::Failed(e) => Attempt::Done(OpResult::err(e)),
                 Conn::Connected => match send.as_mut() {
                     Some(f) => f(op),
@@ -411,7 +432,14 @@ impl<N: Net> Engine<N> {
             Some(d) => Buffers::Send(d),
             None => Buffers::None,
         };
-        self.issue(&cell, Dir::Send, buffers, ov, work)
+        let r = self.issue(&cell, Dir::Send, buffers, ov, work);
+        in_call.store(false, std::sync::atomic::Ordering::Release);
+        if matches!(&r, Ok(i) if i.immediate.is_none())
+            && matches!(cell.lock().conn, Conn::Failed(_))
+        {
+            cell.drive(Dir::Send);
+        }
+        r
     }
 
     /// Replace `s`'s host socket with a fresh one bound to the wildcard address.
@@ -492,6 +520,9 @@ impl<N: Net> Engine<N> {
     /// [`RecvBufs::set_control`]; a control buffer too small for it gets none and
     /// `MSG_CTRUNC` in the result flags (WSARecvMsg page). Stream sockets:
     /// `WSAEOPNOTSUPP` (WSARecvMsg page: datagram and raw sockets only).
+    /// A truncated datagram completes with `WSAEMSGSIZE` and `MSG_TRUNC` in the result
+    /// flags, which become `lpMsg->dwFlags` (WSAMSG page: MSG_TRUNC on output, "the
+    /// datagram was truncated"), where WSARecv/WSARecvFrom report `MSG_PARTIAL`.
     pub fn recv_msg(
         &self,
         s: SOCKET,
@@ -503,7 +534,24 @@ impl<N: Net> Engine<N> {
         if cell.props.ty == SOCK_STREAM {
             return Err(WsaError::WSAEOPNOTSUPP);
         }
-        self.recv_ov(s, bufs, flags, true, ov)
+        if cell.props.flags & WSA_FLAG_OVERLAPPED == 0 {
+            return self.recv_ov(s, bufs, flags, true, ov);
+        }
+        let r = Self::recv_checks(&cell, &cell.lock(), flags);
+        // As recv_ov: any recv-family call re-enables FD_READ and FD_OOB.
+        cell.reenable(FD_READ | FD_OOB);
+        r?;
+        let mut recv = super::overlapped::recv_work(&cell, flags);
+        let work: Work = Box::new(move |op: &OpShared| match recv(op) {
+            Attempt::Done(mut r) if r.flags & MSG_PARTIAL != 0 => {
+                r.flags = (r.flags & !MSG_PARTIAL) | MSG_TRUNC;
+                Attempt::Done(r)
+            }
+            other => other,
+        });
+        let r = self.issue(&cell, Dir::Recv, Buffers::Recv(bufs), ov, work);
+        cell.reenable(FD_READ | FD_OOB);
+        r
     }
 
     /// `WSASendMsg`: an overlapped send(-to), on stream and datagram sockets.

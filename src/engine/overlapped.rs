@@ -798,7 +798,7 @@ fn note_reset<N: Net>(cell: &Weak<SocketCell<N>>, e: WsaError) {
     }
 }
 
-fn recv_work<N: Net>(cell: &Arc<SocketCell<N>>, f: u32) -> Work {
+pub(super) fn recv_work<N: Net>(cell: &Arc<SocketCell<N>>, f: u32) -> Work {
     let net = cell.net.clone();
     let host: HostSocket = cell.host;
     let weak = Arc::downgrade(cell);

@@ -8,6 +8,7 @@ pub mod connect;
 pub mod connx;
 pub mod datagram;
 pub mod disconnect;
+pub mod extensions;
 pub mod handles;
 pub mod ioctl;
 pub mod ioctl_net;
@@ -55,6 +56,7 @@ pub fn all() -> Vec<Case> {
     v.extend(overlapped::cases());
     v.extend(others::cases());
     v.extend(connx::cases());
+    v.extend(extensions::cases());
     v
 }
 

@@ -1035,7 +1035,7 @@ impl ExtPending {
             // SAFETY: the provider wrote the outcome before signalling (module comment).
             let ov = unsafe { *self.ov.get() };
             OpResult {
-                error: (ov.Internal != 0).then_some(WsaError(ov.Internal as u32 as i32)),
+                error: super::upcall::wsa_of_internal(ov.Internal),
                 bytes: ov.InternalHigh as u32,
                 flags: ov.Offset,
             }

@@ -227,6 +227,27 @@ pub fn ntstatus(error: Option<WsaError>) -> u32 {
     }
 }
 
+/// The Winsock error for what a provider left in `OVERLAPPED.Internal`: `None` for
+/// `STATUS_SUCCESS`; an `NTSTATUS` (as this crate and Windows' providers store it) maps
+/// back through [`NTSTATUS_OF_WSA`] (first row, so `STATUS_CANCELLED` is
+/// `WSA_OPERATION_ABORTED`); a small value is taken as a Winsock error already (providers
+/// that store those); an unknown status is reported as its raw value.
+pub fn wsa_of_internal(internal: usize) -> Option<WsaError> {
+    let v = internal as u32;
+    if v == 0 {
+        return None;
+    }
+    if v < 0x1_0000 {
+        return Some(WsaError(v as i32));
+    }
+    Some(
+        NTSTATUS_OF_WSA
+            .iter()
+            .find(|(_, st)| *st == v)
+            .map_or(WsaError(v as i32), |&(w, _)| WsaError(w)),
+    )
+}
+
 /// Socket handles for a non-IFS provider: the caller's handles (made with
 /// `WPUCreateSocketHandle`, carrying the engine's handle as their context) and the
 /// engine's own, both ways.
