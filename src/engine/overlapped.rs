@@ -154,9 +154,10 @@ impl Op {
         };
         // The work (and what it captured) goes now; a driver inside it finishes first.
         drop(self.work.lock().unwrap_or_else(|p| p.into_inner()).take());
-        let (inline, buffers) = {
+        let (inline, buffers, watchers) = {
             let mut st = self.shared.lock();
             st.result = Some(r);
+            let watchers = std::mem::take(&mut st.watchers);
             let inline = st.issuing && r.error.is_some();
             st.failed_inline = inline;
             let to_port = !inline && n.port.is_some() && n.routine.is_none();
@@ -165,8 +166,11 @@ impl Op {
             } else {
                 Buffers::None
             };
-            (inline, buffers)
+            (inline, buffers, watchers)
         };
+        for w in watchers {
+            w(r);
+        }
         self.shared.gate.notify();
         if inline {
             // The issuing call reports the error itself; no completion indication.
