@@ -156,8 +156,8 @@ impl Trace {
             // notified, on the completing thread (at once here if it already completed).
             // Registered after the issue record, so the completion always follows it.
             let me = self.clone();
+            // Timed from the issue: `us` is how long the request was outstanding.
             issued.op.on_complete(move |res| {
-                let start = me.begin();
                 me.emit(
                     start,
                     complete,

@@ -96,6 +96,10 @@ fn issue_and_completion<'a>(
         complete[0].seq > issued[0].seq,
         "completion after the issue"
     );
+    // Timed from the issue: the same start, and outstanding at least as long as the
+    // issuing call took.
+    assert_eq!(complete[0].t_us, issued[0].t_us);
+    assert!(complete[0].us >= issued[0].us);
     (issued[0], complete[0])
 }
 
