@@ -353,7 +353,9 @@ impl OpHandle {
     /// Run `f` with the result once the operation completes: at once on this thread if it
     /// already has, else on the completing thread when the result is stored, before the
     /// issuer is notified (event, routine, port). Each watcher runs exactly once (an
-    /// observer such as the trace layer records completions with it).
+    /// observer such as the trace layer records completions with it). A watcher may run
+    /// on the provider's own thread with its locks held: it must be short and must not
+    /// call back into the provider.
     pub fn on_complete(&self, f: impl FnOnce(OpResult) + Send + 'static) {
         let mut st = self.inner.lock();
         match st.result {
