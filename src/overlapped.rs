@@ -357,6 +357,22 @@ impl OpHandle {
     pub fn from(&self) -> Option<SockAddr> {
         self.inner.lock().from
     }
+    /// Run `f` with the result once the operation completes: at once on this thread if it
+    /// already has, else on the completing thread when the result is stored, before the
+    /// issuer is notified (event, routine, port). Each watcher runs exactly once (an
+    /// observer such as the trace layer records completions with it). A watcher may run
+    /// on the provider's own thread with its locks held: it must be short and must not
+    /// call back into the provider.
+    pub fn on_complete(&self, f: impl FnOnce(OpResult) + Send + 'static) {
+        let mut st = self.inner.lock();
+        match st.result {
+            Some(r) => {
+                drop(st);
+                f(r);
+            }
+            None => st.watchers.push(Box::new(f)),
+        }
+    }
 }
 
 impl OpHandle {
@@ -405,12 +421,16 @@ impl OpCompleter {
     /// Store the outcome and wake the handle's waiters. Returns `false` (and changes
     /// nothing) if the operation was already complete.
     pub fn complete(&self, r: OpResult) -> bool {
-        {
+        let watchers = {
             let mut st = self.inner.lock();
             if st.result.is_some() {
                 return false;
             }
             st.result = Some(r);
+            std::mem::take(&mut st.watchers)
+        };
+        for w in watchers {
+            w(r);
         }
         self.inner.gate.notify();
         true
@@ -436,7 +456,12 @@ pub(crate) struct OpState {
     pub issuing: bool,
     /// The result went to the issuing call instead of being notified.
     pub failed_inline: bool,
+    /// Run with the result when it is stored ([`OpHandle::on_complete`]).
+    pub watchers: Vec<Watcher>,
 }
+
+/// An [`OpHandle::on_complete`] callback.
+pub(crate) type Watcher = Box<dyn FnOnce(OpResult) + Send + 'static>;
 
 impl OpShared {
     pub fn new(socket: crate::types::SOCKET, key: usize, buffers: Buffers) -> Arc<OpShared> {
@@ -449,6 +474,7 @@ impl OpShared {
                 from: None,
                 issuing: true,
                 failed_inline: false,
+                watchers: Vec::new(),
             }),
             gate: Gate::new(),
         })

@@ -1546,3 +1546,37 @@ fn so_update_accept_context_gives_the_accept_socket_the_listeners_properties() {
         WsaError::WSAEINVAL,
     );
 }
+
+#[test]
+fn on_complete_watchers_run_once_before_the_event_and_at_once_when_already_done() {
+    // OpHandle::on_complete (what observers such as the trace layer use): a watcher on a
+    // pending request runs once, with the result, before the caller's event is set; one
+    // registered after completion runs at once.
+    let p = provider();
+    let (c, s, _l) = ov_pair(&p);
+    let ev = Event::new();
+    let issued = p
+        .recv_overlapped(
+            s,
+            Box::new(vec![0u8; 16]),
+            0,
+            Overlapped::new(7).with_event(&ev),
+        )
+        .unwrap();
+    assert!(issued.immediate.is_none());
+    let seen: Arc<Mutex<Vec<(OpResult, bool)>>> = Arc::default();
+    let (w, e) = (seen.clone(), ev.clone());
+    issued
+        .op
+        .on_complete(move |r| w.lock().unwrap().push((r, e.is_set())));
+    p.send(c, &[b"four"], 0).unwrap();
+    assert_ne!(ev.wait(&RealTime, Some(GUARD), false), WaitResult::Timeout);
+    assert_eq!(*seen.lock().unwrap(), vec![(OpResult::ok(4, 0), false)]);
+    let late = Arc::new(Mutex::new(None));
+    let l2 = late.clone();
+    issued
+        .op
+        .on_complete(move |r| *l2.lock().unwrap() = Some(r));
+    assert_eq!(*late.lock().unwrap(), Some(OpResult::ok(4, 0)));
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}

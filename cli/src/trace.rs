@@ -6,8 +6,11 @@
 //! `WSP_TRACE_FORMAT=json`, with its standard streams left alone. When it ends, the trace
 //! is printed to standard error (text lines, or the JSON lines with `--json`; to `FILE`
 //! instead with `--output`; not at all with `--quiet`), then the summary (calls per
-//! function, errors per code, time per function). The exit status is the program's own
-//! (128 + the signal number when a signal ended it, 127 when it could not be started).
+//! function, errors per code, time per function, and overlapped completions counted apart
+//! with the time requests were outstanding). The rest of the environment passes through:
+//! with `WSP_PROVIDER` set, the trace layer sits over that library. The exit status is the
+//! program's own (128 + the signal number when a signal ended it, 127 when it could not be
+//! started).
 
 use std::ffi::OsString;
 use std::io::Write;

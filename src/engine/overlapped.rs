@@ -157,9 +157,10 @@ impl Op {
         };
         // The work (and what it captured) goes now; a driver inside it finishes first.
         drop(self.work.lock().unwrap_or_else(|p| p.into_inner()).take());
-        let (inline, buffers, to_port) = {
+        let (inline, buffers, to_port, watchers) = {
             let mut st = self.shared.lock();
             st.result = Some(r);
+            let watchers = std::mem::take(&mut st.watchers);
             let inline = st.issuing && r.error.is_some();
             st.failed_inline = inline;
             let skip = st.issuing && r.error.is_none() && n.skip_port_on_success;
@@ -169,8 +170,11 @@ impl Op {
             } else {
                 Buffers::None
             };
-            (inline, buffers, to_port)
+            (inline, buffers, to_port, watchers)
         };
+        for w in watchers {
+            w(r);
+        }
         self.shared.gate.notify();
         if inline {
             // The issuing call reports the error itself; no completion indication.

@@ -289,12 +289,75 @@ fn calls_in(src: &str) -> Vec<&'static str> {
     found
 }
 
+/// The provider cdylib cargo built next to the shim (`WSP_PROVIDER`): the newer of the
+/// copy in `deps/` (refreshed by `cargo test`) and the uplifted one (by `cargo build`).
+fn provider_cdylib() -> PathBuf {
+    let name = format!(
+        "{}wsp_provider{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    let deps = lib_dir();
+    [deps.join(&name), deps.parent().unwrap().join(&name)]
+        .into_iter()
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .max_by_key(|(t, _)| *t)
+        .map(|(_, p)| p)
+        .unwrap_or_else(|| panic!("{name} not found near {}", deps.display()))
+}
+
+/// Every overlapped request a trace shows started (an issue line with `ov=` that returned
+/// the bytes or `WSA_IO_PENDING`) has exactly one `NAME:complete` line, after it.
+fn each_request_completes_once(name: &str, lines: &[String]) {
+    let mut open: std::collections::HashMap<(String, String), usize> = Default::default();
+    for l in lines {
+        let (call, result) = l.split_once(") = ").unwrap_or_else(|| panic!("{l}"));
+        let (function, args) = call.split_once('(').unwrap();
+        let Some(ov) = args
+            .split(", ")
+            .find_map(|a| a.strip_prefix("ov="))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        if let Some(f) = function.strip_suffix(":complete") {
+            let n = open.entry((f.to_string(), ov.clone())).or_default();
+            assert!(
+                *n > 0,
+                "{name}: a completion with no request before it: {l}"
+            );
+            *n -= 1;
+        } else if function != "WSPGetOverlappedResult"
+            && (!result.starts_with("SOCKET_ERROR") || result.contains("WSA_IO_PENDING"))
+        {
+            *open.entry((function.to_string(), ov)).or_default() += 1;
+        }
+    }
+    let left: Vec<_> = open.iter().filter(|(_, &n)| n != 0).collect();
+    assert!(
+        left.is_empty(),
+        "{name}: requests never recorded complete: {left:?}"
+    );
+}
+
 fn traced_example(name: &str, done: &str) {
+    traced_example_with(name, name, done, &[]);
+}
+
+/// Run example `name` (built as `exe_name`) with `WSP_TRACE=stderr` and `env`.
+fn traced_example_with(
+    name: &str,
+    exe_name: &str,
+    done: &str,
+    env: &[(&str, &str)],
+) -> Vec<String> {
     let src = crate_dir().join("examples").join(format!("{name}.c"));
-    let Some(exe) = build_c(&src, name) else {
-        return;
+    let Some(exe) = build_c(&src, exe_name) else {
+        return Vec::new();
     };
-    let o = run(&exe, &[("WSP_TRACE", "stderr")]);
+    let mut vars = vec![("WSP_TRACE", "stderr")];
+    vars.extend_from_slice(env);
+    let o = run(&exe, &vars);
     let stdout = String::from_utf8_lossy(&o.stdout);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -324,6 +387,7 @@ fn traced_example(name: &str, done: &str) {
         assert!(call.contains('('), "{l}");
         assert!(!result.is_empty(), "{l}");
     }
+    each_request_completes_once(name, &lines);
     // The first call is the provider's startup, the last its cleanup.
     assert!(
         lines[0].starts_with("WSPStartup(version=2.2)"),
@@ -331,6 +395,7 @@ fn traced_example(name: &str, done: &str) {
         lines[0]
     );
     assert_eq!(lines.last().unwrap(), "WSPCleanup() = 0");
+    lines
 }
 
 #[test]
@@ -361,6 +426,94 @@ fn async_select_client_traced() {
 #[test]
 fn iocp_server_traced() {
     traced_example("iocp_server", "iocp ok");
+}
+
+/// `WSP_TRACE` with `WSP_PROVIDER`: the trace layer over the provider library driven
+/// through its C table. `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)` answers with the
+/// layer's AcceptEx, which reaches the library's own (fetched from its table), and every
+/// request completes through the chain.
+#[test]
+fn iocp_server_traced_over_a_loaded_provider() {
+    let lib = provider_cdylib();
+    let lib = lib.to_str().unwrap();
+    let lines = traced_example_with(
+        "iocp_server",
+        "iocp_server_over_provider",
+        "iocp ok",
+        &[("WSP_PROVIDER", lib)],
+    );
+    if lines.is_empty() {
+        return;
+    }
+    let count = |prefix: &str| lines.iter().filter(|l| l.starts_with(prefix)).count();
+    // The listener's handle, from its WSPListen line.
+    let l = lines
+        .iter()
+        .find_map(|x| x.strip_prefix("WSPListen(s="))
+        .and_then(|r| r.split(',').next())
+        .expect("a WSPListen line")
+        .to_string();
+    assert_eq!(
+        count(&format!(
+            "WSPIoctl(s={l}, code=SIO_GET_EXTENSION_FUNCTION_POINTER, inlen=16, outlen=8, \
+             guid=WSAID_ACCEPTEX) = 0 -> bytes=8"
+        )),
+        1,
+        "{lines:#?}"
+    );
+    // One AcceptEx per client (CLIENTS is 2), each pending, then complete with no data.
+    assert_eq!(count(&format!("AcceptEx(listen={l}, ")), 2, "{lines:#?}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|x| x.starts_with("AcceptEx(") && x.ends_with("SOCKET_ERROR WSA_IO_PENDING"))
+            .count(),
+        2
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|x| x.starts_with(&format!("AcceptEx:complete(s={l}, "))
+                && x.ends_with(") = 0 -> bytes=0 flags=0"))
+            .count(),
+        2,
+        "{lines:#?}"
+    );
+    // Each echo: a receive and a send of 6 bytes ("iocp N") completed on the port.
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|x| x.starts_with("WSPSend:complete(") && x.ends_with("= 6 -> bytes=6 flags=0"))
+            .count(),
+        2
+    );
+
+    // The variable is read under the trace too: a library that is not there fails
+    // WSAStartup (the program exits 1 at once) instead of falling back to the engine.
+    let exe = out_dir("trace").join("iocp_server_over_provider");
+    let o = run(
+        &exe,
+        &[
+            ("WSP_TRACE", "stderr"),
+            ("WSP_PROVIDER", "/nonexistent/libnone.so"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+}
+
+#[test]
+fn overlapped_client_traced_over_a_loaded_provider() {
+    let lib = provider_cdylib();
+    let lines = traced_example_with(
+        "overlapped_client",
+        "overlapped_client_over_provider",
+        "overlapped ok",
+        &[("WSP_PROVIDER", lib.to_str().unwrap())],
+    );
+    assert!(
+        lines.is_empty() || lines.iter().any(|l| l.starts_with("WSPRecv:complete(")),
+        "{lines:#?}"
+    );
 }
 
 #[test]

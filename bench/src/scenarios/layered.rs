@@ -9,8 +9,10 @@
 //!   framework's handle mapping);
 //! * `faults_*`: the example layer (`layers/example-faults`) with no rules, which still
 //!   counts bytes per socket on every send and receive;
-//! * `trace_*`: the trace layer (`layers/trace`), when it is in the tree — see
-//!   [`TRACE_HOOK`].
+//! * `trace_*`: the trace layer (`layers/trace`) recording every call, writing text lines
+//!   to a sink that discards them (`trace_stream`, `trace_pingpong`: the cost of timing,
+//!   decoding and formatting) or JSON lines to a file in the temp dir
+//!   (`trace_json_stream`, `trace_json_pingpong`: plus one `write` per call).
 
 use crate::harness::{Better, Sample, Scale, Scenario, Side};
 use crate::util::*;
@@ -85,14 +87,87 @@ pub const FAULTS_PINGPONG: Scenario = Scenario {
     run: |side, scale| pingpong(side, scale, faults),
 };
 
-/// HOOK(trace): the trace layer (`layers/trace`, another engineer's work) is not in this
-/// tree yet. When it is, add `wsp-trace` to `bench/Cargo.toml` and two scenarios here
-/// exactly like [`FAULTS_STREAM`] and [`FAULTS_PINGPONG`], named `trace_stream` and
-/// `trace_pingpong`, whose constructor builds the trace layer writing to a sink (a file
-/// under the temp dir or an in-memory writer, not stderr), then list them in
-/// [`super::all`] after the `faults_*` rows. Its target is "reported" (issue 13: "the
-/// trace layer's cost is reported").
-pub const TRACE_HOOK: &str = "trace_stream, trace_pingpong: waiting for layers/trace";
+/// The trace layer writing text lines to a sink that discards them ([`std::io::sink`]):
+/// what decoding, formatting and timing each call costs, without the I/O.
+fn trace_text() -> wsp_trace::Trace {
+    wsp_trace::Trace::new(wsp_trace::Config::writer(
+        std::io::sink(),
+        wsp_trace::Format::Text,
+    ))
+}
+
+/// Run `f` with the trace layer writing JSON lines to a fresh file in the temp dir
+/// (removed afterwards; the engine-alone side writes nothing).
+fn with_trace_json<T>(
+    side: Side,
+    f: impl FnOnce(&dyn Fn() -> wsp_trace::Trace) -> BenchResult<T>,
+) -> BenchResult<T> {
+    if side == Side::Raw {
+        // The engine-alone side makes no layer.
+        return f(&trace_text);
+    }
+    let path = std::env::temp_dir().join(format!("wsp-bench-trace-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let trace = wsp_trace::Trace::new(wsp_trace::Config::file(&path, wsp_trace::Format::Json)?);
+    let r = f(&|| trace.clone());
+    drop(trace);
+    let _ = std::fs::remove_file(&path);
+    r
+}
+
+/// `trace_stream`: stream throughput under the trace layer (text to a discarding sink) /
+/// without.
+pub const TRACE_STREAM: Scenario = Scenario {
+    name: "trace_stream",
+    about: "stream under the trace layer, text lines to a discarding sink; ratio layered/direct",
+    unit: "MiB/s",
+    better: Better::Higher,
+    target: "reported",
+    rounds: 5,
+    diff: false,
+    run: |side, scale| stream(side, scale, trace_text),
+};
+
+/// `trace_pingpong`: round trips under the trace layer (text to a discarding sink) /
+/// without.
+pub const TRACE_PINGPONG: Scenario = Scenario {
+    name: "trace_pingpong",
+    about:
+        "1-byte round trips under the trace layer, text to a discarding sink; ratio layered/direct",
+    unit: "rt/s",
+    better: Better::Higher,
+    target: "reported",
+    rounds: 9,
+    diff: false,
+    run: |side, scale| pingpong(side, scale, trace_text),
+};
+
+/// `trace_json_stream`: stream throughput under the trace layer writing JSON lines to a
+/// file in the temp dir / without.
+pub const TRACE_JSON_STREAM: Scenario = Scenario {
+    name: "trace_json_stream",
+    about:
+        "stream under the trace layer, JSON lines to a file in the temp dir; ratio layered/direct",
+    unit: "MiB/s",
+    better: Better::Higher,
+    target: "reported",
+    rounds: 5,
+    diff: false,
+    run: |side, scale| with_trace_json(side, |make| stream(side, scale, make)),
+};
+
+/// `trace_json_pingpong`: round trips under the trace layer writing JSON lines to a file
+/// in the temp dir / without.
+pub const TRACE_JSON_PINGPONG: Scenario = Scenario {
+    name: "trace_json_pingpong",
+    about: "1-byte round trips under the trace layer, JSON lines to a file in the temp dir; ratio layered/direct",
+    unit: "rt/s",
+    better: Better::Higher,
+    target: "reported",
+    rounds: 9,
+    diff: false,
+    run: |side, scale| with_trace_json(side, |make| pingpong(side, scale, make)),
+};
 
 /// The provider a side runs on: the engine alone, or under a fresh `make()` layer.
 fn provider<L: Layer>(side: Side, make: impl Fn() -> L) -> BenchResult<Arc<dyn wsp::WspExt>> {

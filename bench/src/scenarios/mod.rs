@@ -37,7 +37,10 @@ pub fn all() -> Vec<Scenario> {
         layered::PASS_PINGPONG,
         layered::FAULTS_STREAM,
         layered::FAULTS_PINGPONG,
-        // HOOK(trace): trace_stream and trace_pingpong go here (see layered::TRACE_HOOK).
+        layered::TRACE_STREAM,
+        layered::TRACE_PINGPONG,
+        layered::TRACE_JSON_STREAM,
+        layered::TRACE_JSON_PINGPONG,
     ]
 }
 

@@ -40,6 +40,25 @@ const MSG_NAMES: &[(u32, &str)] = &[
     (MSG_PARTIAL, "MSG_PARTIAL"),
 ];
 
+/// `TF_*` flags of `TransmitFile`, `TransmitPackets` and `DisconnectEx` (`mswsock.h`), in
+/// bit order. `TF_USE_DEFAULT_WORKER` is 0 and so never printed.
+const TF_NAMES: &[(u32, &str)] = &[
+    (wsp::overlapped::TF_DISCONNECT, "TF_DISCONNECT"),
+    (wsp::overlapped::TF_REUSE_SOCKET, "TF_REUSE_SOCKET"),
+    (
+        wsp::engine::transmit_file::TF_WRITE_BEHIND,
+        "TF_WRITE_BEHIND",
+    ),
+    (
+        wsp::engine::transmit_file::TF_USE_SYSTEM_THREAD,
+        "TF_USE_SYSTEM_THREAD",
+    ),
+    (
+        wsp::engine::transmit_file::TF_USE_KERNEL_APC,
+        "TF_USE_KERNEL_APC",
+    ),
+];
+
 /// `WSA_FLAG_*` socket creation flags, in bit order.
 const WSA_FLAG_NAMES: &[(u32, &str)] = &[
     (WSA_FLAG_OVERLAPPED, "WSA_FLAG_OVERLAPPED"),
@@ -284,6 +303,12 @@ pub fn msg_flags(flags: u32) -> String {
     bits(MSG_NAMES, flags)
 }
 
+/// `TF_*` flags (`TransmitFile`, `TransmitPackets`, `DisconnectEx`):
+/// `TF_DISCONNECT|TF_REUSE_SOCKET`.
+pub fn tf_flags(flags: u32) -> String {
+    bits(TF_NAMES, flags)
+}
+
 /// `WSA_FLAG_*` socket creation flags.
 pub fn wsa_flags(flags: u32) -> String {
     bits(WSA_FLAG_NAMES, flags)
@@ -443,6 +468,17 @@ mod tests {
             "PFL_MATCHES_PROTOCOL_ZERO"
         );
         assert!(service_flags(XP1_IFS_HANDLES | XP1_GUARANTEED_ORDER).contains("XP1_IFS_HANDLES"));
+    }
+
+    #[test]
+    fn transmit_flags_by_name() {
+        // mswsock.h: TF_DISCONNECT 0x01, TF_REUSE_SOCKET 0x02, TF_WRITE_BEHIND 0x04,
+        // TF_USE_SYSTEM_THREAD 0x10, TF_USE_KERNEL_APC 0x20.
+        assert_eq!(tf_flags(0), "0");
+        assert_eq!(tf_flags(0x03), "TF_DISCONNECT|TF_REUSE_SOCKET");
+        assert_eq!(tf_flags(0x04), "TF_WRITE_BEHIND");
+        assert_eq!(tf_flags(0x30), "TF_USE_SYSTEM_THREAD|TF_USE_KERNEL_APC");
+        assert_eq!(tf_flags(0x102), "TF_REUSE_SOCKET|0x100");
     }
 
     #[test]

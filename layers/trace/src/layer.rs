@@ -4,6 +4,7 @@
 use crate::decode;
 use crate::record::Value;
 use crate::Trace;
+use wsp::engine::transmit_file::TransmitFileRequest;
 use wsp::layer::{Layer, WspExt};
 use wsp::overlapped::{CompletionPort, Issued, OpResult, Overlapped, RecvBufs, SendBufs};
 use wsp::sync::{Event, Hwnd};
@@ -96,16 +97,17 @@ impl Trace {
         }
     }
 
-    /// Record an overlapped issue as the C caller sees it: the bytes when it completed
-    /// inside the call, else `WSA_IO_PENDING`; and follow a completion routine to the
-    /// completion (`NAME:complete`).
+    /// Record an overlapped issue as the C caller sees it (the bytes when it completed
+    /// inside the call, else `WSA_IO_PENDING`), then follow the request to its completion
+    /// and record that once (`NAME:complete`), however the caller is told: event,
+    /// completion routine, completion port, or `WSPGetOverlappedResult` alone.
     fn overlapped(
         &self,
         function: &'static str,
         complete: &'static str,
         s: SOCKET,
         mut args: Args,
-        mut ov: Overlapped,
+        ov: Overlapped,
         issue: impl FnOnce(Overlapped) -> WspResult<Issued>,
     ) -> WspResult<Issued> {
         let key = ov.key;
@@ -114,30 +116,6 @@ impl Trace {
             args.push(("routine", Value::Bool(true)));
         } else if let Some(e) = &ov.event {
             args.push(("event", Value::Int(e.raw() as i64)));
-        }
-        if let Some(routine) = ov.routine.take() {
-            let me = self.clone();
-            ov.routine = Some(Box::new(
-                move |err: u32, bytes: u32, k: usize, flags: u32| {
-                    let start = me.begin();
-                    me.emit(
-                        start,
-                        complete,
-                        vec![("s", handle(s)), ("ov", Value::str(format!("{k:#x}")))],
-                        if err == 0 {
-                            Value::Int(i64::from(bytes))
-                        } else {
-                            Value::Null
-                        },
-                        vec![
-                            ("bytes", Value::Int(i64::from(bytes))),
-                            ("flags", Value::str(decode::msg_flags(flags))),
-                        ],
-                        (err != 0).then_some(WsaError(err as i32)),
-                    );
-                    routine(err, bytes, k, flags)
-                },
-            ));
         }
         let start = self.begin();
         let r = issue(ov);
@@ -154,10 +132,7 @@ impl Trace {
                 } else {
                     Value::Null
                 },
-                vec![
-                    ("bytes", Value::Int(i64::from(res.bytes))),
-                    ("flags", Value::str(decode::msg_flags(res.flags))),
-                ],
+                result_out(res),
                 res.error,
             ),
             Ok(Issued {
@@ -170,10 +145,43 @@ impl Trace {
                 Vec::new(),
                 Some(WsaError::WSA_IO_PENDING),
             ),
+            // Not started: no completion indication follows (the WSASend/WSARecv pages:
+            // "any other error code indicates that the overlapped operation was not
+            // successfully initiated").
             Err(e) => self.emit(start, function, args, Value::Null, Vec::new(), Some(*e)),
+        }
+        if let Ok(issued) = &r {
+            // The framework completes the caller's request on this layer's handle (its
+            // relay); the watcher runs when that record is written, before the caller is
+            // notified, on the completing thread (at once here if it already completed).
+            // Registered after the issue record, so the completion always follows it.
+            let me = self.clone();
+            // Timed from the issue: `us` is how long the request was outstanding.
+            issued.op.on_complete(move |res| {
+                me.emit(
+                    start,
+                    complete,
+                    vec![("s", handle(s)), ("ov", Value::str(format!("{key:#x}")))],
+                    if res.error.is_none() {
+                        Value::Int(i64::from(res.bytes))
+                    } else {
+                        Value::Null
+                    },
+                    result_out(&res),
+                    res.error,
+                );
+            });
         }
         r
     }
+}
+
+/// The output arguments of an overlapped result: bytes and flags by name.
+fn result_out(res: &OpResult) -> Args {
+    vec![
+        ("bytes", Value::Int(i64::from(res.bytes))),
+        ("flags", Value::str(decode::msg_flags(res.flags))),
+    ]
 }
 
 /// The name of the trace layer (its catalog entries read "wsp trace over [...]").
@@ -1007,15 +1015,8 @@ impl Layer for Trace {
     ) -> WspResult<Issued> {
         let args = vec![
             ("s", handle(s)),
-            (
-                // TF_REUSE_SOCKET (0x02) is the one flag DisconnectEx takes.
-                "flags",
-                Value::str(match flags {
-                    0 => "0".to_string(),
-                    2 => "TF_REUSE_SOCKET".to_string(),
-                    f => format!("{f:#x}"),
-                }),
-            ),
+            // TF_REUSE_SOCKET is the one flag DisconnectEx takes.
+            ("flags", Value::str(decode::tf_flags(flags))),
         ];
         self.overlapped("DisconnectEx", "DisconnectEx:complete", s, args, ov, |ov| {
             next.disconnect_ex(s, flags, ov)
@@ -1036,7 +1037,7 @@ impl Layer for Trace {
                 "elements",
                 Value::sizes(packets.slices().iter().map(|b| b.len())),
             ),
-            ("flags", Value::str(format!("{flags:#x}"))),
+            ("flags", Value::str(decode::tf_flags(flags))),
         ];
         self.overlapped(
             "TransmitPackets",
@@ -1046,6 +1047,33 @@ impl Layer for Trace {
             ov,
             |ov| next.transmit_packets(s, packets, flags, ov),
         )
+    }
+
+    fn transmit_file(
+        &self,
+        next: &dyn WspExt,
+        s: SOCKET,
+        req: TransmitFileRequest,
+        ov: Overlapped,
+    ) -> WspResult<Issued> {
+        let part = |b: &Option<Box<dyn SendBufs>>| {
+            len_or_null(
+                b.as_ref()
+                    .map(|b| b.slices().iter().map(|x| x.len()).sum::<usize>()),
+            )
+        };
+        let args = vec![
+            ("s", handle(s)),
+            ("file", flag(req.file.is_some())),
+            ("bytes_to_write", Value::Int(i64::from(req.bytes_to_write))),
+            ("bytes_per_send", Value::Int(i64::from(req.bytes_per_send))),
+            ("head", part(&req.head)),
+            ("tail", part(&req.tail)),
+            ("flags", Value::str(decode::tf_flags(req.flags))),
+        ];
+        self.overlapped("TransmitFile", "TransmitFile:complete", s, args, ov, |ov| {
+            next.transmit_file(s, req, ov)
+        })
     }
 
     fn recv_msg(

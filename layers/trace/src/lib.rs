@@ -22,11 +22,17 @@
 //! ## Overlapped requests
 //! The call that issues a request is recorded when it returns: `ret` is the byte count
 //! when it completed at once, else the error is `WSA_IO_PENDING` as the C caller sees it.
-//! A request with a completion routine is recorded again when it completes
-//! (`WSPRecv:complete`, with the bytes, flags and the operation's error), from the thread
-//! that runs the routine. Requests that report through an event or a completion port are
-//! not followed to their completion; the program's `WSPGetOverlappedResult` calls are
-//! traced as calls.
+//! Every request the call started is recorded once more when it completes
+//! (`WSPRecv:complete`, `AcceptEx:complete`, ...: the socket and `ov` key, the bytes, the
+//! result flags by name and the operation's own error, such as `WSA_OPERATION_ABORTED`),
+//! however the caller hears of it — event, completion routine, completion port, or
+//! `WSPGetOverlappedResult` alone — and an immediate completion too, since Windows still
+//! notifies it. Its `t_us` is the issuing call's start and its `us` the time from there to
+//! the completion (how long the request was outstanding). The framework completes the caller's request on the layer's handle; the
+//! record is written when it does ([`wsp::overlapped::OpHandle::on_complete`]), from the
+//! completing thread and before the caller is notified, so it always follows the issue
+//! record and precedes whatever the program does when it wakes. A call that fails (the
+//! request never started) has no completion record.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -44,6 +50,17 @@
 //! assert_eq!(r[1].function, "WSPSocket");
 //! assert_eq!(r[1].arg("af").and_then(|v| v.as_str()), Some("AF_INET"));
 //! assert_eq!(r[2].to_text().split(" = ").nth(1).unwrap().split(' ').next(), Some("0"));
+//! ```
+//!
+//! The README's form, text lines to standard error:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use wsp::{Layered, Wsp};
+//! use wsp_trace::{Config, Trace};
+//!
+//! let traced = Layered::new(Trace::new(Config::stderr()), Arc::new(wsp::Engine::new(wsp_sim::Sim::new(1))));
+//! traced.startup(0x0202).unwrap(); // [t1 +0.000012s] WSPStartup(version=2.2) = 2.2 -> high=2.2 (4us)
 //! ```
 
 pub mod decode;
@@ -155,6 +172,7 @@ impl Trace {
 }
 
 /// When a traced call began.
+#[derive(Clone, Copy)]
 pub(crate) struct Start {
     t_us: u64,
     at: std::time::Instant,

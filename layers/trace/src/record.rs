@@ -166,7 +166,8 @@ pub struct Record {
     pub ret: Value,
     /// The error on failure (`WSA_IO_PENDING` for an overlapped request still running).
     pub error: Option<wsp::WsaError>,
-    /// Microseconds spent in the call.
+    /// Microseconds spent in the call. For a `NAME:complete` record, `t_us` is when the
+    /// request was issued and `us` the time until it completed.
     pub us: u64,
 }
 

@@ -32,6 +32,9 @@ pub enum Sink {
     File(File),
     /// Kept in memory: the records themselves, for tests and tools.
     Memory(Arc<Mutex<Vec<Record>>>),
+    /// Any writer, each record one `write_all` of its whole line (a pipe, a socket to a
+    /// collector, or [`std::io::sink`] to measure what tracing costs without the I/O).
+    Writer(Box<dyn Write + Send>),
     /// `tracing` events (target `wsp_trace`, level `TRACE`; the fields are the record's).
     #[cfg(feature = "tracing")]
     Tracing,
@@ -43,6 +46,7 @@ impl std::fmt::Debug for Sink {
             Sink::Stderr => "Stderr",
             Sink::File(_) => "File",
             Sink::Memory(_) => "Memory",
+            Sink::Writer(_) => "Writer",
             #[cfg(feature = "tracing")]
             Sink::Tracing => "Tracing",
         })
@@ -102,6 +106,15 @@ impl Config {
             format,
             data: 0,
         })
+    }
+
+    /// Text or JSON lines written to `w`.
+    pub fn writer(w: impl Write + Send + 'static, format: Format) -> Config {
+        Config {
+            sink: Sink::Writer(Box::new(w)),
+            format,
+            data: 0,
+        }
     }
 
     /// The configuration `WSP_TRACE`, `WSP_TRACE_FORMAT` and `WSP_TRACE_DATA` ask for, or
@@ -210,6 +223,9 @@ impl Tracer {
             Sink::File(f) => {
                 let _ = f.write_all(line().as_bytes());
             }
+            Sink::Writer(w) => {
+                let _ = w.write_all(line().as_bytes());
+            }
             Sink::Memory(v) => lock(v).push(rec),
             #[cfg(feature = "tracing")]
             Sink::Tracing => crate::tracing_sink::event(&rec),
@@ -289,6 +305,50 @@ mod tests {
             assert_eq!(j.get("seq").and_then(|f| f.as_f64()), Some(1.0));
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A writer that keeps what it is given, one entry per `write` call.
+    #[derive(Clone, Default)]
+    struct Writes(Arc<Mutex<Vec<Vec<u8>>>>);
+
+    impl Write for Writes {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().push(b.to_vec());
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn writer_sink_gets_each_record_as_one_whole_line() {
+        let w = Writes::default();
+        let t = Tracer::new(Config::writer(w.clone(), Format::Text));
+        for f in ["WSPSocket", "WSPBind"] {
+            t.emit(Record {
+                seq: 0,
+                t_us: 0,
+                thread: 3,
+                function: f.into(),
+                args: vec![("s".into(), Value::Handle(4))],
+                out: vec![],
+                ret: Value::Int(0),
+                error: None,
+                us: 2,
+            });
+        }
+        let writes = w.0.lock().unwrap();
+        assert_eq!(
+            writes
+                .iter()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect::<Vec<_>>(),
+            [
+                "[t3 +0.000000s] WSPSocket(s=4) = 0 (2us)\n",
+                "[t3 +0.000000s] WSPBind(s=4) = 0 (2us)\n"
+            ]
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The end-of-run summary of a JSON-lines trace: calls per function, errors per code,
-//! time per function (what `wsp trace` prints).
+//! time per function (what `wsp trace` prints). Overlapped completions
+//! (`WSPRecv:complete`) are counted apart from calls: their time is how long the requests
+//! were outstanding, not time spent in the provider.
 
 use crate::record::{parse_json, Json};
 use std::collections::BTreeMap;
@@ -52,22 +54,39 @@ impl Summary {
         s
     }
 
-    /// Total calls.
+    /// Total calls (overlapped completions not included).
     pub fn calls(&self) -> u64 {
-        self.functions.values().map(|f| f.calls).sum()
+        self.calls_where(false).map(|(_, f)| f.calls).sum()
     }
 
     /// Total failed calls.
     pub fn failed(&self) -> u64 {
-        self.functions.values().map(|f| f.errors).sum()
+        self.calls_where(false).map(|(_, f)| f.errors).sum()
     }
 
-    /// The summary as a table: functions by time spent (most first), then errors by
-    /// count.
+    /// Overlapped completions recorded (`NAME:complete`).
+    pub fn completions(&self) -> u64 {
+        self.calls_where(true).map(|(_, f)| f.calls).sum()
+    }
+
+    /// Overlapped completions with an error.
+    pub fn failed_completions(&self) -> u64 {
+        self.calls_where(true).map(|(_, f)| f.errors).sum()
+    }
+
+    /// The calls (`completions == false`) or the completions, by name.
+    fn calls_where(&self, completions: bool) -> impl Iterator<Item = (&String, &FnStats)> {
+        self.functions
+            .iter()
+            .filter(move |(name, _)| name.ends_with(":complete") == completions)
+    }
+
+    /// The summary as a table: functions by time spent (most first), then overlapped
+    /// completions by time outstanding, then errors by count.
     pub fn to_text(&self) -> String {
-        let total_us: u64 = self.functions.values().map(|f| f.us).sum();
+        let total_us: u64 = self.calls_where(false).map(|(_, f)| f.us).sum();
         let mut out = String::new();
-        let _ = writeln!(
+        let _ = write!(
             out,
             "wsp trace: {} calls, {} failed, {}.{:03} ms in the provider",
             self.calls(),
@@ -75,20 +94,18 @@ impl Summary {
             total_us / 1000,
             total_us % 1000
         );
-        let mut rows: Vec<(&String, &FnStats)> = self.functions.iter().collect();
-        rows.sort_by(|a, b| b.1.us.cmp(&a.1.us).then(a.0.cmp(b.0)));
-        let _ = writeln!(
-            out,
-            "{:<28} {:>8} {:>8} {:>12} {:>10}",
-            "function", "calls", "errors", "total us", "mean us"
-        );
-        for (name, f) in rows {
-            let mean = f.us as f64 / f.calls.max(1) as f64;
-            let _ = writeln!(
+        if self.completions() > 0 {
+            let _ = write!(
                 out,
-                "{name:<28} {:>8} {:>8} {:>12} {mean:>10.1}",
-                f.calls, f.errors, f.us
+                "; {} overlapped completions, {} failed",
+                self.completions(),
+                self.failed_completions()
             );
+        }
+        out.push('\n');
+        self.table(&mut out, false, "function");
+        if self.completions() > 0 {
+            self.table(&mut out, true, "completion");
         }
         if !self.errors.is_empty() {
             let mut errs: Vec<(&String, &u64)> = self.errors.iter().collect();
@@ -102,6 +119,29 @@ impl Summary {
             let _ = writeln!(out, "({} lines were not trace records)", self.skipped);
         }
         out
+    }
+
+    /// The rows of the calls or of the completions, most time first; `us` is time in the
+    /// call, or time outstanding for a completion.
+    fn table(&self, out: &mut String, completions: bool, heading: &str) {
+        let mut rows: Vec<(&String, &FnStats)> = self.calls_where(completions).collect();
+        rows.sort_by(|a, b| b.1.us.cmp(&a.1.us).then(a.0.cmp(b.0)));
+        let _ = writeln!(
+            out,
+            "{heading:<28} {:>8} {:>8} {:>12} {:>10}",
+            if completions { "count" } else { "calls" },
+            "errors",
+            "total us",
+            "mean us"
+        );
+        for (name, f) in rows {
+            let mean = f.us as f64 / f.calls.max(1) as f64;
+            let _ = writeln!(
+                out,
+                "{name:<28} {:>8} {:>8} {:>12} {mean:>10.1}",
+                f.calls, f.errors, f.us
+            );
+        }
     }
 }
 
@@ -153,5 +193,36 @@ not a record
         assert!(lines[3].contains("       3        2           12"), "{t}");
         assert!(t.contains("WSAEWOULDBLOCK                      2"), "{t}");
         assert!(t.contains("(1 lines were not trace records)"), "{t}");
+        assert!(!t.contains("completion"), "no completions, no section: {t}");
+    }
+
+    #[test]
+    fn completions_are_counted_apart_from_calls() {
+        let trace = format!(
+            "{TRACE}{}\n{}\n",
+            r#"{"seq":5,"t_us":20,"thread":1,"fn":"WSPRecv:complete","args":{},"out":{},"ret":4,"error":null,"code":0,"us":900}"#,
+            r#"{"seq":6,"t_us":30,"thread":3,"fn":"WSPRecv:complete","args":{},"out":{},"ret":null,"error":"WSA_OPERATION_ABORTED","code":995,"us":100}"#
+        );
+        let s = Summary::from_json_lines(&trace);
+        assert_eq!((s.calls(), s.failed()), (4, 2));
+        assert_eq!((s.completions(), s.failed_completions()), (2, 1));
+        assert_eq!(s.errors["WSA_OPERATION_ABORTED"], 1);
+        let t = s.to_text();
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(
+            lines[0],
+            "wsp trace: 4 calls, 2 failed, 0.042 ms in the provider; 2 overlapped \
+             completions, 1 failed"
+        );
+        let head = lines
+            .iter()
+            .position(|l| l.starts_with("completion "))
+            .expect("a completion section");
+        assert!(lines[head].contains("count"), "{t}");
+        assert!(
+            lines[head + 1].starts_with("WSPRecv:complete")
+                && lines[head + 1].contains("       2        1         1000      500.0"),
+            "{t}"
+        );
     }
 }

@@ -11,13 +11,16 @@
 //! would start an installed layered provider.
 //!
 //! What is traced: every call that reaches the provider (every `WSP*` entry of the table,
-//! the extension functions `AcceptEx`, `ConnectEx`, `DisconnectEx`, `TransmitPackets`,
-//! `WSARecvMsg`, `WSASendMsg`, completion-port association), and completion routines of
-//! overlapped requests. Not traced: what the shim answers itself without the provider
-//! (`WSAStartup`'s version negotiation, `WSAGetLastError`, `inet_pton` and the other text
-//! conversions, `getaddrinfo`/`gethostbyname`, event and window objects, waits). Through a
-//! `WSP_PROVIDER` library the extension functions are not available under the trace (the
-//! foreign-table wrapper does not reach them yet).
+//! the extension functions `AcceptEx`, `ConnectEx`, `DisconnectEx`, `TransmitFile`,
+//! `TransmitPackets`, `WSARecvMsg`, `WSASendMsg`, completion-port association), and the
+//! completion of every overlapped request (`WSPRecv:complete`, `AcceptEx:complete`, ...),
+//! however the program is told of it. Not traced: what the shim answers itself without
+//! the provider (`WSAStartup`'s version negotiation, `WSAGetLastError`, `inet_pton` and the
+//! other text conversions, `getaddrinfo`/`gethostbyname`, event and window objects,
+//! waits, `GetQueuedCompletionStatus`). Through a `WSP_PROVIDER` library the extension
+//! functions are the layer's (`SIO_GET_EXTENSION_FUNCTION_POINTER` answers with them)
+//! and reach the library's own through its table; `tests/trace.rs` runs `iocp_server`
+//! that way.
 
 use wsp::types::WSAPROTOCOL_INFOW;
 use wsp::WsaError;
