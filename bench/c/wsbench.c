@@ -5,8 +5,10 @@
  * x86_64-w64-mingw32-gcc for Windows, run under Wine. The source is the same; nothing in
  * it knows which one it is.
  *
- *   wsbench [--smoke | --quick | --full] [--rounds N] [--scenario NAME]... [--list]
+ *   wsbench [--smoke | --quick | --full] [--div K] [--rounds N] [--scenario NAME]... [--list]
  *
+ * --div K divides every iteration count (bytes, messages, calls) by K, down to the smoke
+ * size at least: Wine runs shorter rounds, the rates stay per call.
  * Each selected scenario runs once at smoke size (an untimed warm-up, unless the run is a
  * smoke run), then N rounds, and prints one JSON object on one line:
  *
@@ -30,11 +32,15 @@
 enum scale { SMOKE, QUICK, FULL };
 
 static enum scale scale = FULL;
+static long divisor = 1; /* --div: iteration counts divided by this, at least the smoke size */
 static const char *current = "startup";
 
 static long pick(long smoke, long quick, long full)
 {
-    return scale == SMOKE ? smoke : scale == QUICK ? quick : full;
+    long v = scale == SMOKE ? smoke : scale == QUICK ? quick : full;
+
+    v /= divisor;
+    return v < smoke ? smoke : v;
 }
 
 static void die(const char *what)
@@ -879,7 +885,8 @@ static void measure(const struct scenario *sc, int rounds)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: wsbench [--smoke|--quick|--full] [--rounds N] [--scenario NAME]... "
+    fprintf(stderr, "usage: wsbench [--smoke|--quick|--full] [--div K] [--rounds N] "
+                    "[--scenario NAME]... "
                     "[--list]\n");
     return 2;
 }
@@ -897,6 +904,10 @@ int main(int argc, char **argv)
             scale = QUICK;
         } else if (strcmp(argv[i], "--full") == 0) {
             scale = FULL;
+        } else if (strcmp(argv[i], "--div") == 0 && i + 1 < argc) {
+            divisor = atol(argv[++i]);
+            if (divisor <= 0)
+                return usage();
         } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
             rounds = atoi(argv[++i]);
             if (rounds <= 0)
