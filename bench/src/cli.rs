@@ -11,9 +11,10 @@
 //! scenario's wsp/raw rounds, the same scenario from `bench/c/wsbench.c` over the ws2_32
 //! shim, and built with mingw under Wine.
 
-use crate::harness::{measure, rounds_for, Outcome, Scale, Scenario, Side};
+use crate::harness::{measure_with, median, rounds_for, Outcome, Scale, Scenario, Side};
 use crate::report::Columns;
-use crate::shim::{self, CRuns};
+use crate::shim::{self, CResult, CRuns, Flavour};
+use crate::util::BenchError;
 use crate::{hot, report, scenarios};
 use std::collections::HashMap;
 use std::path::Path;
@@ -195,7 +196,15 @@ fn real_main(args: Vec<String>) -> Result<ExitCode, Box<dyn std::error::Error + 
     for sc in &chosen {
         let r = rounds.unwrap_or_else(|| rounds_for(sc, scale));
         let c_only = scenarios::find(sc.name).is_none();
+        let mut cols = Columns::default();
+        let warn = |e: BenchError| {
+            eprintln!("wsp-bench: {e}");
+            None
+        };
         let o = if c_only {
+            cols.shim = cruns
+                .run(Flavour::Shim, sc.name, scale, r)
+                .unwrap_or_else(warn);
             Outcome {
                 scenario: *sc,
                 wsp: Vec::new(),
@@ -204,23 +213,45 @@ fn real_main(args: Vec<String>) -> Result<ExitCode, Box<dyn std::error::Error + 
                 notes: Vec::new(),
             }
         } else {
-            measure(sc, scale, r)?
+            // The shim runs one round (its own process) after each wsp/raw round, so each
+            // shim value pairs with that round's raw value.
+            let mut shim_rounds = Vec::new();
+            let mut failed = false;
+            let o = measure_with(sc, scale, r, |_| {
+                if failed {
+                    return;
+                }
+                match cruns.run(Flavour::Shim, sc.name, scale, 1) {
+                    Ok(Some(c)) => shim_rounds.extend(c.rounds),
+                    Ok(None) => {}
+                    Err(e) => {
+                        eprintln!("wsp-bench: {e}");
+                        failed = true;
+                    }
+                }
+            })?;
+            if !failed && !shim_rounds.is_empty() {
+                cols.shim_raw_rounds = shim_rounds
+                    .iter()
+                    .zip(&o.raw)
+                    .map(|(s, x)| if *x == 0.0 { f64::NAN } else { s / x })
+                    .collect();
+                cols.shim = Some(CResult {
+                    scenario: sc.name.into(),
+                    unit: sc.unit.into(),
+                    better: sc.better,
+                    median: median(&shim_rounds),
+                    rounds: shim_rounds,
+                });
+            }
+            o
         };
         if !o.raw.is_empty() {
             raw_medians.insert(sc.name, o.raw_median());
         }
-        let mut cols = Columns::default();
-        if cruns.any() {
-            let (s, w) = cruns.run(sc.name, scale, r);
-            cols.shim = s.unwrap_or_else(|e| {
-                eprintln!("wsp-bench: {e}");
-                None
-            });
-            cols.wine = w.unwrap_or_else(|e| {
-                eprintln!("wsp-bench: {e}");
-                None
-            });
-        }
+        cols.wine = cruns
+            .run(Flavour::Wine, sc.name, scale, r.min(3))
+            .unwrap_or_else(warn);
         if let Some(name) = shim::raw_reference(sc.name) {
             cols.raw_ref = raw_medians.get(name).map(|&x| (name, x));
         }
@@ -241,7 +272,10 @@ fn real_main(args: Vec<String>) -> Result<ExitCode, Box<dyn std::error::Error + 
             start.elapsed().as_secs_f64()
         );
         if cruns.any() {
-            println!("shim/raw = shim median / raw median; shim/Wine = shim median / Wine median");
+            println!(
+                "shim/raw = median of per-round shim/raw (one shim round after each wsp/raw round); \
+                 shim/Wine = shim median / Wine median"
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -2,9 +2,10 @@
 //!
 //! The shim (the C program `bench/c/wsbench.c` over the ws2_32 shim) and Wine (the same
 //! program built with mingw, run under Wine) columns come from [`Columns`] (see
-//! [`crate::shim`]): `shim/raw` is the shim's median over the raw median of the same run,
-//! `shim/Wine` the shim's median over Wine's (both plain value ratios, like wsp/raw: above
-//! 1 is faster for a rate, slower for a cost). Without them they print `-` and the JSON has
+//! [`crate::shim`]): `shim/raw` is the median of the per-round shim/raw (the shim runs one
+//! round after each wsp/raw round), or shim median over raw median when unpaired;
+//! `shim/Wine` is the shim's median over Wine's (plain value ratios, like wsp/raw: above 1
+//! is faster for a rate, slower for a cost). Without them they print `-` and the JSON has
 //! `"shim": null, "wine": null`.
 
 use crate::harness::{median, range, spread_pct, Better, Outcome};
@@ -21,6 +22,8 @@ pub struct Columns {
     /// For a row with no raw side of its own: the Rust scenario whose raw median stands in,
     /// and that median.
     pub raw_ref: Option<(&'static str, f64)>,
+    /// Per-round shim/raw, when the shim ran one round after each wsp/raw round.
+    pub shim_raw_rounds: Vec<f64>,
 }
 
 impl Columns {
@@ -33,8 +36,12 @@ impl Columns {
         }
     }
 
-    /// shim median / raw median.
+    /// The median of the paired per-round shim/raw when there are any, else shim median /
+    /// raw median.
     pub fn shim_raw(&self, o: &Outcome) -> Option<f64> {
+        if !self.shim_raw_rounds.is_empty() {
+            return Some(median(&self.shim_raw_rounds));
+        }
         let s = self.shim.as_ref()?.median;
         let r = self.raw(o)?;
         (r != 0.0).then(|| s / r)
@@ -177,7 +184,8 @@ pub fn json(o: &Outcome) -> String {
 
 /// One JSON object (one line) for an outcome with the C columns `c`: `shim` and `wine` are
 /// medians (or null), `shim_rounds`/`wine_rounds` their rounds, `shim_raw` and `shim_wine`
-/// the ratios, `raw_ref` the scenario standing in for a missing raw side.
+/// the ratios, `shim_raw_rounds` the paired per-round shim/raw, `raw_ref` the scenario
+/// standing in for a missing raw side.
 pub fn json_with(o: &Outcome, c: &Columns) -> String {
     let sc = &o.scenario;
     let notes: Vec<String> = o.notes.iter().map(|n| format!("\"{}\"", esc(n))).collect();
@@ -188,7 +196,7 @@ pub fn json_with(o: &Outcome, c: &Columns) -> String {
             "\"wsp\":{},\"raw\":{},\"ratio\":{},",
             "\"wsp_rounds\":{},\"raw_rounds\":{},\"ratio_rounds\":{},",
             "\"shim\":{},\"wine\":{},\"shim_rounds\":{},\"wine_rounds\":{},",
-            "\"shim_raw\":{},\"shim_wine\":{},\"raw_ref\":{},",
+            "\"shim_raw\":{},\"shim_wine\":{},\"shim_raw_rounds\":{},\"raw_ref\":{},",
             "\"target\":\"{}\",\"notes\":[{}]}}"
         ),
         esc(sc.name),
@@ -210,6 +218,7 @@ pub fn json_with(o: &Outcome, c: &Columns) -> String {
         rounds(&c.wine),
         jopt(c.shim_raw(o)),
         jopt(c.shim_wine()),
+        jarr(&c.shim_raw_rounds),
         match (o.raw.is_empty(), c.raw_ref) {
             (true, Some((name, _))) => format!("\"{}\"", esc(name)),
             _ => "null".into(),

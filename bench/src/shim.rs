@@ -488,33 +488,33 @@ impl CRuns {
         self.shim.is_some() || self.wine.is_some()
     }
 
-    /// Run scenario `name` on each build (shim: the Rust side's rounds; Wine: at most 3);
-    /// `Ok(None)` for a build that is off or a scenario the C program does not have. The
-    /// two results are separate, so a failure of one still leaves the other column.
+    /// Run scenario `name` on the `flavour` build for `rounds` rounds; `Ok(None)` when
+    /// that build is off or the C program has no such scenario.
     pub fn run(
         &self,
+        flavour: Flavour,
         name: &str,
         scale: Scale,
         rounds: usize,
-    ) -> (BenchResult<Option<CResult>>, BenchResult<Option<CResult>>) {
-        if !C_SCENARIOS.contains(&name) {
-            return (Ok(None), Ok(None));
-        }
-        let one = |p: &Option<CProgram>| -> BenchResult<Option<CResult>> {
-            let Some(p) = p else { return Ok(None) };
-            let cs = CScale::for_run(p.flavour, scale);
-            // Wine's sizes are capped, so its rounds are too (a quick run's 3 at most).
-            let r = match p.flavour {
-                Flavour::Wine => rounds.min(3),
-                Flavour::Shim => rounds,
-            };
-            let mut v = p.run(cs, Some(r), &[name], Duration::from_secs(600))?;
-            match v.pop() {
-                Some(c) if c.scenario == name && v.is_empty() => Ok(Some(c)),
-                _ => Err(format!("{}: wsbench printed no {name} line", p.flavour.name()).into()),
-            }
+    ) -> BenchResult<Option<CResult>> {
+        let p = match flavour {
+            Flavour::Shim => &self.shim,
+            Flavour::Wine => &self.wine,
         };
-        (one(&self.shim), one(&self.wine))
+        let Some(p) = p else { return Ok(None) };
+        if !C_SCENARIOS.contains(&name) {
+            return Ok(None);
+        }
+        let mut v = p.run(
+            CScale::for_run(flavour, scale),
+            Some(rounds),
+            &[name],
+            Duration::from_secs(600),
+        )?;
+        match v.pop() {
+            Some(c) if c.scenario == name && v.is_empty() => Ok(Some(c)),
+            _ => Err(format!("{}: wsbench printed no {name} line", flavour.name()).into()),
+        }
     }
 }
 

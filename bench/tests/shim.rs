@@ -136,7 +136,7 @@ fn report_json_carries_the_c_columns() {
     let cols = Columns {
         shim: Some(c("stream", &[150.0, 160.0, 170.0])),
         wine: Some(c("stream", &[8.0, 10.0])),
-        raw_ref: None,
+        ..Columns::default()
     };
     let v = json::parse(&report::json_with(&o, &cols)).expect("valid JSON");
     let f = |k: &str| v.get(k).and_then(json::Value::as_f64);
@@ -149,6 +149,18 @@ fn report_json_carries_the_c_columns() {
     assert_eq!(v.get("raw_ref"), Some(&json::Value::Null));
     let row = report::row_with(&o, &cols);
     assert!(row.contains("0.800") && row.contains("17.78"), "{row}");
+
+    // Paired rounds win over the ratio of medians.
+    let paired = Columns {
+        shim_raw_rounds: vec![0.7, 0.9, 0.75],
+        ..cols.clone()
+    };
+    let v = json::parse(&report::json_with(&o, &paired)).expect("valid JSON");
+    assert_eq!(v.get("shim_raw").and_then(json::Value::as_f64), Some(0.75));
+    assert_eq!(
+        v.get("shim_raw_rounds").unwrap().as_array().unwrap().len(),
+        3
+    );
 
     // Without C columns: nulls, and "-" in the table.
     let v = json::parse(&report::json(&o)).expect("valid JSON");
@@ -166,8 +178,8 @@ fn report_json_carries_the_c_columns() {
     };
     let cols = Columns {
         shim: Some(c("overlapped", &[100.0])),
-        wine: None,
         raw_ref: Some(("stream", 400.0)),
+        ..Columns::default()
     };
     let v = json::parse(&report::json_with(&o, &cols)).expect("valid JSON");
     assert_eq!(v.get("raw"), Some(&json::Value::Null));
