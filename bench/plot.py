@@ -41,7 +41,9 @@ def ratios(row, raw_of):
         raw = raw_of.get(row["raw_ref"])
     if raw:
         for side in ("shim", "wine"):
-            if row.get(side) is not None:
+            if side == "shim" and row.get("shim_raw") is not None:
+                out.append((side, row["shim_raw"], None))  # paired per-round ratios
+            elif row.get(side) is not None:
                 out.append((side, row[side] / raw, None))
     return out
 
