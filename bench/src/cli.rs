@@ -3,16 +3,27 @@
 //!
 //! ```text
 //! wsp-bench [--quick] [--json] [--scenario NAME]... [--rounds N] [--list]
+//!           [--shim] [--wine] [--shim-lib DIR]
 //! wsp-bench --callgrind-scenario NAME --side wsp|raw --iterations N
 //! ```
+//!
+//! `--shim` and `--wine` add the C program's columns ([`crate::shim`]): after each
+//! scenario's wsp/raw rounds, the same scenario from `bench/c/wsbench.c` over the ws2_32
+//! shim, and built with mingw under Wine.
 
-use crate::harness::{measure, rounds_for, Scale, Side};
+use crate::harness::{measure_with, median, rounds_for, Outcome, Scale, Scenario, Side};
+use crate::report::Columns;
+use crate::shim::{self, CResult, CRuns, Flavour};
+use crate::util::BenchError;
 use crate::{hot, report, scenarios};
+use std::collections::HashMap;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "\
 usage: wsp-bench [--quick] [--json] [--json-file PATH] [--scenario NAME]... [--rounds N] [--list]
+                 [--shim] [--wine] [--shim-lib DIR]
        wsp-bench --callgrind-scenario NAME --side wsp|raw --iterations N
 
   --quick               every scenario at small sizes (under a minute)
@@ -21,6 +32,11 @@ usage: wsp-bench [--quick] [--json] [--json-file PATH] [--scenario NAME]... [--r
   --scenario NAME       run only NAME (repeatable; see --list)
   --rounds N            rounds per scenario (default: 3 quick, per scenario full)
   --list                list scenarios and hot paths
+  --shim                also run bench/c/wsbench.c built with gcc against the ws2_32 shim
+                        (column shim/raw); builds the shim with cargo unless --shim-lib
+  --wine                also run it built with x86_64-w64-mingw32-gcc under wine
+                        (column shim/Wine; Wine runs shorter rounds, see bench/src/shim.rs)
+  --shim-lib DIR        the directory holding libws2_32.so (default: cargo build it)
   --callgrind-scenario  run one hot path N times on one side, for callgrind
 ";
 
@@ -53,6 +69,8 @@ fn real_main(args: Vec<String>) -> Result<ExitCode, Box<dyn std::error::Error + 
     let mut hot_name = None;
     let mut hot_side = Side::Wsp;
     let mut iterations = 1000usize;
+    let (mut want_shim, mut want_wine) = (false, false);
+    let mut shim_lib: Option<String> = None;
     let mut i = 0;
     let value = |i: usize| -> Result<&String, String> {
         args.get(i + 1)
@@ -62,6 +80,12 @@ fn real_main(args: Vec<String>) -> Result<ExitCode, Box<dyn std::error::Error + 
         match args[i].as_str() {
             "--quick" => quick = true,
             "--json" => json = true,
+            "--shim" => want_shim = true,
+            "--wine" => want_wine = true,
+            "--shim-lib" => {
+                shim_lib = Some(value(i)?.clone());
+                i += 1;
+            }
             "--json-file" => {
                 json_file = Some(value(i)?.clone());
                 i += 1;
@@ -119,15 +143,33 @@ fn real_main(args: Vec<String>) -> Result<ExitCode, Box<dyn std::error::Error + 
     }
 
     let scale = if quick { Scale::Quick } else { Scale::Full };
+    let c_on = want_shim || want_wine;
     let chosen = if names.is_empty() {
-        scenarios::all()
+        let mut v = scenarios::all();
+        if c_on {
+            add_c_only(&mut v);
+        }
+        v
     } else {
         names
             .iter()
-            .map(|n| scenarios::find(n).ok_or_else(|| format!("no scenario {n} (see --list)")))
+            .map(|n| {
+                scenarios::find(n)
+                    .or_else(|| c_on.then(|| shim::c_only_scenario(n)).flatten())
+                    .ok_or_else(|| format!("no scenario {n} (see --list)"))
+            })
             .collect::<Result<Vec<_>, _>>()?
     };
     let _ = crate::sys::raise_nofile();
+    let mut cruns = CRuns::default();
+    if want_shim {
+        let lib = shim::shim_lib_dir(shim_lib.as_deref().map(Path::new))?;
+        cruns.shim = Some(shim::build_shim(&lib, &shim::default_out_dir())?);
+    }
+    if want_wine {
+        cruns.wine = Some(shim::build_wine(&shim::default_out_dir())?);
+    }
+    let mut raw_medians: HashMap<&'static str, f64> = HashMap::new();
     let mut jf = match &json_file {
         Some(p) => Some(std::fs::File::create(p)?),
         None => None,
@@ -139,19 +181,89 @@ fn real_main(args: Vec<String>) -> Result<ExitCode, Box<dyn std::error::Error + 
             if quick { "quick" } else { "full" },
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
+        if cruns.any() {
+            println!(
+                "shim = bench/c/wsbench.c over the ws2_32 shim{}",
+                if cruns.wine.is_some() {
+                    "; Wine = the same program (mingw) under Wine, shorter rounds"
+                } else {
+                    ""
+                }
+            );
+        }
         println!("{}", report::header());
     }
     for sc in &chosen {
         let r = rounds.unwrap_or_else(|| rounds_for(sc, scale));
-        let o = measure(sc, scale, r)?;
+        let c_only = scenarios::find(sc.name).is_none();
+        let mut cols = Columns::default();
+        let warn = |e: BenchError| {
+            eprintln!("wsp-bench: {e}");
+            None
+        };
+        let o = if c_only {
+            cols.shim = cruns
+                .run(Flavour::Shim, sc.name, scale, r)
+                .unwrap_or_else(warn);
+            Outcome {
+                scenario: *sc,
+                wsp: Vec::new(),
+                raw: Vec::new(),
+                ratios: Vec::new(),
+                notes: Vec::new(),
+            }
+        } else {
+            // The shim runs one round (its own process) after each wsp/raw round, so each
+            // shim value pairs with that round's raw value.
+            let mut shim_rounds = Vec::new();
+            let mut failed = false;
+            let o = measure_with(sc, scale, r, |_| {
+                if failed {
+                    return;
+                }
+                match cruns.run(Flavour::Shim, sc.name, scale, 1) {
+                    Ok(Some(c)) => shim_rounds.extend(c.rounds),
+                    Ok(None) => {}
+                    Err(e) => {
+                        eprintln!("wsp-bench: {e}");
+                        failed = true;
+                    }
+                }
+            })?;
+            if !failed && !shim_rounds.is_empty() {
+                cols.shim_raw_rounds = shim_rounds
+                    .iter()
+                    .zip(&o.raw)
+                    .map(|(s, x)| if *x == 0.0 { f64::NAN } else { s / x })
+                    .collect();
+                cols.shim = Some(CResult {
+                    scenario: sc.name.into(),
+                    unit: sc.unit.into(),
+                    better: sc.better,
+                    median: median(&shim_rounds),
+                    rounds: shim_rounds,
+                });
+            }
+            o
+        };
+        if !o.raw.is_empty() {
+            raw_medians.insert(sc.name, o.raw_median());
+        }
+        cols.wine = cruns
+            .run(Flavour::Wine, sc.name, scale, r.min(3))
+            .unwrap_or_else(warn);
+        if let Some(name) = shim::raw_reference(sc.name) {
+            cols.raw_ref = raw_medians.get(name).map(|&x| (name, x));
+        }
+        let line = report::json_with(&o, &cols);
         if let Some(f) = jf.as_mut() {
             use std::io::Write;
-            writeln!(f, "{}", report::json(&o))?;
+            writeln!(f, "{line}")?;
         }
         if json {
-            println!("{}", report::json(&o));
+            println!("{line}");
         } else {
-            println!("{}", report::row(&o));
+            println!("{}", report::row_with(&o, &cols));
         }
     }
     if !json {
@@ -159,6 +271,31 @@ fn real_main(args: Vec<String>) -> Result<ExitCode, Box<dyn std::error::Error + 
             "total {:.1} s; ratio = median of per-round wsp/raw; ↑ higher is better, ↓ lower",
             start.elapsed().as_secs_f64()
         );
+        if cruns.any() {
+            println!(
+                "shim/raw = median of per-round shim/raw (one shim round after each wsp/raw round); \
+                 shim/Wine = shim median / Wine median"
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Put the scenarios only the C program has among `v`, each after the scenario before it in
+/// the C program's order (overlapped after stream, iocp_echo after fanin).
+fn add_c_only(v: &mut Vec<Scenario>) {
+    for (k, name) in shim::C_SCENARIOS.iter().enumerate() {
+        if scenarios::find(name).is_some() {
+            continue;
+        }
+        let Some(sc) = shim::c_only_scenario(name) else {
+            continue;
+        };
+        let at = shim::C_SCENARIOS[..k]
+            .iter()
+            .rev()
+            .find_map(|prev| v.iter().position(|s| s.name == *prev))
+            .map_or(v.len(), |p| p + 1);
+        v.insert(at, sc);
+    }
 }

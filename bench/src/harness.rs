@@ -31,8 +31,9 @@ impl Scale {
 
 /// What a scenario runs on.
 ///
-/// Later columns (the ws2_32 shim from C, and the same C program under Wine) will be
-/// further sides; they run out of process, so they will come in through a C runner.
+/// The C program's columns (over the ws2_32 shim, and under Wine) are not sides: they run
+/// out of process through [`crate::shim`], the shim's rounds between these (see
+/// [`measure_with`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
     /// The Rust API: `Engine` over the portable backend.
@@ -168,6 +169,18 @@ pub fn rounds_for(sc: &Scenario, scale: Scale) -> usize {
 /// Measure `sc`: an untimed warm-up at smoke scale on each side (not for smoke runs), then
 /// `rounds` alternating rounds.
 pub fn measure(sc: &Scenario, scale: Scale, rounds: usize) -> BenchResult<Outcome> {
+    measure_with(sc, scale, rounds, |_| {})
+}
+
+/// [`measure`], calling `after_round(r)` after both sides of round `r`: the out-of-process
+/// columns (the C program over the shim) run their round there, so they can be paired
+/// with the same round's raw value.
+pub fn measure_with(
+    sc: &Scenario,
+    scale: Scale,
+    rounds: usize,
+    mut after_round: impl FnMut(usize),
+) -> BenchResult<Outcome> {
     if scale != Scale::Smoke {
         (sc.run)(Side::Wsp, Scale::Smoke)?;
         (sc.run)(Side::Raw, Scale::Smoke)?;
@@ -203,6 +216,7 @@ pub fn measure(sc: &Scenario, scale: Scale, rounds: usize) -> BenchResult<Outcom
         out.wsp.push(w);
         out.raw.push(x);
         out.ratios.push(if x == 0.0 { f64::NAN } else { w / x });
+        after_round(r);
     }
     if sc.diff {
         out.notes.push(format!(

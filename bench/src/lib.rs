@@ -10,6 +10,9 @@
 //! [`hot`] holds single-threaded hot paths run a fixed number of times, for instruction
 //! counts under `valgrind --tool=callgrind` (see `bench/callgrind.sh`).
 //!
+//! [`shim`] builds and runs the same scenarios as one Winsock C program (`bench/c/wsbench.c`)
+//! against the ws2_32 shim and, with mingw, under Wine: the `--shim` and `--wine` columns.
+//!
 //! Benchmarks print ratios; nothing here asserts a time.
 
 #![deny(unsafe_code)]
@@ -18,8 +21,10 @@ pub mod alloc;
 pub mod cli;
 pub mod harness;
 pub mod hot;
+pub mod json;
 pub mod report;
 pub mod scenarios;
+pub mod shim;
 pub mod sys;
 pub mod util;
 
