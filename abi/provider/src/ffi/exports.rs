@@ -321,7 +321,7 @@ fn addr_take(d: &mem::Done, piece: Option<R<mem::Slot<[u8]>>>) -> R<Option<SockA
 }
 
 /// The bytes of `a` for a caller buffer of `cap` bytes (too small is `WSAEFAULT`).
-fn addr_bytes(a: &SockAddr, cap: usize) -> R<Vec<u8>> {
+pub(super) fn addr_bytes(a: &SockAddr, cap: usize) -> R<Vec<u8>> {
     let mut out = vec![0u8; cap.min(a.as_bytes().len())];
     let n = decode::put_sockaddr(a, &mut out)?;
     out.truncate(n);
@@ -868,11 +868,11 @@ unsafe extern "system" fn get_overlapped_result<const S: usize>(
         let r = i
             .provider
             .get_overlapped_result_ex(s, ov as usize, wait != FALSE)?;
-        // SAFETY: non-null caller DWORDs.
-        unsafe {
-            mem::write(cb, r.bytes)?;
-            mem::write(flags, r.flags)?;
-        }
+        let mut out = mem::Batch::new();
+        out.write(cb, r.bytes);
+        out.write(flags, r.flags);
+        // SAFETY: non-null caller DWORDs, one checked copy.
+        unsafe { out.run() }.all()?;
         // A failed operation reports its own error, with its byte count and flags written
         // (a truncated datagram: WSAEMSGSIZE, MSG_PARTIAL).
         match r.error {

@@ -69,7 +69,8 @@ fn pairs(bytes: &[u8]) -> R<Vec<(usize, usize)>> {
 #[derive(Debug)]
 pub struct CRecvBufs {
     bufs: Vec<(usize, usize)>,
-    from: Option<(usize, usize)>,
+    /// `lpFrom`, `lpFromlen` and the capacity `*lpFromlen` held at issue.
+    from: Option<(usize, usize, usize)>,
 }
 
 impl CRecvBufs {
@@ -124,8 +125,8 @@ impl CRecvBufs {
         if from.is_null() {
             return Ok(self);
         }
-        decode::length(len)?;
-        self.from = Some((from as usize, fromlen as usize));
+        let cap = decode::length(len)?;
+        self.from = Some((from as usize, fromlen as usize, cap));
         Ok(self)
     }
 
@@ -160,11 +161,11 @@ impl RecvBufs for CRecvBufs {
             .collect()
     }
     fn set_from(&mut self, from: &SockAddr) {
-        if let Some((p, lp)) = self.from {
+        if let Some((p, lp, cap)) = self.from {
             let (p, lp) = (p as *mut SOCKADDR, lp as *mut INT);
             // SAFETY: `lpFrom`/`lpFromlen` stay valid until completion, and the engine calls
-            // this before completing (module docs).
-            let _ = unsafe { put_addr(from, p, lp) };
+            // this before completing (module docs). The capacity is the one read at issue.
+            let _ = unsafe { put_addr(from, p, lp, cap) };
         }
     }
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
@@ -172,13 +173,18 @@ impl RecvBufs for CRecvBufs {
     }
 }
 
-/// Copy an address out to `(p, *lp)` and store its length (checked copies).
+/// Copy an address out to `p` (room for `cap` bytes; less is `WSAEFAULT`) and store its
+/// length at `lp`, in one checked copy.
 ///
 /// # Safety
-/// None beyond [`mem::copy_out`]'s.
-unsafe fn put_addr(a: &SockAddr, p: *mut SOCKADDR, lp: *mut INT) -> R<()> {
+/// None beyond [`mem::Batch::run`]'s.
+unsafe fn put_addr(a: &SockAddr, p: *mut SOCKADDR, lp: *mut INT, cap: usize) -> R<()> {
+    let bytes = super::exports::addr_bytes(a, cap)?;
+    let mut b = Batch::new();
+    b.write_bytes(p.cast(), &bytes);
+    b.write(lp, bytes.len() as INT);
     // SAFETY: forwarded contract.
-    unsafe { super::exports::addr_out(a, p, lp) }
+    unsafe { b.run() }.all()
 }
 
 /// Send buffers over a caller's `WSABUF` memory.
