@@ -18,6 +18,10 @@
 //!   AcceptEx address block, ioctl output) are given memory that [`probe_in`]/
 //!   [`probe_out`] checked first.
 //!
+//! A call that reads or writes several structures adds them to a [`Batch`]: one kernel
+//! check for all of them (its inputs before the operation, its outputs after), with the
+//! outcome and error order of copying them one by one.
+//!
 //! Null pointers are `WSAEFAULT` everywhere. Reads and writes of single values are
 //! unaligned-safe.
 

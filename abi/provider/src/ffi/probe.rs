@@ -6,9 +6,12 @@
 //! space cannot take a fault and carry on without a signal handler, and this crate installs
 //! none. So the copy is done by the kernel, which reports a bad address as `EFAULT`:
 //!
-//! * **Linux**: `process_vm_readv`/`process_vm_writev` on the own process, one system
-//!   call per copy. They fail for unmapped memory, `PROT_NONE` pages, and (writes) pages
-//!   without write permission, as a user-space access would.
+//! * **Linux**: `process_vm_readv` on the own process, one system call per copy, or per
+//!   batch of copies in either direction ([`transfer`]: the caller's sources are its
+//!   remote side, the caller's destinations its local side, and the kernel checks both).
+//!   It fails for unmapped memory, `PROT_NONE` pages, and (writes) pages without write
+//!   permission, as a user-space access would. (The page probes use
+//!   `process_vm_writev` too.)
 //! * **Fallback** (those calls unavailable: `ENOSYS`, or `EPERM` under a seccomp filter;
 //!   and always on macOS and the other Unix hosts): a per-thread pipe. A copy-in is
 //!   `write(pipe, src)` then `read(pipe, dst)`; a copy-out is `write(pipe, src)` then
@@ -214,30 +217,39 @@ pub unsafe fn transfer(pieces: &[Piece]) -> Result<(), usize> {
         .position(|p| p.len > 0 && !range_ok(p.caller(), p.len))
         .unwrap_or(pieces.len());
     let head = &pieces[..limit];
-    let end = if head.iter().all(Piece::free) {
-        limit
-    } else {
-        count();
-        loop {
-            let moved = match method_code() {
-                #[cfg(target_os = "linux")]
-                PROCESS_VM => linux::transfer(head),
-                #[cfg(unix)]
-                PIPE => pipe_transfer(head),
-                _ => {
-                    for p in head.iter().filter(|p| !p.free()) {
-                        // SAFETY: unchecked method: the caller guarantees its side is
-                        // valid; the other side is this crate's (contract), distinct.
-                        unsafe { core::ptr::copy_nonoverlapping(p.src, p.dst, p.len) };
-                    }
-                    Moved::Done
+    if head.iter().all(Piece::free) {
+        // The stack fast path: every piece is empty or on the live stack.
+        for p in head.iter().filter(|p| p.len > 0) {
+            // SAFETY: the caller's side lies in live frames of this thread's stack
+            // (`stack`), mapped read-write; the other side is this crate's and distinct.
+            unsafe { core::ptr::copy_nonoverlapping(p.src, p.dst, p.len) };
+        }
+        return if limit == pieces.len() {
+            Ok(())
+        } else {
+            Err(limit)
+        };
+    }
+    count();
+    let end = loop {
+        let moved = match method_code() {
+            #[cfg(target_os = "linux")]
+            PROCESS_VM => linux::transfer(head),
+            #[cfg(unix)]
+            PIPE => pipe_transfer(head),
+            _ => {
+                for p in head.iter().filter(|p| !p.free()) {
+                    // SAFETY: unchecked method: the caller guarantees its side is
+                    // valid; the other side is this crate's (contract), distinct.
+                    unsafe { core::ptr::copy_nonoverlapping(p.src, p.dst, p.len) };
                 }
-            };
-            match moved {
-                Moved::Done => break limit,
-                Moved::Fault(k) => break k,
-                Moved::Unavailable => downgrade(),
+                Moved::Done
             }
+        };
+        match moved {
+            Moved::Done => break limit,
+            Moved::Fault(k) => break k,
+            Moved::Unavailable => downgrade(),
         }
     };
     for p in pieces[..end].iter().filter(|p| p.len > 0) {
