@@ -175,8 +175,8 @@ impl Op {
         for w in watchers {
             w(r);
         }
-        self.shared.gate.notify();
         if inline {
+            self.shared.gate.notify();
             // The issuing call reports the error itself; no completion indication.
             return true;
         }
@@ -184,6 +184,10 @@ impl Op {
         if let Some(up) = &n.upcalls {
             let _ = up.complete_overlapped(socket, key, r.error, r.bytes, r.flags);
         }
+        // Waiters (WSPGetOverlappedResult with fWait) wake only once the caller's
+        // WSAOVERLAPPED holds the outcome, as on Windows, where Internal/InternalHigh are
+        // written before anything that waits on the request is released.
+        self.shared.gate.notify();
         if let Some(routine) = n.routine {
             let (code, bytes, flags) = (r.code(), r.bytes, r.flags);
             let apc: crate::sync::Apc = Box::new(move || routine(code, bytes, key, flags));

@@ -351,35 +351,52 @@ struct Args {
     n: DWORD,
     f: DWORD,
     e: INT,
+    ov: WSAOVERLAPPED,
 }
 
+const WSA_IO_PENDING: INT = 997;
+
 /// One 1-byte ping-pong through the table: client sends, server receives and answers,
-/// client receives. The WSABUF and the counters live on the stack, or on the heap
-/// (`heap`), as a C program may have them.
-fn ping_pong(c: SOCKET, s: SOCKET, heap: bool) {
-    let mut byte = [1u8];
-    let mut local = Args {
-        b: wsabuf(byte.as_mut_ptr(), 1),
+/// client receives. The WSABUF, the counters and (`overlapped`) the WSAOVERLAPPED live on
+/// the stack, or on the heap (`heap`: the per-I/O context of an IOCP server). Overlapped
+/// calls that pend are finished with `WSPGetOverlappedResult(fWait = TRUE)`.
+fn ping_pong(c: SOCKET, s: SOCKET, heap: bool, overlapped: bool) {
+    let byte = [1u8];
+    let args = || Args {
+        b: wsabuf(byte.as_ptr().cast_mut(), 1),
         n: 0,
         f: 0,
         e: 0,
+        ov: WSAOVERLAPPED::default(),
     };
-    let mut boxed = Box::new(Args {
-        b: wsabuf(byte.as_mut_ptr(), 1),
-        n: 0,
-        f: 0,
-        e: 0,
-    });
+    let mut local = args();
+    let mut boxed = Box::new(args());
     let a: &mut Args = if heap { &mut boxed } else { &mut local };
+    let tid = core::ptr::null_mut();
+    // An overlapped call that pended: wait for it (a checked call, as a server's would be).
+    let finish = |h: SOCKET, a: &mut Args, r: INT, what: &str| unsafe {
+        if r != 0 {
+            assert_eq!(a.e, WSA_IO_PENDING, "{what}");
+            let ok = t().lpWSPGetOverlappedResult.unwrap()(
+                h, &mut a.ov, &mut a.n, 1, &mut a.f, &mut a.e,
+            );
+            assert_eq!(ok, 1, "{what} result {}", a.e);
+        }
+        assert_eq!(a.n, 1, "{what}");
+    };
     for (from, to) in [(c, s), (s, c)] {
-        let (ov, tid) = (core::ptr::null_mut(), core::ptr::null_mut());
+        let ov: *mut WSAOVERLAPPED = if overlapped {
+            &mut a.ov
+        } else {
+            core::ptr::null_mut()
+        };
         unsafe {
             let r = t().lpWSPSend.unwrap()(from, &mut a.b, 1, &mut a.n, 0, ov, None, tid, &mut a.e);
-            assert_eq!((r, a.n), (0, 1), "send {}", a.e);
+            finish(from, a, r, "send");
             let r = t().lpWSPRecv.unwrap()(
                 to, &mut a.b, 1, &mut a.n, &mut a.f, ov, None, tid, &mut a.e,
             );
-            assert_eq!((r, a.n), (0, 1), "recv {}", a.e);
+            finish(to, a, r, "recv");
         }
     }
 }
@@ -417,21 +434,409 @@ fn cost_of_checked_copies() {
     });
     println!("  stack fast path: copy_in 16 B {stack:.0} ns; for scale: getppid() {null:.0} ns");
     let (l, c, s) = pair();
-    println!("1-byte ping-pong through the WSPPROC_TABLE (2 WSPSend + 2 WSPRecv), ns:");
-    for heap in [false, true] {
-        let before = probe::kernel_checks();
-        ping_pong(c, s, heap);
-        let checks = probe::kernel_checks() - before;
-        let at = if heap { "heap" } else { "stack" };
-        println!("  structures on the {at}: {checks} kernel checks per round trip");
-        for m in [Method::ProcessVm, Method::Pipe, Method::Unchecked] {
-            let ns = probe::with_method(m, || ns_per(2_000, || ping_pong(c, s, heap)));
-            println!("    {m:?}: {ns:.0} ns per round trip");
+    println!("1-byte ping-pong through the WSPPROC_TABLE (2 WSPSend + 2 WSPRecv):");
+    for overlapped in [false, true] {
+        for heap in [false, true] {
+            let before = probe::kernel_checks();
+            ping_pong(c, s, heap, overlapped);
+            let checks = probe::kernel_checks() - before;
+            let how = if overlapped { "overlapped" } else { "blocking" };
+            let at = if heap { "heap" } else { "stack" };
+            println!("  {how}, structures on the {at}: {checks} kernel checks per round trip");
+            for m in [Method::ProcessVm, Method::Pipe, Method::Unchecked] {
+                let ns =
+                    probe::with_method(m, || ns_per(2_000, || ping_pong(c, s, heap, overlapped)));
+                let call = ns / 4.0;
+                println!("    {m:?}: {ns:.0} ns per round trip, {call:.0} ns per call");
+            }
         }
     }
     for h in [c, s, l] {
         close(h);
     }
+}
+
+/// What batching saves: four 8-byte caller structures on the heap copied in one
+/// `probe::transfer` against four single checked copies.
+#[test]
+#[ignore = "prints timings; run with --ignored --nocapture"]
+fn cost_of_batched_copies() {
+    let src = Box::new([5u8; 64]);
+    let mut dst = [[0u8; 8]; 4];
+    println!("4 x 8 B from the heap, ns (median of 5 x 20000):");
+    for m in [Method::ProcessVm, Method::Pipe] {
+        probe::with_method(m, || {
+            let singles = ns_per(20_000, || unsafe {
+                for (k, d) in dst.iter_mut().enumerate() {
+                    probe::copy_in(src.as_ptr().add(16 * k), d).unwrap();
+                }
+            });
+            let before = probe::kernel_checks();
+            let batched = ns_per(20_000, || unsafe {
+                let pieces: Vec<probe::Piece> = (0..4)
+                    .map(|k| {
+                        probe::Piece::copy_in(src.as_ptr().add(16 * k), dst[k].as_mut_ptr(), 8)
+                    })
+                    .collect();
+                probe::transfer(&pieces).unwrap();
+            });
+            let per = (probe::kernel_checks() - before) as f64 / 100_000.0;
+            println!(
+                "  {m:?}: 4 copy_in {singles:.0} ns; one transfer {batched:.0} ns ({per} checks)"
+            );
+        });
+    }
+}
+
+/// `probe::transfer` makes its pieces as if one by one, stopping at the first bad one:
+/// `Err(k)`, the pieces before `k` transferred, none after (a stack piece after it is not
+/// written either), with one kernel check for the pieces off the stack.
+#[test]
+fn batched_transfer_stops_at_the_first_bad_piece() {
+    use probe::Piece;
+    let mut c = Check::default();
+    for m in [Method::ProcessVm, Method::Pipe] {
+        probe::with_method(m, || unsafe {
+            let name = format!("{m:?}");
+            let heap_src = Box::new([1u8; 8]);
+            let mut heap_dst = Box::new([0u8; 8]);
+            let (mut a, b, mut stack_dst, mut z) = ([0u8; 8], [2u8; 8], [0u8; 8], [0u8; 8]);
+            let before = probe::kernel_checks();
+            let r = probe::transfer(&[
+                Piece::copy_in(heap_src.as_ptr(), a.as_mut_ptr(), 8),
+                Piece::copy_out(b.as_ptr(), heap_dst.as_mut_ptr(), 8),
+            ]);
+            c.is(&format!("{name} two heap pieces"), r.is_ok() as i64, 1);
+            c.is(
+                &format!("{name} two heap pieces: one check"),
+                (probe::kernel_checks() - before) as i64,
+                1,
+            );
+            c.is(
+                &format!("{name} both moved"),
+                (a == [1; 8] && *heap_dst == [2; 8]) as i64,
+                1,
+            );
+            let (mut a, mut heap_dst) = ([0u8; 8], Box::new([0u8; 8]));
+            let r = probe::transfer(&[
+                Piece::copy_in(heap_src.as_ptr(), a.as_mut_ptr(), 8),
+                Piece::copy_out(b.as_ptr(), heap_dst.as_mut_ptr(), 8),
+                Piece::copy_in(none(), z.as_mut_ptr(), 8),
+                Piece::copy_out(b.as_ptr(), stack_dst.as_mut_ptr(), 8),
+            ]);
+            c.is(
+                &format!("{name} unmapped third"),
+                r.err().unwrap_or(9) as i64,
+                2,
+            );
+            c.is(
+                &format!("{name} before it moved, after it not"),
+                (a == [1; 8] && *heap_dst == [2; 8] && stack_dst == [0; 8]) as i64,
+                1,
+            );
+            let r = probe::transfer(&[
+                Piece::copy_in(heap_src.as_ptr(), a.as_mut_ptr(), 8),
+                Piece::copy_out(b.as_ptr(), ro(), 8),
+                Piece::copy_in(heap_src.as_ptr(), z.as_mut_ptr(), 8),
+            ]);
+            c.is(
+                &format!("{name} read-only second"),
+                r.err().unwrap_or(9) as i64,
+                1,
+            );
+            c.is(&format!("{name} nothing after it"), (z == [0; 8]) as i64, 1);
+            let r = probe::transfer(&[
+                Piece::copy_in(heap_src.as_ptr(), a.as_mut_ptr(), 8),
+                Piece::copy_in(tail(4), z.as_mut_ptr(), 8),
+            ]);
+            c.is(
+                &format!("{name} into unmapped"),
+                r.err().unwrap_or(9) as i64,
+                1,
+            );
+            let r = probe::transfer(&[
+                Piece::copy_in(core::ptr::null(), z.as_mut_ptr(), 0),
+                Piece::copy_in(core::ptr::null(), z.as_mut_ptr(), 4),
+            ]);
+            c.is(
+                &format!("{name} null: empty ok, else bad"),
+                r.err().unwrap_or(9) as i64,
+                1,
+            );
+        });
+    }
+    c.done();
+}
+
+/// A completion inside its issuing call (on the issuing thread) writes the
+/// `WSAOVERLAPPED` and the call's counts in one check; a bad count after a good
+/// `WSAOVERLAPPED` is left for the call to report; a bad `WSAOVERLAPPED` is reported by
+/// the completion and the counts are left for the call to write.
+#[test]
+fn completion_inside_the_call_writes_the_counts_with_the_overlapped() {
+    use wsp_provider::ffi::ov::{issuing, write_completion, Merged};
+    let mut c = Check::default();
+    let null = core::ptr::null_mut();
+    let mut x = ctx();
+    let ov: *mut WSAOVERLAPPED = &mut x.ov;
+    let (n, f) = (&mut x.n as *mut DWORD, &mut x.f as *mut DWORD);
+    let before = probe::kernel_checks();
+    let (r, merged) = issuing(ov, n, f, || unsafe { write_completion(ov, 0, 5, 2) });
+    c.is(
+        "merged: one check",
+        (probe::kernel_checks() - before) as i64,
+        1,
+    );
+    c.is("merged: ok", r.is_ok() as i64, 1);
+    c.is("merged: wrote", (merged == Merged::Wrote) as i64, 1);
+    let all = x.ov.Internal == 0 && x.ov.InternalHigh == 5 && x.ov.Offset == 2;
+    c.is(
+        "merged: all written",
+        (all && x.n == 5 && x.f == 2) as i64,
+        1,
+    );
+    let mut x = ctx();
+    let ov: *mut WSAOVERLAPPED = &mut x.ov;
+    let (r, merged) = issuing(ov, ro(), null, || unsafe { write_completion(ov, 0, 5, 0) });
+    c.is("read-only count: completion ok", r.is_ok() as i64, 1);
+    c.is(
+        "read-only count: fault",
+        (merged == Merged::Fault) as i64,
+        1,
+    );
+    c.is("read-only count: overlapped", x.ov.InternalHigh as i64, 5);
+    let mut x = ctx();
+    let (r, merged) = issuing(ro(), &mut x.n, null, || unsafe {
+        write_completion(ro(), 0, 5, 0)
+    });
+    c.is("read-only overlapped: fault", r.is_err() as i64, 1);
+    c.is(
+        "read-only overlapped: not merged",
+        (merged == Merged::No) as i64,
+        1,
+    );
+    c.is("read-only overlapped: count left", x.n as i64, 0);
+    let mut x = ctx();
+    let mut other = ctx();
+    let ov: *mut WSAOVERLAPPED = &mut x.ov;
+    let (r, merged) = issuing(&mut other.ov, &mut x.n, null, || unsafe {
+        write_completion(ov, 0, 5, 0)
+    });
+    c.is("another request: ok", r.is_ok() as i64, 1);
+    c.is(
+        "another request: not merged",
+        (merged == Merged::No && x.n == 0) as i64,
+        1,
+    );
+    c.done();
+}
+
+/// A per-I/O context on the heap, as an IOCP server keeps it.
+#[repr(C)]
+struct Ctx {
+    ov: WSAOVERLAPPED,
+    b: WSABUF,
+    n: DWORD,
+    f: DWORD,
+    e: INT,
+    data: [u8; 8],
+}
+
+fn ctx() -> Box<Ctx> {
+    let mut c = Box::new(Ctx {
+        ov: WSAOVERLAPPED {
+            Internal: 0x5151,
+            InternalHigh: 0x6262,
+            ..Default::default()
+        },
+        b: wsabuf(core::ptr::null_mut(), 0),
+        n: 0,
+        f: 0,
+        e: 0,
+        data: [0; 8],
+    });
+    c.b = wsabuf(c.data.as_mut_ptr(), 1);
+    c
+}
+
+/// The send/receive paths copy their heap structures in one batch and write their outputs
+/// in another, and keep the outcome of copying them one by one: WSAEFAULT for any bad
+/// one; a call that fails before issuing leaves the WSAOVERLAPPED as it was (Windows does
+/// not touch it); an output written after the operation fails the call with the data
+/// taken and the earlier outputs written (README "Bad pointers").
+#[test]
+fn send_and_receive_batches_keep_each_fault() {
+    let mut c = Check::default();
+    let (l, cl, sv) = pair();
+    let recv = |x: &mut Ctx, got: *mut DWORD, flags: *mut DWORD, ov: bool| unsafe {
+        let o: *mut WSAOVERLAPPED = if ov { &mut x.ov } else { NUL };
+        let r = t().lpWSPRecv.unwrap()(sv, &mut x.b, 1, got, flags, o, None, NOTID, &mut x.e);
+        (r, x.e)
+    };
+    // Wait for an overlapped request that pended (a checked call, with stack outputs):
+    // TRUE and the byte count.
+    let wait = |h: SOCKET, x: &mut Ctx| unsafe {
+        let (mut n, mut f, mut e) = (0, 0, 0);
+        let ok = t().lpWSPGetOverlappedResult.unwrap()(h, &mut x.ov, &mut n, 1, &mut f, &mut e);
+        (ok, n)
+    };
+    // An overlapped receive with no data yet pends: its flags, WSABUF array, hEvent and
+    // pending mark are one check, `*lpErrno = WSA_IO_PENDING` the other; the completion
+    // (on the reactor) writes the rest.
+    let mut x = ctx();
+    let (got, flags) = (&mut x.n as *mut DWORD, &mut x.f as *mut DWORD);
+    let before = probe::kernel_checks();
+    let (r, e) = recv(&mut x, got, flags, true);
+    let checks = probe::kernel_checks() - before;
+    let pended = r == SOCKET_ERROR && e == WSA_IO_PENDING;
+    c.is("pending heap recv: pends", pended as i64, 1);
+    c.is("pending heap recv: checks", checks as i64, 2);
+    c.is("pending heap recv: marked", x.ov.Internal as i64, 0x103);
+    send_bytes(cl, 64);
+    // (Not the WSAOVERLAPPED's fields here: the engine wakes WSPGetOverlappedResult
+    // before its completion upcall writes them.)
+    c.is(
+        "pending heap recv: completes",
+        (wait(sv, &mut x) == (1, 1)) as i64,
+        1,
+    );
+    // A blocking receive, everything good, on the heap: one check in, one out.
+    let mut x = ctx();
+    let (got, flags) = (&mut x.n as *mut DWORD, &mut x.f as *mut DWORD);
+    let before = probe::kernel_checks();
+    let (r, _) = recv(&mut x, got, flags, false);
+    let checks = probe::kernel_checks() - before;
+    c.is("heap recv: result", r as i64, 0);
+    c.is("heap recv: bytes", x.n as i64, 1);
+    c.is("heap recv: checks", checks as i64, 2);
+    // Bad input before the issue: WSAEFAULT (or the handle's error), the WSAOVERLAPPED
+    // as it was.
+    type Setup = fn(&mut Ctx);
+    let cases: [(&str, Setup); 4] = [
+        ("WSABUF with no data pointer", |x| {
+            x.b = wsabuf(core::ptr::null_mut(), 4)
+        }),
+        ("WSABUF array unmapped", |_| {}),
+        ("lpFlags unmapped", |_| {}),
+        ("bad hEvent", |x| x.ov.hEvent = 0x7777_0000),
+    ];
+    for (k, (what, setup)) in cases.into_iter().enumerate() {
+        let mut x = ctx();
+        setup(&mut x);
+        let (got, mut flags) = (&mut x.n as *mut DWORD, &mut x.f as *mut DWORD);
+        if k == 2 {
+            flags = none();
+        }
+        let r = unsafe {
+            let bufs: *mut WSABUF = if k == 1 { none() } else { &mut x.b };
+            t().lpWSPRecv.unwrap()(sv, bufs, 1, got, flags, &mut x.ov, None, NOTID, &mut x.e)
+        };
+        if k == 3 {
+            c.is(&format!("overlapped recv {what}: fails"), r as i64, -1);
+        } else {
+            c.fault(&format!("overlapped recv {what}"), r == SOCKET_ERROR, x.e);
+        }
+        c.is(
+            &format!("overlapped recv {what}: WSAOVERLAPPED untouched"),
+            (x.ov.Internal == 0x5151 && x.ov.InternalHigh == 0x6262) as i64,
+            1,
+        );
+    }
+    // Outputs written after the operation: the call fails, the byte was taken, the
+    // outputs before the bad one written. Data is waiting, so the overlapped receive
+    // completes in the call, its completion writing the WSAOVERLAPPED first (should the
+    // reactor take it first, it pends instead, and there is nothing to check).
+    for ov in [false, true] {
+        let mut x = ctx();
+        let got = &mut x.n as *mut DWORD;
+        let (r, e) = recv(&mut x, got, ro(), ov);
+        if ov && r == SOCKET_ERROR && e == WSA_IO_PENDING {
+            wait(sv, &mut x);
+            continue;
+        }
+        let what = format!("recv ov={ov} read-only lpFlags");
+        c.fault(&what, r == SOCKET_ERROR, e);
+        c.is(&format!("{what}: count written"), x.n as i64, 1);
+        if ov {
+            c.is(
+                &format!("{what}: completion written"),
+                (x.ov.Internal == 0 && x.ov.InternalHigh == 1) as i64,
+                1,
+            );
+        }
+    }
+    let mut x = ctx();
+    let flags = &mut x.f as *mut DWORD;
+    let (r, e) = recv(&mut x, ro(), flags, false);
+    c.fault("recv read-only count", r == SOCKET_ERROR, e);
+    // WSPSendTo and WSPRecvFrom on a datagram socket, heap structures (a blocking call:
+    // one check in, one out).
+    let u = sock(SOCK_DGRAM);
+    let me = Box::new(sin(bind0(u)));
+    for ov in [false, true] {
+        let mut x = ctx();
+        let o: *mut WSAOVERLAPPED = if ov { &mut x.ov } else { NUL };
+        let before = probe::kernel_checks();
+        let r = unsafe {
+            t().lpWSPSendTo.unwrap()(
+                u,
+                &mut x.b,
+                1,
+                &mut x.n,
+                0,
+                me.as_ptr().cast(),
+                16,
+                o,
+                None,
+                NOTID,
+                &mut x.e,
+            )
+        };
+        let checks = probe::kernel_checks() - before;
+        if ov && r == SOCKET_ERROR && x.e == WSA_IO_PENDING {
+            c.is("pended sendto completes", wait(u, &mut x).0 as i64, 1);
+        } else {
+            c.is(&format!("heap sendto ov={ov}: result"), r as i64, 0);
+        }
+        if !ov {
+            c.is("heap sendto: checks", checks as i64, 2);
+        }
+        let mut x = ctx();
+        let mut from = Box::new(([0u8; 16], 16 as INT));
+        let o: *mut WSAOVERLAPPED = if ov { &mut x.ov } else { NUL };
+        let before = probe::kernel_checks();
+        let r = unsafe {
+            t().lpWSPRecvFrom.unwrap()(
+                u,
+                &mut x.b,
+                1,
+                &mut x.n,
+                &mut x.f,
+                from.0.as_mut_ptr().cast(),
+                &mut from.1,
+                o,
+                None,
+                NOTID,
+                &mut x.e,
+            )
+        };
+        let checks = probe::kernel_checks() - before;
+        if ov && r == SOCKET_ERROR && x.e == WSA_IO_PENDING {
+            c.is("pended recvfrom completes", wait(u, &mut x).0 as i64, 1);
+        } else {
+            c.is(&format!("heap recvfrom ov={ov}: result"), r as i64, 0);
+        }
+        let what = format!("heap recvfrom ov={ov}");
+        c.is(&format!("{what}: from"), (from.0 == *me) as i64, 1);
+        c.is(&format!("{what}: fromlen"), from.1 as i64, 16);
+        if !ov {
+            c.is("heap recvfrom: checks", checks as i64, 2);
+        }
+    }
+    for h in [u, cl, sv, l] {
+        close(h);
+    }
+    c.done();
 }
 
 /// A fresh read-only page holding `bytes` at its start.

@@ -15,7 +15,7 @@
 //! ([`super::upcall::TableUpcalls`]).
 
 use super::mem;
-use super::ov::{CRecvBufs, CSendBufs, Request};
+use super::ov::{wsabufs_len, CRecvBufs, CSendBufs, Merged, Request};
 use crate::abi::*;
 use crate::decode;
 use crate::instance::{self, Instance};
@@ -57,7 +57,8 @@ fn inst<const S: usize>() -> R<Arc<Instance>> {
 /// lpNumberOfBytes if lpOverlapped is not NULL").
 ///
 /// # Safety
-/// `ov`, `cr`, `tid` as [`Request::new`]; `count`/`flags` null or caller DWORDs.
+/// `ov`, `cr`, `tid` as [`Request::add`]/[`Request::finish`]; `count`/`flags` null or
+/// caller DWORDs.
 pub(super) unsafe fn overlapped(
     i: &Instance,
     ov: *mut WSAOVERLAPPED,
@@ -68,8 +69,58 @@ pub(super) unsafe fn overlapped(
     issue: impl FnOnce(Overlapped) -> R<Issued>,
 ) -> R<INT> {
     // SAFETY: forwarded contract.
-    let (o, ticket) = unsafe { Request::new(i, ov, cr, tid) }?.split();
-    let r = issue(o);
+    unsafe {
+        overlapped_batch(
+            i,
+            mem::Batch::new(),
+            ov,
+            cr,
+            tid,
+            count,
+            flags,
+            |_| Ok(()),
+            |(), o| issue(o),
+        )
+    }
+}
+
+/// [`overlapped`] for a call whose own structures are in `b` (added, not run): the
+/// request's `WSAOVERLAPPED` pieces join them, so the whole call before the issue is one
+/// checked copy. `take` decodes the call's results from the batch (in the order the call
+/// would read them one by one; its errors come first, as they did then), `issue` issues
+/// it. On the completion side, a request that completes inside the call on this thread
+/// writes `*count`/`*flags` with its `WSAOVERLAPPED` (`ov::issuing`); otherwise they are
+/// written here in one more check.
+///
+/// # Safety
+/// As [`overlapped`].
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn overlapped_batch<T>(
+    i: &Instance,
+    mut b: mem::Batch,
+    ov: *mut WSAOVERLAPPED,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    tid: *mut WSATHREADID,
+    count: *mut DWORD,
+    flags: *mut DWORD,
+    take: impl FnOnce(&mem::Done) -> R<T>,
+    issue: impl FnOnce(T, Overlapped) -> R<Issued>,
+) -> R<INT> {
+    // SAFETY: forwarded contract (`ov` non-null and valid until completion).
+    let pieces = unsafe { Request::add(&mut b, ov, cr, tid) };
+    // SAFETY: one checked copy of everything added.
+    let d = unsafe { b.run() };
+    let args = match take(&d) {
+        Ok(a) => a,
+        Err(e) => {
+            // SAFETY: forwarded contract.
+            unsafe { Request::undo(&pieces, &d) };
+            return Err(e);
+        }
+    };
+    // SAFETY: forwarded contract.
+    let (o, ticket) = unsafe { Request::finish(i, &pieces, &d) }?.split();
+    let (r, merged) = super::ov::issuing(ov, count, flags, || issue(args, o));
     i.upcalls.settle(
         ticket,
         matches!(
@@ -81,13 +132,19 @@ pub(super) unsafe fn overlapped(
         ),
     );
     let res = r?.immediate.ok_or(WsaError::WSA_IO_PENDING)?;
-    // SAFETY: null or caller DWORDs.
-    unsafe {
-        if !count.is_null() {
-            mem::write(count, res.bytes)?;
-        }
-        if !flags.is_null() {
-            mem::write(flags, res.flags)?;
+    match merged {
+        Merged::Wrote => {}
+        Merged::Fault => return Err(WsaError::WSAEFAULT),
+        Merged::No => {
+            let mut out = mem::Batch::new();
+            if !count.is_null() {
+                out.write(count, res.bytes);
+            }
+            if !flags.is_null() {
+                out.write(flags, res.flags);
+            }
+            // SAFETY: null (skipped) or caller DWORDs.
+            unsafe { out.run() }.all()?;
         }
     }
     match res.error {
@@ -147,29 +204,29 @@ unsafe fn wsabuf_set_len(p: *mut WSABUF, n: usize) -> R<()> {
 /// # Safety
 /// `p` valid for `count` WSABUFs, each valid for its length.
 unsafe fn bufs_in<'a>(p: *const WSABUF, count: DWORD) -> R<Vec<&'a [u8]>> {
-    let n = (count as usize)
-        .checked_mul(decode::WSABUF_LEN)
-        .ok_or(WsaError::WSAEFAULT)?;
-    // SAFETY: the caller declared `count` WSABUFs at `p`: a checked copy.
-    let descs = decode::wsabufs(&unsafe { mem::copy_in(p.cast(), n) }?)?;
-    descs
+    // SAFETY: the caller declared `count` WSABUFs at `p`: a checked copy; forwarded
+    // contract for the buffers.
+    unsafe { slices_in(&mem::copy_in(p.cast(), wsabufs_len(count)?)?) }
+}
+
+/// Input slices over the buffers the bytes of a `WSABUF` array describe.
+///
+/// # Safety
+/// Each WSABUF valid for reads of its length (data for the host: mem docs).
+unsafe fn slices_in<'a>(wsabufs: &[u8]) -> R<Vec<&'a [u8]>> {
+    decode::wsabufs(wsabufs)?
         .into_iter()
         // SAFETY: each WSABUF declares `len` bytes at `ptr`: data for the host (mem docs).
         .map(|(len, ptr)| unsafe { mem::in_bytes(ptr as *const u8, len as usize) })
         .collect()
 }
 
-/// Read an array of `WSABUF`s as output slices.
+/// Output slices over the buffers the bytes of a `WSABUF` array describe.
 ///
 /// # Safety
-/// As [`bufs_in`], writable and not overlapping.
-unsafe fn bufs_out<'a>(p: *mut WSABUF, count: DWORD) -> R<Vec<&'a mut [u8]>> {
-    let n = (count as usize)
-        .checked_mul(decode::WSABUF_LEN)
-        .ok_or(WsaError::WSAEFAULT)?;
-    // SAFETY: the caller declared `count` WSABUFs at `p`: a checked copy.
-    let descs = decode::wsabufs(&unsafe { mem::copy_in(p.cast(), n) }?)?;
-    descs
+/// Each WSABUF valid for writes of its length, not overlapping (data for the host).
+unsafe fn slices_out<'a>(wsabufs: &[u8]) -> R<Vec<&'a mut [u8]>> {
+    decode::wsabufs(wsabufs)?
         .into_iter()
         // SAFETY: each WSABUF declares `len` writable bytes at `ptr`: data for the host.
         .map(|(len, ptr)| unsafe { mem::out_bytes(ptr as *mut u8, len as usize) })
@@ -238,13 +295,37 @@ unsafe fn addr_cap(p: *mut SOCKADDR, len: *mut INT) -> R<SockAddr> {
 pub(super) unsafe fn addr_out(a: &SockAddr, p: *mut SOCKADDR, len: *mut INT) -> R<()> {
     // SAFETY: caller INT, a checked copy.
     let cap = decode::length(unsafe { mem::read(len) }?)?;
+    let out = addr_bytes(a, cap)?;
+    let mut b = mem::Batch::new();
+    b.write_bytes(p.cast(), &out);
+    b.write(len, out.len() as INT);
+    // SAFETY: the caller's buffer and INT, one checked copy.
+    unsafe { b.run() }.all()
+}
+
+/// An optional input address (`to`, `tolen`) added to a batch: `None` for a null `to`,
+/// the length's error (reported after what was read before it) for a bad `tolen`.
+fn addr_piece(b: &mut mem::Batch, p: *const SOCKADDR, len: INT) -> Option<R<mem::Slot<[u8]>>> {
+    if p.is_null() {
+        return None;
+    }
+    Some(decode::length(len).map(|n| b.bytes(p.cast(), n)))
+}
+
+/// The address of [`addr_piece`] from the batch's results, as [`addr_in`] reads it.
+fn addr_take(d: &mem::Done, piece: Option<R<mem::Slot<[u8]>>>) -> R<Option<SockAddr>> {
+    match piece {
+        None => Ok(None),
+        Some(slot) => Ok(Some(decode::sockaddr(d.bytes(slot?)?))),
+    }
+}
+
+/// The bytes of `a` for a caller buffer of `cap` bytes (too small is `WSAEFAULT`).
+pub(super) fn addr_bytes(a: &SockAddr, cap: usize) -> R<Vec<u8>> {
     let mut out = vec![0u8; cap.min(a.as_bytes().len())];
     let n = decode::put_sockaddr(a, &mut out)?;
-    // SAFETY: checked copies to the caller's buffer and INT.
-    unsafe {
-        mem::copy_out(p.cast(), &out[..n])?;
-        mem::write(len, n as INT)
-    }
+    out.truncate(n);
+    Ok(out)
 }
 
 /// Read a caller `fd_set` (header, then exactly `fd_count` handles).
@@ -787,11 +868,11 @@ unsafe extern "system" fn get_overlapped_result<const S: usize>(
         let r = i
             .provider
             .get_overlapped_result_ex(s, ov as usize, wait != FALSE)?;
-        // SAFETY: non-null caller DWORDs.
-        unsafe {
-            mem::write(cb, r.bytes)?;
-            mem::write(flags, r.flags)?;
-        }
+        let mut out = mem::Batch::new();
+        out.write(cb, r.bytes);
+        out.write(flags, r.flags);
+        // SAFETY: non-null caller DWORDs, one checked copy.
+        unsafe { out.run() }.all()?;
         // A failed operation reports its own error, with its byte count and flags written
         // (a truncated datagram: WSAEMSGSIZE, MSG_PARTIAL).
         match r.error {
@@ -1040,27 +1121,44 @@ unsafe extern "system" fn recv<const S: usize>(
         let i = inst::<S>()?;
         let s = i.sock(s)?;
         if !ov.is_null() {
+            let mut b = mem::Batch::new();
+            // SAFETY: a DWORD (any bits valid).
+            let fs = unsafe { b.read(flags) };
+            let arr = b.bytes(bufs.cast(), wsabufs_len(count)?);
             // SAFETY: the caller's flags, WSABUFs and WSAOVERLAPPED, valid until completion
-            // as the overlapped contract requires.
+            // as the overlapped contract requires; one checked copy for all of them.
             return unsafe {
-                let f = mem::read(flags)?;
-                let b = CRecvBufs::new(bufs, count)?;
-                overlapped(&i, ov, cr, tid, got, flags, |o| {
-                    i.provider.recv_overlapped(s, Box::new(b), f, o)
-                })
+                overlapped_batch(
+                    &i,
+                    b,
+                    ov,
+                    cr,
+                    tid,
+                    got,
+                    flags,
+                    |d| Ok((d.get(fs)?, CRecvBufs::from_wsabufs(d.bytes(arr)?)?)),
+                    |(f, b), o| i.provider.recv_overlapped(s, Box::new(b), f, o),
+                )
             };
         }
         if got.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: caller DWORD and WSABUF array.
-        let (mut f, mut v) = unsafe { (mem::read(flags)?, bufs_out(bufs, count)?) };
+        let mut b = mem::Batch::new();
+        // SAFETY: a DWORD (any bits valid).
+        let fs = unsafe { b.read(flags) };
+        let arr = b.bytes(bufs.cast(), wsabufs_len(count)?);
+        // SAFETY: caller DWORD and WSABUF array, one checked copy.
+        let d = unsafe { b.run() };
+        let mut f = d.get(fs)?;
+        // SAFETY: the WSABUFs just copied describe the caller's receive buffers.
+        let mut v = unsafe { slices_out(d.bytes(arr)?) }?;
         let n = i.provider.recv(s, &mut v, &mut f)?;
-        // SAFETY: caller DWORDs.
-        unsafe {
-            mem::write(got, n as DWORD)?;
-            mem::write(flags, f)?;
-        }
+        let mut out = mem::Batch::new();
+        out.write(got, n as DWORD);
+        out.write(flags, f);
+        // SAFETY: caller DWORDs, one checked copy.
+        unsafe { out.run() }.all()?;
         Ok(0)
     })
 }
@@ -1099,39 +1197,77 @@ unsafe extern "system" fn recv_from<const S: usize>(
         let i = inst::<S>()?;
         let s = i.sock(s)?;
         if !ov.is_null() {
+            let mut b = mem::Batch::new();
+            // SAFETY: a DWORD and an INT (any bits valid).
+            let (fs, arr, ls) = unsafe {
+                (
+                    b.read(flags),
+                    b.bytes(bufs.cast(), wsabufs_len(count)?),
+                    (!from.is_null()).then(|| b.read(fromlen)),
+                )
+            };
             // SAFETY: the caller's flags, WSABUFs, address buffer and WSAOVERLAPPED, valid
-            // until completion as the overlapped contract requires.
+            // until completion as the overlapped contract requires; one checked copy.
             return unsafe {
-                let f = mem::read(flags)?;
-                let b = CRecvBufs::new(bufs, count)?.with_from(from, fromlen)?;
-                overlapped(&i, ov, cr, tid, got, flags, |o| {
-                    i.provider.recv_from_overlapped(s, Box::new(b), f, o)
-                })
+                overlapped_batch(
+                    &i,
+                    b,
+                    ov,
+                    cr,
+                    tid,
+                    got,
+                    flags,
+                    |d| {
+                        let f = d.get(fs)?;
+                        let mut b = CRecvBufs::from_wsabufs(d.bytes(arr)?)?;
+                        if let Some(ls) = ls {
+                            b = b.with_from_len(from, fromlen, d.get(ls)?)?;
+                        }
+                        Ok((f, b))
+                    },
+                    |(f, b), o| i.provider.recv_from_overlapped(s, Box::new(b), f, o),
+                )
             };
         }
         if got.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: caller DWORD, WSABUF array and address buffer.
-        let (mut f, mut v, mut a) = unsafe {
+        let mut b = mem::Batch::new();
+        // SAFETY: a DWORD and an INT (any bits valid).
+        let (fs, arr, ls) = unsafe {
             (
-                mem::read(flags)?,
-                bufs_out(bufs, count)?,
-                if from.is_null() {
-                    None
-                } else {
-                    Some(addr_cap(from, fromlen)?)
-                },
+                b.read(flags),
+                b.bytes(bufs.cast(), wsabufs_len(count)?),
+                (!from.is_null()).then(|| b.read(fromlen)),
             )
         };
-        let n = i.provider.recv_from(s, &mut v, &mut f, a.as_mut())?;
-        // SAFETY: caller DWORDs and the address buffer validated above.
-        unsafe {
-            mem::write(got, n as DWORD)?;
-            mem::write(flags, f)?;
-            if let Some(a) = &a {
-                addr_out(a, from, fromlen)?;
+        // SAFETY: caller DWORD, WSABUF array and address length, one checked copy.
+        let d = unsafe { b.run() };
+        let mut f = d.get(fs)?;
+        // SAFETY: the WSABUFs just copied describe the caller's receive buffers.
+        let mut v = unsafe { slices_out(d.bytes(arr)?) }?;
+        let mut a = match ls {
+            None => None,
+            Some(ls) => {
+                let cap = decode::length(d.get(ls)?)?;
+                Some((SockAddr::with_capacity(cap), cap))
             }
+        };
+        let n = i
+            .provider
+            .recv_from(s, &mut v, &mut f, a.as_mut().map(|(a, _)| a))?;
+        let mut out = mem::Batch::new();
+        out.write(got, n as DWORD);
+        out.write(flags, f);
+        let addr = a.as_ref().map(|(a, cap)| addr_bytes(a, *cap));
+        if let Some(Ok(bytes)) = &addr {
+            out.write_bytes(from.cast(), bytes);
+            out.write(fromlen, bytes.len() as INT);
+        }
+        // SAFETY: caller DWORDs and address buffer, one checked copy.
+        unsafe { out.run() }.all()?;
+        if let Some(Err(e)) = addr {
+            return Err(e);
         }
         Ok(0)
     })
@@ -1202,12 +1338,22 @@ unsafe extern "system" fn send<const S: usize>(
         let i = inst::<S>()?;
         let s = i.sock(s)?;
         if !ov.is_null() {
-            // SAFETY: the caller's WSABUFs and WSAOVERLAPPED, valid until completion.
+            let mut b = mem::Batch::new();
+            let arr = b.bytes(bufs.cast(), wsabufs_len(count)?);
+            // SAFETY: the caller's WSABUFs and WSAOVERLAPPED, valid until completion; one
+            // checked copy for both.
             return unsafe {
-                let b = CSendBufs::new(bufs, count)?;
-                overlapped(&i, ov, cr, tid, sent, core::ptr::null_mut(), |o| {
-                    i.provider.send_overlapped(s, Box::new(b), flags, o)
-                })
+                overlapped_batch(
+                    &i,
+                    b,
+                    ov,
+                    cr,
+                    tid,
+                    sent,
+                    core::ptr::null_mut(),
+                    |d| CSendBufs::from_wsabufs(d.bytes(arr)?),
+                    |b, o| i.provider.send_overlapped(s, Box::new(b), flags, o),
+                )
             };
         }
         if sent.is_null() {
@@ -1254,35 +1400,39 @@ unsafe extern "system" fn send_to<const S: usize>(
         let i = inst::<S>()?;
         let s = i.sock(s)?;
         if !ov.is_null() {
-            // SAFETY: the caller's WSABUFs, address and WSAOVERLAPPED; the address is
-            // read now, the buffers until completion.
+            let mut b = mem::Batch::new();
+            let arr = b.bytes(bufs.cast(), wsabufs_len(count)?);
+            let ta = addr_piece(&mut b, to, tolen);
+            // SAFETY: the caller's WSABUFs, address and WSAOVERLAPPED, one checked copy;
+            // the address is read now, the buffers until completion.
             return unsafe {
-                let b = CSendBufs::new(bufs, count)?;
-                let a = if to.is_null() {
-                    None
-                } else {
-                    Some(addr_in(to, tolen)?)
-                };
-                overlapped(&i, ov, cr, tid, sent, core::ptr::null_mut(), |o| {
-                    i.provider
-                        .send_to_overlapped(s, Box::new(b), flags, a.as_ref(), o)
-                })
+                overlapped_batch(
+                    &i,
+                    b,
+                    ov,
+                    cr,
+                    tid,
+                    sent,
+                    core::ptr::null_mut(),
+                    |d| Ok((CSendBufs::from_wsabufs(d.bytes(arr)?)?, addr_take(d, ta)?)),
+                    |(b, a), o| {
+                        i.provider
+                            .send_to_overlapped(s, Box::new(b), flags, a.as_ref(), o)
+                    },
+                )
             };
         }
         if sent.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: the caller's WSABUF array and address.
-        let (v, a) = unsafe {
-            (
-                bufs_in(bufs, count)?,
-                if to.is_null() {
-                    None
-                } else {
-                    Some(addr_in(to, tolen)?)
-                },
-            )
-        };
+        let mut b = mem::Batch::new();
+        let arr = b.bytes(bufs.cast(), wsabufs_len(count)?);
+        let ta = addr_piece(&mut b, to, tolen);
+        // SAFETY: the caller's WSABUF array and address, one checked copy.
+        let d = unsafe { b.run() };
+        // SAFETY: the WSABUFs just copied describe the caller's send buffers.
+        let v = unsafe { slices_in(d.bytes(arr)?) }?;
+        let a = addr_take(&d, ta)?;
         let n = i.provider.send_to(s, &v, flags, a.as_ref())?;
         // SAFETY: non-null caller DWORD.
         unsafe { mem::write(sent, n as DWORD) }?;

@@ -18,6 +18,10 @@
 //!   AcceptEx address block, ioctl output) are given memory that [`probe_in`]/
 //!   [`probe_out`] checked first.
 //!
+//! A call that reads or writes several structures adds them to a [`Batch`]: one kernel
+//! check for all of them (its inputs before the operation, its outputs after), with the
+//! outcome and error order of copying them one by one.
+//!
 //! Null pointers are `WSAEFAULT` everywhere. Reads and writes of single values are
 //! unaligned-safe.
 
@@ -233,4 +237,181 @@ pub unsafe fn put_wide(p: *mut u16, units: &[u16]) -> Result<(), WsaError> {
     let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_ne_bytes()).collect();
     // SAFETY: forwarded contract.
     unsafe { copy_out(p.cast(), &bytes) }
+}
+
+/// Several caller structures copied in and out with **one** kernel check
+/// ([`probe::transfer`]): a call adds what it reads and writes ([`Batch::read`],
+/// [`Batch::bytes`], [`Batch::write`]), runs the batch, then takes each result from the
+/// [`Done`] in the order it would have read them one by one. A piece that faulted makes
+/// its own result and every later one `WSAEFAULT`, and the pieces after it are not
+/// transferred: the same outcome, and the same error order, as copying them in turn and
+/// stopping at the first failure.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// `(caller address, offset in arena, length, is a write)`.
+    pieces: Vec<(usize, usize, usize, bool)>,
+    arena: Vec<u8>,
+    /// The first piece known bad before any copy (a length beyond [`BIG`] whose pages are
+    /// not all readable).
+    bad: Option<usize>,
+}
+
+/// A piece of a [`Batch`]: read a `T` (`Slot<T>`), bytes (`Slot<[u8]>`) or a write
+/// (`Slot<()>`).
+#[derive(Debug)]
+pub struct Slot<T: ?Sized> {
+    index: usize,
+    at: usize,
+    len: usize,
+    _t: core::marker::PhantomData<fn() -> *const T>,
+}
+
+impl<T: ?Sized> Clone for Slot<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: ?Sized> Copy for Slot<T> {}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Batch {
+        Batch::default()
+    }
+
+    fn add<T: ?Sized>(&mut self, p: usize, bytes: Option<&[u8]>, len: usize) -> Slot<T> {
+        let index = self.pieces.len();
+        let at = self.arena.len();
+        match bytes {
+            Some(b) => self.arena.extend_from_slice(b),
+            None => self.arena.resize(at + len, 0),
+        }
+        self.pieces.push((p, at, len, bytes.is_some()));
+        Slot {
+            index,
+            at,
+            len,
+            _t: core::marker::PhantomData,
+        }
+    }
+
+    /// Read one `T` at `p` (null is `WSAEFAULT` at [`Done::get`]).
+    ///
+    /// # Safety
+    /// Any bit pattern must be a valid `T` (as [`read`]).
+    pub unsafe fn read<T: Copy>(&mut self, p: *const T) -> Slot<T> {
+        self.add(p as usize, None, size_of::<T>())
+    }
+
+    /// Read `len` bytes at `p` (as [`copy_in`]: a length beyond [`BIG`] is probed page by
+    /// page first, so a garbage length allocates nothing).
+    pub fn bytes(&mut self, p: *const u8, len: usize) -> Slot<[u8]> {
+        if len > BIG && self.bad.is_none() && !probe::readable(p, len) {
+            self.bad = Some(self.pieces.len());
+        }
+        let len = if self.bad.is_some() { 0 } else { len };
+        self.add(p as usize, None, len)
+    }
+
+    /// Write `v` at `p` (null is `WSAEFAULT` at [`Done::wrote`]).
+    pub fn write<T: Copy>(&mut self, p: *mut T, v: T) -> Slot<()> {
+        let v = core::mem::ManuallyDrop::new(v);
+        // SAFETY: the bytes of a live local `T`; padding bytes, if any, are only stored in
+        // the arena and copied by the kernel (no Rust code reads them as values). `T` is
+        // `Copy`, so there is nothing to drop.
+        let b =
+            unsafe { core::slice::from_raw_parts((&*v as *const T).cast::<u8>(), size_of::<T>()) };
+        self.add(p as usize, Some(b), b.len())
+    }
+
+    /// Write `bytes` at `p`; empty `bytes` writes nothing and always succeeds.
+    pub fn write_bytes(&mut self, p: *mut u8, bytes: &[u8]) -> Slot<()> {
+        self.add(p as usize, Some(bytes), bytes.len())
+    }
+
+    /// Make every transfer, with one kernel check.
+    ///
+    /// # Safety
+    /// None beyond [`probe::transfer`]'s (only on a host without a checked method must
+    /// the caller's pointers be valid).
+    pub unsafe fn run(self) -> Done {
+        let Batch {
+            pieces,
+            mut arena,
+            bad,
+        } = self;
+        let limit = bad.unwrap_or(pieces.len());
+        let base = arena.as_mut_ptr();
+        let parts: Vec<probe::Piece> = pieces[..limit]
+            .iter()
+            .map(|&(p, at, len, out)| {
+                // A null caller pointer is reported by `transfer` (an empty piece is
+                // skipped whatever its pointer, as an empty copy).
+                let ours = base.wrapping_add(at);
+                if out {
+                    probe::Piece::copy_out(ours, p as *mut u8, len)
+                } else {
+                    probe::Piece::copy_in(p as *const u8, ours, len)
+                }
+            })
+            .collect();
+        // SAFETY: this batch's side of each piece is its own range of `arena`, which lives
+        // through the call and is not the caller's memory; forwarded contract otherwise.
+        let ok = match unsafe { probe::transfer(&parts) } {
+            Ok(()) => limit,
+            Err(k) => k,
+        };
+        Done {
+            arena,
+            ok,
+            total: pieces.len(),
+        }
+    }
+}
+
+/// The outcome of a [`Batch`].
+#[derive(Debug)]
+pub struct Done {
+    arena: Vec<u8>,
+    /// Pieces before this index were transferred.
+    ok: usize,
+    total: usize,
+}
+
+impl Done {
+    fn check<T: ?Sized>(&self, s: Slot<T>) -> Result<(), WsaError> {
+        if s.index < self.ok {
+            Ok(())
+        } else {
+            Err(WsaError::WSAEFAULT)
+        }
+    }
+
+    /// The `T` read, or `WSAEFAULT` if that piece (or an earlier one) faulted.
+    pub fn get<T: Copy>(&self, s: Slot<T>) -> Result<T, WsaError> {
+        self.check(s)?;
+        // SAFETY: the slot's `size_of::<T>()` bytes of the arena, all written by the copy;
+        // `Batch::read`'s contract makes any bit pattern a valid `T`.
+        Ok(unsafe { self.arena.as_ptr().add(s.at).cast::<T>().read_unaligned() })
+    }
+
+    /// The bytes read, or `WSAEFAULT` as [`Done::get`].
+    pub fn bytes(&self, s: Slot<[u8]>) -> Result<&[u8], WsaError> {
+        self.check(s)?;
+        Ok(&self.arena[s.at..s.at + s.len])
+    }
+
+    /// Whether the write was made (`WSAEFAULT` as [`Done::get`]).
+    pub fn wrote(&self, s: Slot<()>) -> Result<(), WsaError> {
+        self.check(s)
+    }
+
+    /// Whether every piece was transferred.
+    pub fn all(&self) -> Result<(), WsaError> {
+        if self.ok == self.total {
+            Ok(())
+        } else {
+            Err(WsaError::WSAEFAULT)
+        }
+    }
 }

@@ -19,16 +19,26 @@
 //! Winsock also forbids two pending requests sharing a receive buffer, which is what keeps
 //! the `&mut` slices of different requests disjoint.
 
-use super::mem;
+use super::mem::{self, Batch, Done, Slot};
+use super::upcall::STATUS_PENDING;
 use crate::abi::*;
 use crate::decode;
 use crate::ffi::upcall::Ticket;
 use crate::instance::Instance;
+use core::mem::offset_of;
 use std::any::Any;
+use std::cell::Cell;
 use wsp::overlapped::{Overlapped, RecvBufs, SendBufs};
 use wsp::{SockAddr, WsaError};
 
 type R<T> = Result<T, WsaError>;
+
+/// The bytes of a `WSABUF` array of `count` entries.
+pub fn wsabufs_len(count: DWORD) -> R<usize> {
+    (count as usize)
+        .checked_mul(decode::WSABUF_LEN)
+        .ok_or(WsaError::WSAEFAULT)
+}
 
 /// The `(address, length)` pairs of a caller's `WSABUF` array, validated: a null buffer
 /// with a non-zero length is `WSAEFAULT`.
@@ -36,12 +46,14 @@ type R<T> = Result<T, WsaError>;
 /// # Safety
 /// None beyond [`mem::copy_in`]'s (the array is copied, checked).
 unsafe fn descriptors(p: *const WSABUF, count: DWORD) -> R<Vec<(usize, usize)>> {
-    let n = (count as usize)
-        .checked_mul(decode::WSABUF_LEN)
-        .ok_or(WsaError::WSAEFAULT)?;
+    let n = wsabufs_len(count)?;
     // SAFETY: the caller declared `count` WSABUFs at `p`: a checked copy.
-    let descs = decode::wsabufs(&unsafe { mem::copy_in(p.cast(), n) }?)?;
-    descs
+    pairs(&unsafe { mem::copy_in(p.cast(), n) }?)
+}
+
+/// The validated `(address, length)` pairs of the bytes of a `WSABUF` array.
+fn pairs(bytes: &[u8]) -> R<Vec<(usize, usize)>> {
+    decode::wsabufs(bytes)?
         .into_iter()
         .map(|(len, ptr)| {
             if ptr == 0 && len > 0 {
@@ -57,7 +69,8 @@ unsafe fn descriptors(p: *const WSABUF, count: DWORD) -> R<Vec<(usize, usize)>> 
 #[derive(Debug)]
 pub struct CRecvBufs {
     bufs: Vec<(usize, usize)>,
-    from: Option<(usize, usize)>,
+    /// `lpFrom`, `lpFromlen` and the capacity `*lpFromlen` held at issue.
+    from: Option<(usize, usize, usize)>,
     /// `WSAMSG.Control`: the buffer, its capacity, and where to store the length used.
     control: Option<(usize, usize, usize)>,
 }
@@ -72,6 +85,18 @@ impl CRecvBufs {
         Ok(CRecvBufs {
             // SAFETY: forwarded contract.
             bufs: unsafe { descriptors(p, count) }?,
+            from: None,
+            control: None,
+        })
+    }
+
+    /// Buffers from the bytes of a `WSABUF` array copied in a [`mem::Batch`].
+    ///
+    /// # Safety
+    /// As [`CRecvBufs::new`] for the buffers the array describes.
+    pub unsafe fn from_wsabufs(bytes: &[u8]) -> R<CRecvBufs> {
+        Ok(CRecvBufs {
+            bufs: pairs(bytes)?,
             from: None,
             control: None,
         })
@@ -92,19 +117,38 @@ impl CRecvBufs {
         })
     }
 
+    /// As [`CRecvBufs::with_from`], with `*fromlen` already read (`len`).
+    ///
+    /// # Safety
+    /// As [`CRecvBufs::with_from`].
+    pub unsafe fn with_from_len(
+        mut self,
+        from: *mut SOCKADDR,
+        fromlen: *mut INT,
+        len: INT,
+    ) -> R<CRecvBufs> {
+        if from.is_null() {
+            return Ok(self);
+        }
+        let cap = decode::length(len)?;
+        self.from = Some((from as usize, fromlen as usize, cap));
+        Ok(self)
+    }
+
     /// Also write the datagram's source address to `from`/`fromlen` (WSPRecvFrom).
     ///
     /// # Safety
     /// Both null (no address wanted) or valid until completion: `fromlen` an INT holding
     /// the capacity, `from` that many bytes.
-    pub unsafe fn with_from(mut self, from: *mut SOCKADDR, fromlen: *mut INT) -> R<CRecvBufs> {
+    pub unsafe fn with_from(self, from: *mut SOCKADDR, fromlen: *mut INT) -> R<CRecvBufs> {
         if from.is_null() {
             return Ok(self);
         }
-        // SAFETY: caller INT, readable now.
-        decode::length(unsafe { mem::read(fromlen) }?)?;
-        self.from = Some((from as usize, fromlen as usize));
-        Ok(self)
+        // SAFETY: caller INT, readable now; forwarded contract.
+        unsafe {
+            let len = mem::read(fromlen)?;
+            self.with_from_len(from, fromlen, len)
+        }
     }
 }
 
@@ -143,11 +187,11 @@ impl RecvBufs for CRecvBufs {
             .collect()
     }
     fn set_from(&mut self, from: &SockAddr) {
-        if let Some((p, lp)) = self.from {
+        if let Some((p, lp, cap)) = self.from {
             let (p, lp) = (p as *mut SOCKADDR, lp as *mut INT);
             // SAFETY: `lpFrom`/`lpFromlen` stay valid until completion, and the engine calls
-            // this before completing (module docs).
-            let _ = unsafe { put_addr(from, p, lp) };
+            // this before completing (module docs). The capacity is the one read at issue.
+            let _ = unsafe { put_addr(from, p, lp, cap) };
         }
     }
     fn set_control(&mut self, control: &[u8]) -> bool {
@@ -170,13 +214,18 @@ impl RecvBufs for CRecvBufs {
     }
 }
 
-/// Copy an address out to `(p, *lp)` and store its length (checked copies).
+/// Copy an address out to `p` (room for `cap` bytes; less is `WSAEFAULT`) and store its
+/// length at `lp`, in one checked copy.
 ///
 /// # Safety
-/// None beyond [`mem::copy_out`]'s.
-unsafe fn put_addr(a: &SockAddr, p: *mut SOCKADDR, lp: *mut INT) -> R<()> {
+/// None beyond [`mem::Batch::run`]'s.
+unsafe fn put_addr(a: &SockAddr, p: *mut SOCKADDR, lp: *mut INT, cap: usize) -> R<()> {
+    let bytes = super::exports::addr_bytes(a, cap)?;
+    let mut b = Batch::new();
+    b.write_bytes(p.cast(), &bytes);
+    b.write(lp, bytes.len() as INT);
     // SAFETY: forwarded contract.
-    unsafe { super::exports::addr_out(a, p, lp) }
+    unsafe { b.run() }.all()
 }
 
 /// Send buffers over a caller's `WSABUF` memory.
@@ -195,6 +244,16 @@ impl CSendBufs {
         Ok(CSendBufs {
             // SAFETY: forwarded contract.
             bufs: unsafe { descriptors(p, count) }?,
+        })
+    }
+
+    /// Buffers from the bytes of a `WSABUF` array copied in a [`mem::Batch`].
+    ///
+    /// # Safety
+    /// As [`CSendBufs::new`] for the buffers the array describes.
+    pub unsafe fn from_wsabufs(bytes: &[u8]) -> R<CSendBufs> {
+        Ok(CSendBufs {
+            bufs: pairs(bytes)?,
         })
     }
 
@@ -250,44 +309,225 @@ pub struct Request {
     ticket: Ticket,
 }
 
+/// The caller's `WSAOVERLAPPED` (and `WSATHREADID`) pieces of a request in a
+/// [`mem::Batch`] ([`Request::add`]).
+#[derive(Debug)]
+pub struct Pieces {
+    ov: *mut WSAOVERLAPPED,
+    cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    event: Slot<HANDLE>,
+    tid: Option<Slot<WSATHREADID>>,
+    /// `Internal` and `InternalHigh` as they were, to restore if the call fails later.
+    old: Slot<[usize; 2]>,
+    pending: Slot<()>,
+}
+
+/// `Internal`/`InternalHigh` (two `ULONG_PTR`s at the start of the structure).
+fn internal(ov: *mut WSAOVERLAPPED) -> *mut [usize; 2] {
+    ov.cast()
+}
+
+/// A field of the caller's `WSAOVERLAPPED` at `ov` (address arithmetic only).
+fn field<T>(ov: *mut WSAOVERLAPPED, offset: usize) -> *mut T {
+    ov.cast::<u8>().wrapping_add(offset).cast()
+}
+
 impl Request {
-    /// Build the request for `lpOverlapped` (non-null), `lpCompletionRoutine` and
-    /// `lpThreadId`. `hEvent` with its low bit set skips the completion port. A routine
-    /// without a thread id is `WSAEFAULT`.
+    /// Add the request's caller memory to `b`: read `hEvent` and (with a completion
+    /// routine) `*lpThreadId`, and mark the `WSAOVERLAPPED` pending (`Internal =
+    /// STATUS_PENDING`, `InternalHigh = 0`) in the same check as the call's other
+    /// structures. Then [`Request::finish`].
     ///
     /// # Safety
-    /// `ov` non-null and valid until the request completes (the Winsock contract);
-    /// `tid` null or a valid WSATHREADID now; `cr` a routine with the Winsock signature.
-    pub unsafe fn new(
-        i: &Instance,
+    /// `ov` non-null (the caller decided the call is overlapped).
+    pub unsafe fn add(
+        b: &mut Batch,
         ov: *mut WSAOVERLAPPED,
         cr: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
         tid: *mut WSATHREADID,
-    ) -> R<Request> {
-        // SAFETY: caller WSAOVERLAPPED, valid by contract.
-        let h = unsafe { mem::read(core::ptr::addr_of!((*ov).hEvent)) }?;
-        let mut o = Overlapped::new(ov as usize);
-        o.skip_port = h & 1 != 0;
-        match cr {
-            Some(f) => {
-                // SAFETY: caller WSATHREADID (null is WSAEFAULT).
-                let id = unsafe { mem::read(tid) }?;
-                o.thread = Some(i.thread(&id));
-                o.routine = Some(Box::new(move |e, n, key, flags| {
-                    // SAFETY: the caller's completion routine, called (on the issuing
-                    // thread, in an alertable wait) with its own WSAOVERLAPPED.
-                    unsafe { f(e, n, key as *mut WSAOVERLAPPED, flags) }
-                }));
+    ) -> Pieces {
+        // SAFETY: HANDLE and WSATHREADID are integers and pointers: any bits are valid.
+        unsafe {
+            let event = b.read(field::<HANDLE>(ov, offset_of!(WSAOVERLAPPED, hEvent)));
+            let tid = cr.map(|_| b.read(tid.cast_const()));
+            let old = b.read(internal(ov).cast_const());
+            let pending = b.write(internal(ov), [STATUS_PENDING, 0]);
+            Pieces {
+                ov,
+                cr,
+                event,
+                tid,
+                old,
+                pending,
             }
-            None => o.event = i.event(h & !1)?,
         }
-        // SAFETY: forwarded contract.
-        let ticket = unsafe { i.upcalls.expect(ov) }?;
-        Ok(Request { ov: o, ticket })
+    }
+
+    /// Build the request from the batch's results (`lpOverlapped`, `lpCompletionRoutine`
+    /// and `lpThreadId`: `hEvent` with its low bit set skips the completion port; a
+    /// routine without a thread id is `WSAEFAULT`) and register the `WSAOVERLAPPED` for
+    /// its completion. On failure the pending mark is undone ([`Request::undo`]).
+    ///
+    /// # Safety
+    /// `p.ov` valid until the request completes (the Winsock contract); `cr` a routine
+    /// with the Winsock signature.
+    pub unsafe fn finish(i: &Instance, p: &Pieces, d: &Done) -> R<Request> {
+        let made = (|| {
+            let h = d.get(p.event)?;
+            let mut o = Overlapped::new(p.ov as usize);
+            o.skip_port = h & 1 != 0;
+            match (p.cr, p.tid) {
+                (Some(f), Some(tid)) => {
+                    let id = d.get(tid)?;
+                    o.thread = Some(i.thread(&id));
+                    o.routine = Some(Box::new(move |e, n, key, flags| {
+                        // SAFETY: the caller's completion routine, called (on the issuing
+                        // thread, in an alertable wait) with its own WSAOVERLAPPED.
+                        unsafe { f(e, n, key as *mut WSAOVERLAPPED, flags) }
+                    }));
+                }
+                _ => o.event = i.event(h & !1)?,
+            }
+            d.wrote(p.pending)?;
+            Ok(o)
+        })();
+        match made {
+            Ok(o) => Ok(Request {
+                ov: o,
+                ticket: i.upcalls.register(p.ov),
+            }),
+            Err(e) => {
+                // SAFETY: forwarded contract.
+                unsafe { Request::undo(p, d) };
+                Err(e)
+            }
+        }
+    }
+
+    /// The call fails after its batch ran: put back `Internal`/`InternalHigh` if the batch
+    /// marked them pending (Windows leaves a failed call's `WSAOVERLAPPED` alone).
+    ///
+    /// # Safety
+    /// `p.ov` as in [`Request::finish`].
+    pub unsafe fn undo(p: &Pieces, d: &Done) {
+        if d.wrote(p.pending).is_ok() {
+            if let Ok(old) = d.get(p.old) {
+                // SAFETY: the caller's WSAOVERLAPPED, just written (checked copy).
+                let _ = unsafe { mem::write(internal(p.ov), old) };
+            }
+        }
     }
 
     /// Split into the engine's value and the ticket to settle.
     pub fn split(self) -> (Overlapped, Ticket) {
         (self.ov, self.ticket)
     }
+}
+
+/// What [`issuing`] saw of the completion write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Merged {
+    /// No completion on this thread during the call: write the counts after it.
+    #[default]
+    No,
+    /// The completion wrote the call's `*lpNumberOf*` and `*lpFlags` too.
+    Wrote,
+    /// The completion wrote the `WSAOVERLAPPED` but faulted on those (`WSAEFAULT`).
+    Fault,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Issue {
+    ov: usize,
+    count: usize,
+    flags: usize,
+    merged: Merged,
+}
+
+thread_local! {
+    /// The overlapped call this thread is issuing: a completion inside it writes the
+    /// call's outputs with the `WSAOVERLAPPED` ([`write_completion`]).
+    static ISSUE: Cell<Issue> = const {
+        Cell::new(Issue {
+            ov: 0,
+            count: 0,
+            flags: 0,
+            merged: Merged::No,
+        })
+    };
+}
+
+/// Run `f` (the engine's issue of the request on `ov`) with `count`/`flags` (null or the
+/// call's `lpNumberOf*`/`lpFlags`) known to [`write_completion`], so a request that
+/// completes inside the call, on this thread, has its `WSAOVERLAPPED` and those outputs
+/// written with one check.
+pub fn issuing<T>(
+    ov: *mut WSAOVERLAPPED,
+    count: *mut DWORD,
+    flags: *mut DWORD,
+    f: impl FnOnce() -> T,
+) -> (T, Merged) {
+    let old = ISSUE.with(|c| {
+        c.replace(Issue {
+            ov: ov as usize,
+            count: count as usize,
+            flags: flags as usize,
+            merged: Merged::No,
+        })
+    });
+    let r = f();
+    let now = ISSUE.with(|c| c.replace(old));
+    (r, now.merged)
+}
+
+/// Write a completion into the caller's `WSAOVERLAPPED` (`InternalHigh` = bytes, `Offset`
+/// = result flags, then `Internal` = status), in one check; when the request completes
+/// inside its issuing call on this thread ([`issuing`]), that call's `*lpNumberOf*` and
+/// `*lpFlags` follow in the same check (the values the call would write: the engine's
+/// immediate result is this completion). `WSAEFAULT` if the `WSAOVERLAPPED` itself
+/// faulted; a fault on the outputs after it is left for the issuing call to report.
+///
+/// # Safety
+/// `ov` is a caller `WSAOVERLAPPED` registered for this request (valid until completion
+/// by the Winsock contract; checked copies regardless).
+pub unsafe fn write_completion(
+    ov: *mut WSAOVERLAPPED,
+    status: usize,
+    bytes: u32,
+    flags: u32,
+) -> R<()> {
+    let issue = ISSUE.with(|c| c.get());
+    let merge = issue.ov == ov as usize && issue.merged == Merged::No;
+    let mut b = Batch::new();
+    let high = b.write(
+        field::<usize>(ov, offset_of!(WSAOVERLAPPED, InternalHigh)),
+        bytes as usize,
+    );
+    let off = b.write(field::<u32>(ov, offset_of!(WSAOVERLAPPED, Offset)), flags);
+    let st = b.write(
+        field::<usize>(ov, offset_of!(WSAOVERLAPPED, Internal)),
+        status,
+    );
+    if merge {
+        if issue.count != 0 {
+            b.write(issue.count as *mut DWORD, bytes);
+        }
+        if issue.flags != 0 {
+            b.write(issue.flags as *mut DWORD, flags);
+        }
+    }
+    // SAFETY: forwarded contract.
+    let d = unsafe { b.run() };
+    d.wrote(high)?;
+    d.wrote(off)?;
+    d.wrote(st)?;
+    if merge {
+        let merged = if d.all().is_ok() {
+            Merged::Wrote
+        } else {
+            Merged::Fault
+        };
+        ISSUE.with(|c| c.set(Issue { merged, ..issue }));
+    }
+    Ok(())
 }

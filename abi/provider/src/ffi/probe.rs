@@ -6,9 +6,12 @@
 //! space cannot take a fault and carry on without a signal handler, and this crate installs
 //! none. So the copy is done by the kernel, which reports a bad address as `EFAULT`:
 //!
-//! * **Linux**: `process_vm_readv`/`process_vm_writev` on the own process, one system
-//!   call per copy. They fail for unmapped memory, `PROT_NONE` pages, and (writes) pages
-//!   without write permission, as a user-space access would.
+//! * **Linux**: `process_vm_readv` on the own process, one system call per copy, or per
+//!   batch of copies in either direction ([`transfer`]: the caller's sources are its
+//!   remote side, the caller's destinations its local side, and the kernel checks both).
+//!   It fails for unmapped memory, `PROT_NONE` pages, and (writes) pages without write
+//!   permission, as a user-space access would. (The page probes use
+//!   `process_vm_writev` too.)
 //! * **Fallback** (those calls unavailable: `ENOSYS`, or `EPERM` under a seccomp filter;
 //!   and always on macOS and the other Unix hosts): a per-thread pipe. A copy-in is
 //!   `write(pipe, src)` then `read(pipe, dst)`; a copy-out is `write(pipe, src)` then
@@ -138,44 +141,156 @@ fn range_ok(p: usize, len: usize) -> bool {
     p != 0 && p.checked_add(len).is_some()
 }
 
+/// One part of a [`transfer`]: `len` bytes from `src` to `dst`. One side is the caller's
+/// memory (checked), the other this crate's (valid for the access, distinct).
+#[derive(Debug, Clone, Copy)]
+pub struct Piece {
+    src: *const u8,
+    dst: *mut u8,
+    len: usize,
+    /// Whether `dst` (rather than `src`) is the caller's side.
+    out: bool,
+}
+
+impl Piece {
+    /// Read the caller's `src` into this crate's `dst`.
+    pub fn copy_in(src: *const u8, dst: *mut u8, len: usize) -> Piece {
+        Piece {
+            src,
+            dst,
+            len,
+            out: false,
+        }
+    }
+
+    /// Write this crate's `src` to the caller's `dst`.
+    pub fn copy_out(src: *const u8, dst: *mut u8, len: usize) -> Piece {
+        Piece {
+            src,
+            dst,
+            len,
+            out: true,
+        }
+    }
+
+    /// The caller's side of the piece.
+    fn caller(&self) -> usize {
+        if self.out {
+            self.dst as usize
+        } else {
+            self.src as usize
+        }
+    }
+
+    /// Empty, or wholly inside live frames of this thread's stack: no kernel needed.
+    fn free(&self) -> bool {
+        self.len == 0 || stack::live(self.caller(), self.len)
+    }
+}
+
+/// How a batch of pieces went with one method.
+enum Moved {
+    Done,
+    /// The piece at this index was not (wholly) transferred; those before it were.
+    Fault(usize),
+    Unavailable,
+}
+
+/// Make every transfer of `pieces`, in order, with **one kernel check** for all of them
+/// (Linux: one `process_vm_readv` for up to 64 pieces, whatever their directions: the
+/// caller's sources are its remote side and the caller's destinations its local side,
+/// and the kernel checks both). Pieces on the live stack are copied directly, as in
+/// [`copy_in`]. The pipe fallback makes them one after another.
+///
+/// `Err(k)`: piece `k` is empty-handed: null, wrapping, or not wholly valid memory. The
+/// pieces before `k` were transferred, piece `k` at most in part (as a faulting user-space
+/// copy would), none after it. This is what making the pieces one by one and stopping at
+/// the first failure gives, so callers keep the error order of sequential copies.
+///
+/// # Safety
+/// Each piece's own side (`dst` of [`Piece::copy_in`], `src` of [`Piece::copy_out`]) valid
+/// for its length and not overlapping the caller's side; with [`Method::Unchecked`] the
+/// caller's non-null sides must be valid too.
+pub unsafe fn transfer(pieces: &[Piece]) -> Result<(), usize> {
+    let limit = pieces
+        .iter()
+        .position(|p| p.len > 0 && !range_ok(p.caller(), p.len))
+        .unwrap_or(pieces.len());
+    let head = &pieces[..limit];
+    if head.iter().all(Piece::free) {
+        // The stack fast path: every piece is empty or on the live stack.
+        for p in head.iter().filter(|p| p.len > 0) {
+            // SAFETY: the caller's side lies in live frames of this thread's stack
+            // (`stack`), mapped read-write; the other side is this crate's and distinct.
+            unsafe { core::ptr::copy_nonoverlapping(p.src, p.dst, p.len) };
+        }
+        return if limit == pieces.len() {
+            Ok(())
+        } else {
+            Err(limit)
+        };
+    }
+    count();
+    let end = loop {
+        let moved = match method_code() {
+            #[cfg(target_os = "linux")]
+            PROCESS_VM => linux::transfer(head),
+            #[cfg(unix)]
+            PIPE => pipe_transfer(head),
+            _ => {
+                for p in head.iter().filter(|p| !p.free()) {
+                    // SAFETY: unchecked method: the caller guarantees its side is
+                    // valid; the other side is this crate's (contract), distinct.
+                    unsafe { core::ptr::copy_nonoverlapping(p.src, p.dst, p.len) };
+                }
+                Moved::Done
+            }
+        };
+        match moved {
+            Moved::Done => break limit,
+            Moved::Fault(k) => break k,
+            Moved::Unavailable => downgrade(),
+        }
+    };
+    for p in pieces[..end].iter().filter(|p| p.len > 0) {
+        if stack::live(p.caller(), p.len) {
+            // SAFETY: the caller's side lies in live frames of this thread's stack
+            // (`stack`), mapped read-write; the other side is this crate's and distinct.
+            unsafe { core::ptr::copy_nonoverlapping(p.src, p.dst, p.len) };
+        }
+    }
+    if end == pieces.len() {
+        Ok(())
+    } else {
+        Err(end)
+    }
+}
+
+/// The pieces that need the kernel, one pipe round trip each.
+#[cfg(unix)]
+fn pipe_transfer(pieces: &[Piece]) -> Moved {
+    for (k, p) in pieces.iter().enumerate() {
+        if p.free() {
+            continue;
+        }
+        match pipe::copy(p.src, p.dst, p.len) {
+            Step::Done => {}
+            Step::Fault => return Moved::Fault(k),
+            Step::Unavailable => return Moved::Unavailable,
+        }
+    }
+    Moved::Done
+}
+
 /// Copy `dst.len()` bytes from the caller's `src` into `dst`.
 ///
 /// # Safety
 /// None when the method is checked; with [`Method::Unchecked`] a non-null `src` must be
 /// valid for reads of `dst.len()` bytes.
 pub unsafe fn copy_in(src: *const u8, dst: &mut [u8]) -> Result<(), Fault> {
-    if dst.is_empty() {
-        return Ok(());
-    }
-    if !range_ok(src as usize, dst.len()) {
-        return Err(Fault);
-    }
-    if stack::live(src as usize, dst.len()) {
-        // SAFETY: the range lies in live frames of this thread's stack (`stack`), which
-        // is mapped read-write; `dst` is a distinct Rust buffer.
-        unsafe { core::ptr::copy_nonoverlapping(src, dst.as_mut_ptr(), dst.len()) };
-        return Ok(());
-    }
-    count();
-    loop {
-        let step = match method_code() {
-            #[cfg(target_os = "linux")]
-            PROCESS_VM => linux::read(src as usize, dst),
-            #[cfg(unix)]
-            PIPE => pipe::copy(src, dst.as_mut_ptr(), dst.len()),
-            _ => {
-                // SAFETY: unchecked method: the caller guarantees `src` is valid for
-                // `dst.len()` bytes; `dst` is a distinct Rust buffer.
-                unsafe { core::ptr::copy_nonoverlapping(src, dst.as_mut_ptr(), dst.len()) };
-                Step::Done
-            }
-        };
-        match step {
-            Step::Done => return Ok(()),
-            Step::Fault => return Err(Fault),
-            Step::Unavailable => downgrade(),
-        }
-    }
+    // SAFETY: `dst` is a live Rust buffer of its length, distinct from caller memory;
+    // forwarded contract for `src`.
+    unsafe { transfer(&[Piece::copy_in(src, dst.as_mut_ptr(), dst.len())]) }.map_err(|_| Fault)
 }
 
 /// Copy `src` into the caller's memory at `dst`.
@@ -194,38 +309,8 @@ pub unsafe fn copy_out(src: &[u8], dst: *mut u8) -> Result<(), Fault> {
 /// # Safety
 /// `src` valid for reads of `len` bytes; `dst` as [`copy_out`].
 pub unsafe fn copy_out_raw(src: *const u8, len: usize, dst: *mut u8) -> Result<(), Fault> {
-    if len == 0 {
-        return Ok(());
-    }
-    if !range_ok(dst as usize, len) {
-        return Err(Fault);
-    }
-    if stack::live(dst as usize, len) {
-        // SAFETY: the range lies in live frames of this thread's stack, mapped
-        // read-write; `src` is this crate's and distinct.
-        unsafe { core::ptr::copy_nonoverlapping(src, dst, len) };
-        return Ok(());
-    }
-    count();
-    loop {
-        let step = match method_code() {
-            #[cfg(target_os = "linux")]
-            PROCESS_VM => linux::write(src, len, dst as usize),
-            #[cfg(unix)]
-            PIPE => pipe::copy(src, dst, len),
-            _ => {
-                // SAFETY: unchecked method: the caller guarantees `dst` is valid for `len`
-                // bytes; `src` is this crate's, valid by contract and distinct.
-                unsafe { core::ptr::copy_nonoverlapping(src, dst, len) };
-                Step::Done
-            }
-        };
-        match step {
-            Step::Done => return Ok(()),
-            Step::Fault => return Err(Fault),
-            Step::Unavailable => downgrade(),
-        }
-    }
+    // SAFETY: forwarded contract.
+    unsafe { transfer(&[Piece::copy_out(src, dst, len)]) }.map_err(|_| Fault)
 }
 
 /// Whether every page of `p..p + len` is readable now (one byte per page is read). An
@@ -374,37 +459,77 @@ mod linux {
         }
     }
 
-    /// Copy `dst.len()` bytes from this process's `src`.
-    pub(super) fn read(src: usize, dst: &mut [u8]) -> Step {
-        let local = libc::iovec {
-            iov_base: dst.as_mut_ptr().cast(),
-            iov_len: dst.len(),
-        };
-        let remote = libc::iovec {
-            iov_base: src as *mut libc::c_void,
-            iov_len: dst.len(),
-        };
-        // SAFETY: `local` describes a live Rust buffer that the kernel writes; `remote` is
-        // only an address the kernel checks and reads through its own page tables walk,
-        // so a bad one gives EFAULT, never a fault in this process. The pid is our own
-        let n = unsafe { libc::process_vm_readv(pid(), &local, 1, &remote, 1, 0) };
-        outcome(n, dst.len())
-    }
+    /// Iovecs per system call in [`transfer`] (on this thread's stack; `UIO_MAXIOV` is
+    /// 1024).
+    const BATCH: usize = 64;
 
-    /// Copy `len` bytes at `src` (ours) to this process's `dst`.
-    pub(super) fn write(src: *const u8, len: usize, dst: usize) -> Step {
-        let local = libc::iovec {
-            iov_base: src as *mut libc::c_void,
-            iov_len: len,
+    /// The pieces that need the kernel, `BATCH` per `process_vm_readv`: the sources as
+    /// its remote side, the destinations as its local side. Both sides are user addresses
+    /// the kernel checks (the remote through its page-table walk, the local through its
+    /// user copy), so a bad caller range on either side gives `EFAULT` or a short count,
+    /// never a fault in this process. The kernel moves the bytes in order and stops at
+    /// the first bad range, so the count says which piece failed.
+    pub(super) fn transfer(pieces: &[super::Piece]) -> super::Moved {
+        use super::Moved;
+        const NONE: libc::iovec = libc::iovec {
+            iov_base: core::ptr::null_mut(),
+            iov_len: 0,
         };
-        let remote = libc::iovec {
-            iov_base: dst as *mut libc::c_void,
-            iov_len: len,
-        };
-        // SAFETY: `local` is a live Rust buffer the kernel only reads; `remote` is checked
-        // by the kernel (EFAULT for unmapped or read-only pages). Own pid.
-        let n = unsafe { libc::process_vm_writev(pid(), &local, 1, &remote, 1, 0) };
-        outcome(n, len)
+        let mut local = [NONE; BATCH];
+        let mut remote = [NONE; BATCH];
+        let mut index = [0usize; BATCH];
+        let mut todo = pieces
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.free())
+            .peekable();
+        while todo.peek().is_some() {
+            let mut n = 0;
+            let mut want = 0usize;
+            for (k, p) in todo.by_ref().take(BATCH) {
+                local[n] = libc::iovec {
+                    iov_base: p.dst.cast(),
+                    iov_len: p.len,
+                };
+                remote[n] = libc::iovec {
+                    iov_base: p.src as *mut libc::c_void,
+                    iov_len: p.len,
+                };
+                index[n] = k;
+                want = want.saturating_add(p.len);
+                n += 1;
+            }
+            // SAFETY: `local` and `remote` are `n` initialised iovecs; this crate's side
+            // of each piece is valid for its length (`transfer`'s contract), the caller's
+            // side is checked by the kernel. The pid is our own.
+            let got = unsafe {
+                libc::process_vm_readv(
+                    pid(),
+                    local.as_ptr(),
+                    n as libc::c_ulong,
+                    remote.as_ptr(),
+                    n as libc::c_ulong,
+                    0,
+                )
+            };
+            match outcome(got, want) {
+                Step::Done => {}
+                Step::Unavailable => return Moved::Unavailable,
+                Step::Fault => {
+                    // The first piece not wholly inside the `got` bytes moved.
+                    let got = got.max(0) as usize;
+                    let mut end = 0usize;
+                    for (j, iov) in local[..n].iter().enumerate() {
+                        end += iov.iov_len;
+                        if end > got {
+                            return Moved::Fault(index[j]);
+                        }
+                    }
+                    return Moved::Fault(index[n - 1]);
+                }
+            }
+        }
+        Moved::Done
     }
 
     /// Read one byte of each page (and write it back when `write`), `MAX_IOV` pages per

@@ -432,12 +432,18 @@ impl TableUpcalls {
             super::mem::write(core::ptr::addr_of_mut!((*ov).Internal), STATUS_PENDING)?;
             super::mem::write(core::ptr::addr_of_mut!((*ov).InternalHigh), 0)?;
         }
+        Ok(self.register(ov))
+    }
+
+    /// [`TableUpcalls::expect`] for a `WSAOVERLAPPED` the caller already marked pending
+    /// (in the same checked copy as the call's other structures: `ffi::ov::Request`).
+    pub fn register(&self, ov: *mut WSAOVERLAPPED) -> Ticket {
         let generation = self.generation.fetch_add(1, Ordering::Relaxed);
         lock(&self.pending).insert(ov as usize, generation);
-        Ok(Ticket {
+        Ticket {
             addr: ov as usize,
             generation,
-        })
+        }
     }
 
     /// After the issuing call: a request that is still pending stays registered; one that
@@ -555,15 +561,12 @@ impl Upcalls for TableUpcalls {
         // What the application sees is Windows': the NTSTATUS (WSPGetOverlappedResult
         // reads the engine's record, not this field, so it keeps the Winsock error).
         let status = ntstatus(error) as usize;
-        // SAFETY: `overlapped` was registered by `expect`, whose caller guaranteed the
-        // WSAOVERLAPPED stays valid until this completion, the only one for the request
-        // (the engine completes each request once; the entry is removed above).
-        unsafe {
-            super::mem::write(core::ptr::addr_of_mut!((*ov).InternalHigh), bytes as usize)?;
-            super::mem::write(core::ptr::addr_of_mut!((*ov).Offset), flags)?;
-            super::mem::write(core::ptr::addr_of_mut!((*ov).Internal), status)?;
-        }
-        Ok(())
+        // SAFETY: `overlapped` was registered by `expect`/`register`, whose caller
+        // guaranteed the WSAOVERLAPPED stays valid until this completion, the only one for
+        // the request (the engine completes each request once; the entry is removed above).
+        // One checked copy: InternalHigh, Offset, then Internal (and the issuing call's
+        // counts when it completes inside that call).
+        unsafe { super::ov::write_completion(ov, status, bytes, flags) }
     }
     fn create_socket_handle(&self, entry: u32, context: usize) -> Result<SOCKET, WsaError> {
         self.up.create_socket_handle(entry, context)
