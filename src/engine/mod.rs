@@ -385,25 +385,26 @@ impl<N: Net> Engine<N> {
     ) -> WspResult<usize> {
         let f = *flags;
         let stream = cell.props.ty == SOCK_STREAM;
-        let timeout = {
+        // One lock for the checks and everything the first attempt reads.
+        let (timeout, framing, first_seen) = {
             let st = cell.lock();
             Self::recv_checks(cell, &st, f)?;
             // recv: MSG_WAITALL is for blocking stream sockets only.
             if f & MSG_WAITALL != 0 && st.nonblocking {
                 return Err(WsaError::WSAEOPNOTSUPP);
             }
-            if st.nonblocking {
+            let timeout = if st.nonblocking {
                 None
             } else {
                 Some(st.rcvtimeo_ms)
-            }
+            };
+            (timeout, framed::of(&st), st.seq)
         };
         if let Some(a) = &from {
             if a.len() < Self::addr_len(cell.props.af) {
                 return Err(WsaError::WSAEFAULT);
             }
         }
-        let framing = framed::of(&cell.lock());
         if let Some(fr) = framing {
             *flags = 0;
             return self.framed_recv(cell, &fr, bufs, f, timeout);
@@ -418,8 +419,9 @@ impl<N: Net> Engine<N> {
         let mut total = 0usize;
         let mut from = from;
         *flags = 0;
+        let mut first_seen = Some(first_seen);
         loop {
-            let seen = cell.seq();
+            let seen = first_seen.take().unwrap_or_else(|| cell.seq());
             // Only a MSG_WAITALL continuation needs the buffers re-sliced.
             let got = if total == 0 {
                 self.inner.net.recv(cell.host, bufs, io)

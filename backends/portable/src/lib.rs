@@ -379,8 +379,15 @@ impl Net for Portable {
             HostKind::Stream => (Type::STREAM, Protocol::TCP),
             HostKind::Datagram => (Type::DGRAM, Protocol::UDP),
         };
-        let sock = Socket::new(family_domain(family), ty, Some(proto))?;
-        prepare(&sock)?;
+        // Linux: non-blocking from the start (SOCK_NONBLOCK), saving two fcntl calls.
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let sock = Socket::new(family_domain(family), ty.nonblocking(), Some(proto))?;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let sock = {
+            let sock = Socket::new(family_domain(family), ty, Some(proto))?;
+            prepare(&sock)?;
+            sock
+        };
         self.table.insert(sock, family, kind)
     }
 
@@ -631,7 +638,8 @@ impl Net for Portable {
     fn poll_now(&self, sockets: &[HostSocket], out: &mut [Readiness]) {
         // Keep every entry alive across the poll so no descriptor is closed and reused
         // underneath it; unknown sockets are polled as -1 and read as ERROR.
-        let entries: Vec<_> = sockets.iter().map(|&s| self.table.get(s).ok()).collect();
+        let mut entries = Vec::with_capacity(sockets.len());
+        self.table.get_each(sockets, &mut entries);
         let mut pfds: Vec<_> = entries
             .iter()
             .map(|e| sys::pollfd(e.as_ref().map_or(-1, |e| e.sock.as_raw_fd())))
