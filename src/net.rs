@@ -349,14 +349,41 @@ pub enum HostOptName {
     IpOptions,
 }
 
+/// Something [`Gate::notify`] wakes besides the threads in [`Gate::wait`]: typically a
+/// thread sleeping in a host `poll` on its own socket plus a wake descriptor
+/// ([`Net::block_on_socket`]). `wake` is called under the gate's lock: it must not block
+/// or take locks of its own.
+pub trait GateWaker: Send + Sync {
+    /// Make the sleeper's wait return.
+    fn wake(&self);
+}
+
+/// The lock-protected part of a [`Gate`].
+#[derive(Default)]
+struct GateState {
+    epoch: u64,
+    /// Wakers added with [`Gate::add_waker`] and not yet removed.
+    wakers: Vec<std::sync::Arc<dyn GateWaker>>,
+}
+
+impl std::fmt::Debug for GateState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GateState")
+            .field("epoch", &self.epoch)
+            .field("wakers", &self.wakers.len())
+            .finish()
+    }
+}
+
 /// An eventcount: a blocked thread sleeps on it until someone calls [`Gate::notify`].
 ///
 /// The protocol avoids lost wake-ups: read [`Gate::epoch`], check your condition, then
 /// [`Gate::wait`] with the epoch you read; a notify in between makes the wait return at
-/// once.
+/// once. A thread that sleeps elsewhere (in a host `poll`) adds a [`GateWaker`] first
+/// ([`Gate::add_waker`]), checks its condition, sleeps, and removes the waker.
 #[derive(Debug, Default)]
 pub struct Gate {
-    epoch: Mutex<u64>,
+    epoch: Mutex<GateState>,
     cv: Condvar,
     /// Threads inside [`Gate::wait`]; changed only under `epoch`'s lock, so a notify that
     /// sees zero can skip the condvar wake (a futex syscall) without losing a waiter.
@@ -371,13 +398,32 @@ impl Gate {
 
     /// Current epoch.
     pub fn epoch(&self) -> u64 {
-        *self.epoch.lock().unwrap_or_else(|p| p.into_inner())
+        self.epoch.lock().unwrap_or_else(|p| p.into_inner()).epoch
+    }
+
+    /// Have every later [`Gate::notify`] call `w.wake()`, until [`Gate::remove_waker`].
+    /// Returns the epoch read in the same step.
+    pub fn add_waker(&self, w: &std::sync::Arc<dyn GateWaker>) -> u64 {
+        let mut st = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
+        st.wakers.push(w.clone());
+        st.epoch
+    }
+
+    /// Remove a waker added with [`Gate::add_waker`] (one entry of it).
+    pub fn remove_waker(&self, w: &std::sync::Arc<dyn GateWaker>) {
+        let mut st = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(i) = st.wakers.iter().position(|x| std::sync::Arc::ptr_eq(x, w)) {
+            st.wakers.swap_remove(i);
+        }
     }
 
     /// Wake every thread waiting on this gate.
     pub fn notify(&self) {
         let mut e = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
-        *e = e.wrapping_add(1);
+        e.epoch = e.epoch.wrapping_add(1);
+        for w in &e.wakers {
+            w.wake();
+        }
         let waiting = self.waiters.load(Ordering::Relaxed) != 0;
         drop(e);
         if waiting {
@@ -389,13 +435,13 @@ impl Gate {
     /// Returns whether the epoch changed.
     pub fn wait(&self, seen: u64, timeout: Option<Duration>) -> bool {
         let mut e = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
-        if *e != seen {
+        if e.epoch != seen {
             return true;
         }
         self.waiters.fetch_add(1, Ordering::Relaxed);
         let changed = match timeout {
             None => {
-                while *e == seen {
+                while e.epoch == seen {
                     e = self.cv.wait(e).unwrap_or_else(|p| p.into_inner());
                 }
                 true
@@ -403,10 +449,10 @@ impl Gate {
             Some(t) => {
                 let (g, _) = self
                     .cv
-                    .wait_timeout_while(e, t, |e| *e == seen)
+                    .wait_timeout_while(e, t, |e| e.epoch == seen)
                     .unwrap_or_else(|p| p.into_inner());
                 e = g;
-                *e != seen
+                e.epoch != seen
             }
         };
         self.waiters.fetch_sub(1, Ordering::Relaxed);
@@ -467,6 +513,27 @@ pub trait Net: Send + Sync + 'static {
         cond: &mut dyn FnMut() -> bool,
     ) -> bool {
         wait_on_gate(&|| self.now(), gate, deadline, cond)
+    }
+
+    /// [`Net::block_until`] for a blocking data call on host socket `s`: park until
+    /// `cond()` holds or the deadline passes as there, and also return `true` as soon as
+    /// the host itself says `s` is ready in the direction of `want` (`READABLE`:
+    /// readable, urgent data, hang-up or error; `WRITABLE`: writable, hang-up or error),
+    /// without waiting for a readiness report. The caller retries its operation and waits
+    /// again if it still would block, and re-checks whatever `cond` checks. A backend whose
+    /// reports come from another thread overrides this so that a blocked call is woken by
+    /// the host directly, saving a thread hand-off per wake-up; the default is
+    /// `block_until`.
+    fn block_on_socket(
+        &self,
+        s: HostSocket,
+        want: Readiness,
+        gate: &Gate,
+        deadline: Option<Duration>,
+        cond: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let _ = (s, want);
+        self.block_until(gate, deadline, cond)
     }
 
     /// Open a non-blocking host socket. Not yet registered for readiness.
@@ -561,4 +628,33 @@ pub trait Net: Send + Sync + 'static {
     /// `WSPSelect` uses this so a zero-timeout select sees exactly what the host has. A
     /// socket the backend does not know reads as `ERROR`.
     fn poll_now(&self, sockets: &[HostSocket], out: &mut [Readiness]);
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::{Gate, GateWaker};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    struct Count(AtomicUsize);
+    impl GateWaker for Count {
+        fn wake(&self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn notify_wakes_an_added_waker_until_it_is_removed() {
+        let gate = Gate::new();
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let w: Arc<dyn GateWaker> = count.clone();
+        let seen = gate.add_waker(&w);
+        assert_eq!(seen, gate.epoch());
+        gate.notify();
+        assert_eq!(count.0.load(Ordering::Relaxed), 1);
+        assert_ne!(gate.epoch(), seen);
+        gate.remove_waker(&w);
+        gate.notify();
+        assert_eq!(count.0.load(Ordering::Relaxed), 1);
+    }
 }

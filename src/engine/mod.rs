@@ -251,6 +251,31 @@ impl<N: Net> Engine<N> {
         want: Readiness,
         timeout_ms: u32,
     ) -> WspResult<()> {
+        self.wait_ready_on(cell, seen, want, timeout_ms, false)
+    }
+
+    /// [`Engine::wait_ready`] for a blocking send, receive or accept on the host socket
+    /// itself: also woken by the host directly when the socket is ready for `want`
+    /// ([`Net::block_on_socket`]), without a hop through the backend's readiness reports.
+    /// Not for the framed protocol, whose input the reports drive.
+    fn wait_host(
+        &self,
+        cell: &SocketCell<N>,
+        seen: u64,
+        want: Readiness,
+        timeout_ms: u32,
+    ) -> WspResult<()> {
+        self.wait_ready_on(cell, seen, want, timeout_ms, true)
+    }
+
+    fn wait_ready_on(
+        &self,
+        cell: &SocketCell<N>,
+        seen: u64,
+        want: Readiness,
+        timeout_ms: u32,
+        direct: bool,
+    ) -> WspResult<()> {
         cell.consume(seen, want);
         let deadline = (timeout_ms != 0)
             .then(|| self.inner.net.now() + Duration::from_millis(timeout_ms.into()));
@@ -261,15 +286,34 @@ impl<N: Net> Engine<N> {
             thread: me,
             cancelled: false,
         });
-        let done = self.inner.net.block_until(&cell.gate, deadline, &mut || {
+        let mut cond = || {
             let st = cell.lock();
             if st.closed || st.cancelled(me) {
                 closed = true;
                 return true;
             }
             st.ready.intersects(want)
-        });
-        ioctl::remove_blocked(&mut cell.lock().blocked, me);
+        };
+        let done = if direct {
+            let host_want = if want.intersects(Readiness::WRITABLE) {
+                Readiness::WRITABLE
+            } else {
+                Readiness::READABLE
+            };
+            self.inner
+                .net
+                .block_on_socket(cell.host, host_want, &cell.gate, deadline, &mut cond)
+        } else {
+            self.inner.net.block_until(&cell.gate, deadline, &mut cond)
+        };
+        {
+            let mut st = cell.lock();
+            // Woken by the host rather than by `cond`: a close or cancel may have come too.
+            if st.closed || st.cancelled(me) {
+                closed = true;
+            }
+            ioctl::remove_blocked(&mut st.blocked, me);
+        }
         if closed {
             Err(WsaError::WSAEINTR)
         } else if !done {
@@ -341,25 +385,26 @@ impl<N: Net> Engine<N> {
     ) -> WspResult<usize> {
         let f = *flags;
         let stream = cell.props.ty == SOCK_STREAM;
-        let timeout = {
+        // One lock for the checks and everything the first attempt reads.
+        let (timeout, framing, first_seen) = {
             let st = cell.lock();
             Self::recv_checks(cell, &st, f)?;
             // recv: MSG_WAITALL is for blocking stream sockets only.
             if f & MSG_WAITALL != 0 && st.nonblocking {
                 return Err(WsaError::WSAEOPNOTSUPP);
             }
-            if st.nonblocking {
+            let timeout = if st.nonblocking {
                 None
             } else {
                 Some(st.rcvtimeo_ms)
-            }
+            };
+            (timeout, framed::of(&st), st.seq)
         };
         if let Some(a) = &from {
             if a.len() < Self::addr_len(cell.props.af) {
                 return Err(WsaError::WSAEFAULT);
             }
         }
-        let framing = framed::of(&cell.lock());
         if let Some(fr) = framing {
             *flags = 0;
             return self.framed_recv(cell, &fr, bufs, f, timeout);
@@ -374,8 +419,9 @@ impl<N: Net> Engine<N> {
         let mut total = 0usize;
         let mut from = from;
         *flags = 0;
+        let mut first_seen = Some(first_seen);
         loop {
-            let seen = cell.seq();
+            let seen = first_seen.take().unwrap_or_else(|| cell.seq());
             // Only a MSG_WAITALL continuation needs the buffers re-sliced.
             let got = if total == 0 {
                 self.inner.net.recv(cell.host, bufs, io)
@@ -421,7 +467,7 @@ impl<N: Net> Engine<N> {
                         return Err(WsaError::WSAEWOULDBLOCK);
                     }
                     Some(ms) => {
-                        if let Err(e) = self.wait_ready(cell, seen, READ_WANT, ms) {
+                        if let Err(e) = self.wait_host(cell, seen, READ_WANT, ms) {
                             if total > 0 && e != WsaError::WSAEINTR {
                                 return Ok(total);
                             }
@@ -712,7 +758,7 @@ impl<N: Net> Engine<N> {
             loop {
                 match cell.flush_held() {
                     backlog::Flush::Empty => break,
-                    backlog::Flush::Blocked(at) => self.wait_ready(cell, at, WRITE_WANT, ms)?,
+                    backlog::Flush::Blocked(at) => self.wait_host(cell, at, WRITE_WANT, ms)?,
                     backlog::Flush::Failed(e) => return Err(e),
                 }
             }
@@ -767,7 +813,7 @@ impl<N: Net> Engine<N> {
                         return Err(WsaError::WSAEWOULDBLOCK);
                     }
                     Some(ms) => {
-                        self.wait_ready(cell, seen, WRITE_WANT, ms)?;
+                        self.wait_host(cell, seen, WRITE_WANT, ms)?;
                     }
                 },
                 Err(e) => return Err(Self::data_error(cell, e)),
@@ -795,7 +841,7 @@ impl<N: Net> Engine<N> {
                         cell.consume(seen, READ_WANT);
                         return Err(WsaError::WSAEWOULDBLOCK);
                     }
-                    Some(ms) => self.wait_ready(cell, seen, READ_WANT, ms)?,
+                    Some(ms) => self.wait_host(cell, seen, READ_WANT, ms)?,
                 },
                 Err(e) => return Err(e),
             }

@@ -100,8 +100,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use table::{Entry, Table};
 use wsp::net::{
-    HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, IpOptionBytes, Net, NetResult,
-    Readiness, ReadinessSink, Received,
+    Gate, GateWaker, HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags,
+    IpOptionBytes, Net, NetResult, Readiness, ReadinessSink, Received,
 };
 use wsp::WsaError;
 
@@ -168,6 +168,64 @@ impl Portable {
     }
 }
 
+impl Portable {
+    /// [`Net::block_on_socket`] on Linux: see there.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn poll_wait(
+        &self,
+        entry: &Entry,
+        waker: &Arc<FdWaker>,
+        want: Readiness,
+        gate: &Gate,
+        deadline: Option<Duration>,
+        cond: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let events = if want.intersects(Readiness::WRITABLE) {
+            libc::POLLOUT
+        } else {
+            libc::POLLIN | libc::POLLPRI
+        };
+        let dyn_waker: Arc<dyn GateWaker> = waker.clone();
+        let wake_fd = waker.0.as_raw_fd();
+        loop {
+            // Added before the check: a notify after it signals the descriptor, so the
+            // poll below returns at once and no wake-up is lost.
+            gate.add_waker(&dyn_waker);
+            if cond() {
+                gate.remove_waker(&dyn_waker);
+                return true;
+            }
+            let timeout_ms = match deadline {
+                None => -1,
+                Some(d) => {
+                    let now = self.now();
+                    if now >= d {
+                        gate.remove_waker(&dyn_waker);
+                        return false;
+                    }
+                    // Rounded up, so the deadline has passed when a timed-out poll returns.
+                    let ms = (d - now).as_nanos().div_ceil(1_000_000);
+                    i32::try_from(ms).unwrap_or(i32::MAX)
+                }
+            };
+            let polled = sys::poll_socket(entry.sock.as_raw_fd(), events, wake_fd, timeout_ms);
+            gate.remove_waker(&dyn_waker);
+            match polled {
+                Ok((sock, woken)) => {
+                    if woken {
+                        sys::wake_drain(wake_fd);
+                    }
+                    if sock {
+                        return true;
+                    }
+                }
+                // Cannot happen with valid descriptors; wait the ordinary way.
+                Err(_) => return self.block_until(gate, deadline, cond),
+            }
+        }
+    }
+}
+
 impl Drop for Portable {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::Release);
@@ -187,6 +245,25 @@ impl Drop for Portable {
         }
         self.exports.stop();
     }
+}
+
+/// A thread's wake descriptor, for [`Net::block_on_socket`]: the gate's notify signals it,
+/// which ends the thread's `poll` on its socket.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+struct FdWaker(std::os::fd::OwnedFd);
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl GateWaker for FdWaker {
+    fn wake(&self) {
+        sys::wake_signal(self.0.as_raw_fd());
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+thread_local! {
+    /// This thread's waker, made on its first blocking wait; closed when the thread ends.
+    /// `None` if the host refused a descriptor (the wait then goes through the reactor).
+    static WAKER: Option<Arc<FdWaker>> = sys::wake_fd().ok().map(|fd| Arc::new(FdWaker(fd)));
 }
 
 fn family_domain(family: HostFamily) -> Domain {
@@ -273,13 +350,44 @@ impl Net for Portable {
         self.start.elapsed()
     }
 
+    /// Linux: the thread sleeps in `poll` on the socket itself plus its own wake
+    /// descriptor (signalled by the gate's notify: a close, a cancel, anything `cond`
+    /// watches), so the host wakes it directly instead of through the reactor thread. Other
+    /// hosts, or without a wake descriptor: [`Net::block_until`].
+    fn block_on_socket(
+        &self,
+        s: HostSocket,
+        want: Readiness,
+        gate: &Gate,
+        deadline: Option<Duration>,
+        cond: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let waker = WAKER.with(|w| w.clone());
+            // The entry keeps the descriptor open (and its number unused) while we poll.
+            if let (Some(waker), Ok(entry)) = (waker, self.table.get(s)) {
+                return self.poll_wait(&entry, &waker, want, gate, deadline, cond);
+            }
+        }
+        let _ = (s, want);
+        self.block_until(gate, deadline, cond)
+    }
+
     fn open(&self, family: HostFamily, kind: HostKind) -> NetResult<HostSocket> {
         let (ty, proto) = match kind {
             HostKind::Stream => (Type::STREAM, Protocol::TCP),
             HostKind::Datagram => (Type::DGRAM, Protocol::UDP),
         };
-        let sock = Socket::new(family_domain(family), ty, Some(proto))?;
-        prepare(&sock)?;
+        // Linux: non-blocking from the start (SOCK_NONBLOCK), saving two fcntl calls.
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let sock = Socket::new(family_domain(family), ty.nonblocking(), Some(proto))?;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let sock = {
+            let sock = Socket::new(family_domain(family), ty, Some(proto))?;
+            prepare(&sock)?;
+            sock
+        };
         self.table.insert(sock, family, kind)
     }
 
@@ -534,7 +642,8 @@ impl Net for Portable {
     fn poll_now(&self, sockets: &[HostSocket], out: &mut [Readiness]) {
         // Keep every entry alive across the poll so no descriptor is closed and reused
         // underneath it; unknown sockets are polled as -1 and read as ERROR.
-        let entries: Vec<_> = sockets.iter().map(|&s| self.table.get(s).ok()).collect();
+        let mut entries = Vec::with_capacity(sockets.len());
+        self.table.get_each(sockets, &mut entries);
         let mut pfds: Vec<_> = entries
             .iter()
             .map(|e| sys::pollfd(e.as_ref().map_or(-1, |e| e.sock.as_raw_fd())))

@@ -540,3 +540,67 @@ pub(crate) fn recv_fd(fd: RawFd) -> io::Result<socket2::Socket> {
         _ => Err(io::Error::from(io::ErrorKind::InvalidData)),
     }
 }
+
+/// A non-blocking, close-on-exec `eventfd` (Linux): the wake descriptor of a thread
+/// blocked in [`poll_socket`].
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) fn wake_fd() -> io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain syscall with constant flags; no pointers.
+    let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just returned by `eventfd` and is owned by nobody else.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+/// Signal a wake descriptor from [`wake_fd`]. Never blocks (a saturated counter fails with
+/// `EAGAIN`, which still leaves it readable: nothing to do).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) fn wake_signal(fd: RawFd) {
+    let one: u64 = 1;
+    // SAFETY: writes the 8 bytes of a live local `u64` to a descriptor the caller owns.
+    let _ = unsafe { libc::write(fd, (&one as *const u64).cast(), 8) };
+}
+
+/// Clear a wake descriptor from [`wake_fd`] (non-blocking read of its counter).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) fn wake_drain(fd: RawFd) {
+    let mut v: u64 = 0;
+    // SAFETY: reads at most 8 bytes into a live local `u64`.
+    let _ = unsafe { libc::read(fd, (&mut v as *mut u64).cast(), 8) };
+}
+
+/// Sleep in `poll` on socket `fd` for `events` and on wake descriptor `wake` for input, at
+/// most `timeout_ms` (-1: no limit). Returns `(socket had revents, wake was signalled)`;
+/// `EINTR` reads as nothing happened.
+pub(crate) fn poll_socket(
+    fd: RawFd,
+    events: i16,
+    wake: RawFd,
+    timeout_ms: i32,
+) -> io::Result<(bool, bool)> {
+    let mut pfds = [
+        libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: wake,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    // SAFETY: `pfds` is a live local array of two initialised `pollfd`s.
+    let r = unsafe { libc::poll(pfds.as_mut_ptr(), 2, timeout_ms) };
+    if r < 0 {
+        let e = io::Error::last_os_error();
+        if e.kind() == io::ErrorKind::Interrupted {
+            return Ok((false, false));
+        }
+        return Err(e);
+    }
+    Ok((pfds[0].revents != 0, pfds[1].revents != 0))
+}

@@ -123,6 +123,19 @@ impl Table {
         }
     }
 
+    /// [`Table::get`] for each of `ids`, under one read lock, into `out` (cleared first).
+    pub fn get_each(&self, ids: &[HostSocket], out: &mut Vec<Option<Arc<Entry>>>) {
+        out.clear();
+        let slots = self.slots.read().unwrap_or_else(|p| p.into_inner());
+        out.extend(ids.iter().map(|&s| {
+            let (key, generation) = split(s);
+            match slots.get(key) {
+                Some(slot) if slot.generation == generation => Some(Arc::clone(&slot.entry)),
+                _ => None,
+            }
+        }));
+    }
+
     /// Remove `s` from the table, returning it if it was open.
     pub fn remove(&self, s: HostSocket) -> Option<Arc<Entry>> {
         let (key, generation) = split(s);
