@@ -100,8 +100,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use table::{Entry, Table};
 use wsp::net::{
-    Gate, GateWaker, HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags,
-    IpOptionBytes, Net, NetResult, Readiness, ReadinessSink, Received,
+    Gate, HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, IpOptionBytes, Net,
+    NetResult, Readiness, ReadinessSink, Received,
 };
 use wsp::WsaError;
 
@@ -185,7 +185,7 @@ impl Portable {
         } else {
             libc::POLLIN | libc::POLLPRI
         };
-        let dyn_waker: Arc<dyn GateWaker> = waker.clone();
+        let dyn_waker: Arc<dyn wsp::net::GateWaker> = waker.clone();
         let wake_fd = waker.0.as_raw_fd();
         loop {
             // Added before the check: a notify after it signals the descriptor, so the
@@ -253,7 +253,7 @@ impl Drop for Portable {
 struct FdWaker(std::os::fd::OwnedFd);
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-impl GateWaker for FdWaker {
+impl wsp::net::GateWaker for FdWaker {
     fn wake(&self) {
         sys::wake_signal(self.0.as_raw_fd());
     }

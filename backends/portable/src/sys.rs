@@ -323,6 +323,13 @@ pub(crate) fn set_tclass_v6(fd: RawFd, tclass: u32) -> io::Result<()> {
     set_int(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS, v)
 }
 
+/// The host's `IP_OPTIONS` number: the libc crate names it on Linux; BSD-derived hosts
+/// (macOS) define it as 1 in `<netinet/in.h>` but the libc crate does not export it there.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const HOST_IP_OPTIONS: libc::c_int = libc::IP_OPTIONS;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const HOST_IP_OPTIONS: libc::c_int = 1;
+
 /// `IP_OPTIONS`: the IPv4 options the host puts into this socket's packets (Linux pads
 /// them to a multiple of four bytes with end-of-list bytes).
 pub(crate) fn ip_options(fd: RawFd) -> io::Result<Vec<u8>> {
@@ -334,7 +341,7 @@ pub(crate) fn ip_options(fd: RawFd) -> io::Result<Vec<u8>> {
         libc::getsockopt(
             fd,
             libc::IPPROTO_IP,
-            libc::IP_OPTIONS,
+            HOST_IP_OPTIONS,
             buf.as_mut_ptr().cast(),
             &mut len,
         )
@@ -353,7 +360,7 @@ pub(crate) fn set_ip_options(fd: RawFd, opts: &[u8]) -> io::Result<()> {
         libc::setsockopt(
             fd,
             libc::IPPROTO_IP,
-            libc::IP_OPTIONS,
+            HOST_IP_OPTIONS,
             if opts.is_empty() {
                 std::ptr::null()
             } else {
@@ -459,6 +466,7 @@ pub(crate) fn peer_pid(fd: RawFd) -> io::Result<u32> {
 }
 
 /// Control-message room for one descriptor.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 const CMSG_ROOM: usize = 64;
 
 /// Send descriptor `pass` over the Unix stream `fd` with one byte of data (`SCM_RIGHTS`).
@@ -575,6 +583,7 @@ pub(crate) fn wake_drain(fd: RawFd) {
 /// Sleep in `poll` on socket `fd` for `events` and on wake descriptor `wake` for input, at
 /// most `timeout_ms` (-1: no limit). Returns `(socket had revents, wake was signalled)`;
 /// `EINTR` reads as nothing happened.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) fn poll_socket(
     fd: RawFd,
     events: i16,
