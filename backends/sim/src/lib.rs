@@ -335,14 +335,67 @@ impl Sim {
     }
 }
 
+/// Readiness reports waiting on this thread while an outer [`dispatch`] delivers.
+type Queued = std::collections::VecDeque<(std::sync::Arc<dyn ReadinessSink>, u64, Readiness)>;
+
+thread_local! {
+    /// `Some` while this thread is inside [`dispatch`]: reports raised by a `Net` call the
+    /// sink makes from `ready` (the engine reads a pending error under its socket lock)
+    /// wait here and are delivered after the current one returns, as a reactor thread
+    /// delivers them, never into the caller's own stack (which would take the socket's
+    /// lock twice). Order is kept: first raised, first delivered.
+    static DISPATCHING: std::cell::RefCell<Option<Queued>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Clears [`DISPATCHING`] when the outermost [`dispatch`] ends, also by unwinding.
+struct DispatchGuard;
+
+impl Drop for DispatchGuard {
+    fn drop(&mut self) {
+        DISPATCHING.with(|d| *d.borrow_mut() = None);
+    }
+}
+
 fn dispatch(sink: Option<Weak<dyn ReadinessSink>>, notes: Vec<(u64, Readiness)>) {
     if notes.is_empty() {
         return;
     }
-    if let Some(sink) = sink.and_then(|w| w.upgrade()) {
-        for (token, r) in notes {
-            sink.ready(token, r);
+    let Some(sink) = sink.and_then(|w| w.upgrade()) else {
+        return;
+    };
+    let nested = DISPATCHING.with(|d| {
+        let mut d = d.borrow_mut();
+        let q = d.get_or_insert_with(Queued::new);
+        let nested = !q.is_empty() || INSIDE.with(|i| i.get());
+        q.extend(notes.into_iter().map(|(t, r)| (sink.clone(), t, r)));
+        nested
+    });
+    if nested {
+        return;
+    }
+    let _guard = DispatchGuard;
+    INSIDE.with(|i| i.set(true));
+    let _inside = InsideGuard;
+    loop {
+        let next = DISPATCHING.with(|d| d.borrow_mut().as_mut().and_then(|q| q.pop_front()));
+        match next {
+            Some((sink, token, r)) => sink.ready(token, r),
+            None => break,
         }
+    }
+}
+
+thread_local! {
+    /// True while the outermost [`dispatch`] of this thread runs its delivery loop.
+    static INSIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Clears [`INSIDE`] when the delivery loop ends, also by unwinding.
+struct InsideGuard;
+
+impl Drop for InsideGuard {
+    fn drop(&mut self) {
+        INSIDE.with(|i| i.set(false));
     }
 }
 
