@@ -431,6 +431,22 @@ impl Gate {
         }
     }
 
+    /// Like [`Gate::notify`], but without calling the wakers: for a change that every
+    /// waker's sleeper sees through its own host wait. The socket gates' wakers sleep in a
+    /// host `poll` on that very socket ([`Net::block_on_socket`]), so a readiness report
+    /// for the socket needs no signal to them: the host has woken them (or will, for
+    /// whatever they poll for). Saves a descriptor write on the reporting thread and a
+    /// drain, plus the gate-lock contention, on the woken one.
+    pub fn notify_waiting(&self) {
+        let mut e = self.epoch.lock().unwrap_or_else(|p| p.into_inner());
+        e.epoch = e.epoch.wrapping_add(1);
+        let waiting = self.waiters.load(Ordering::Relaxed) != 0;
+        drop(e);
+        if waiting {
+            self.cv.notify_all();
+        }
+    }
+
     /// Sleep until the epoch differs from `seen` or `timeout` passes (real time).
     /// Returns whether the epoch changed.
     pub fn wait(&self, seen: u64, timeout: Option<Duration>) -> bool {
@@ -656,5 +672,21 @@ mod gate_tests {
         gate.remove_waker(&w);
         gate.notify();
         assert_eq!(count.0.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn notify_waiting_ends_a_wait_but_leaves_the_wakers_alone() {
+        let gate = Arc::new(Gate::new());
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let w: Arc<dyn GateWaker> = count.clone();
+        let seen = gate.add_waker(&w);
+        // A thread in `wait` (no timeout: only a notify can end it).
+        let g = gate.clone();
+        let waiter = std::thread::spawn(move || g.wait(seen, None));
+        gate.notify_waiting();
+        assert!(waiter.join().unwrap(), "the epoch changed");
+        assert_ne!(gate.epoch(), seen);
+        assert_eq!(count.0.load(Ordering::Relaxed), 0, "no waker was called");
+        gate.remove_waker(&w);
     }
 }

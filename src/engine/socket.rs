@@ -315,6 +315,18 @@ impl<N: Net> SocketCell<N> {
         }
     }
 
+    /// Wake after a readiness report: as [`SocketCell::wake`], except that a thread
+    /// sleeping in a host `poll` on this socket ([`Net::block_on_socket`]) is not
+    /// signalled, since the host wakes it for everything its wait can use. Only for a
+    /// report that changed nothing but the readiness bits (see `on_ready`).
+    fn wake_ready(&self) {
+        self.gate.notify_waiting();
+        let watchers = self.watchers.lock().unwrap_or_else(|p| p.into_inner());
+        for w in watchers.iter() {
+            w.notify();
+        }
+    }
+
     /// Add a gate to notify along with the socket's own.
     pub fn watch(&self, gate: &Arc<Gate>) {
         self.watchers
@@ -333,11 +345,20 @@ impl<N: Net> SocketCell<N> {
 
     /// The backend reported `r`.
     pub fn on_ready(&self, r: Readiness) {
-        let (resolve, backlog) = {
+        let (resolve, backlog, plain) = {
             let mut st = self.lock();
             st.ready.insert(r);
             st.seq = st.seq.wrapping_add(1);
             let backlog = st.tx.is_some();
+            // Nothing here but the readiness bits can change for a direct waiter's
+            // condition (`Engine::wait_host`: closed, cancelled, `ready ∩ want`): no
+            // listener (a notification's accept stash empties the host queue such a
+            // waiter polls), no selection, no framing, no send backlog.
+            let plain = !st.listening
+                && !st.notify.active()
+                && st.framed.is_none()
+                && !backlog
+                && st.conn != Conn::Connecting;
             let resolve = if st.conn == Conn::Connecting && !st.closed {
                 if st.resolving {
                     st.resolve_again = true;
@@ -349,7 +370,7 @@ impl<N: Net> SocketCell<N> {
             } else {
                 false
             };
-            (resolve, backlog)
+            (resolve, backlog, plain)
         };
         if resolve {
             self.resolve_connect();
@@ -363,7 +384,14 @@ impl<N: Net> SocketCell<N> {
             self.tx_pump();
         }
         self.evaluate();
-        self.wake();
+        if plain {
+            // The direct waiter's poll sees this readiness itself (POLLIN/POLLPRI for a
+            // receive, POLLOUT for a send, error and hang-up always), so signalling its
+            // wake descriptor would only cost a write here and a drain there.
+            self.wake_ready();
+        } else {
+            self.wake();
+        }
         self.drive_ready();
     }
 

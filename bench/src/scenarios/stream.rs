@@ -57,7 +57,7 @@ fn wsp(total: usize) -> BenchResult<f64> {
     })
 }
 
-fn raw(total: usize) -> BenchResult<f64> {
+pub(crate) fn raw(total: usize) -> BenchResult<f64> {
     let (mut c, mut s) = raw_pair()?;
     let start = Instant::now();
     thread::scope(|sc| {
