@@ -9,206 +9,13 @@
 //! graceful close then ends the stream (the peer reads 0).
 
 mod util;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, Weak};
-use std::time::Duration;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use util::tap::{Call, Park, Tap};
 use util::*;
-use wsp::net::{
-    Gate, HostFamily, HostKind, HostOpt, HostOptName, HostSocket, IoFlags, Net, NetResult,
-    Readiness, ReadinessSink, Received,
-};
 use wsp::types::*;
 use wsp::{Engine, WsaError, Wsp};
 use wsp_sim::Sim;
-
-/// Where a parked send is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Park {
-    Off,
-    /// The next send on the host socket registered with this token parks.
-    Armed(u64),
-    Parked,
-    Released,
-}
-
-/// What the test controls.
-struct Ctl {
-    /// Writable reports for this token are dropped (and counted).
-    drop_writable: Mutex<Option<u64>>,
-    dropped: AtomicUsize,
-    park: Mutex<Park>,
-    park_changed: Condvar,
-    /// Host socket → token, from `register`.
-    tokens: Mutex<Vec<(HostSocket, u64)>>,
-}
-
-impl Ctl {
-    fn set_park(&self, p: Park) {
-        *self.park.lock().unwrap() = p;
-        self.park_changed.notify_all();
-    }
-
-    /// Wait (bounded by the guard) until the park is in state `want`.
-    fn wait_park(&self, want: Park) {
-        let g = self.park.lock().unwrap();
-        let (g, _) = self
-            .park_changed
-            .wait_timeout_while(g, GUARD, |p| *p != want)
-            .unwrap();
-        assert_eq!(
-            *g, want,
-            "the tap's send did not reach {want:?} within the guard"
-        );
-    }
-}
-
-/// Between the backend and the engine's sink: forwards reports unless told to drop them.
-struct Relay {
-    sink: Mutex<Option<Weak<dyn ReadinessSink>>>,
-    ctl: Arc<Ctl>,
-}
-
-impl ReadinessSink for Relay {
-    fn ready(&self, token: u64, r: Readiness) {
-        if *self.ctl.drop_writable.lock().unwrap() == Some(token)
-            && r.intersects(Readiness::WRITABLE)
-        {
-            self.ctl.dropped.fetch_add(1, Ordering::SeqCst);
-            return;
-        }
-        let sink = self.sink.lock().unwrap().clone();
-        if let Some(sink) = sink.and_then(|w| w.upgrade()) {
-            sink.ready(token, r);
-        }
-    }
-}
-
-/// A `Net` passing everything to `inner`, with the test's hooks on reports and sends.
-struct Tap<N: Net> {
-    inner: N,
-    relay: Arc<Relay>,
-    ctl: Arc<Ctl>,
-}
-
-impl<N: Net> Tap<N> {
-    fn new(inner: N) -> Tap<N> {
-        let ctl = Arc::new(Ctl {
-            drop_writable: Mutex::new(None),
-            dropped: AtomicUsize::new(0),
-            park: Mutex::new(Park::Off),
-            park_changed: Condvar::new(),
-            tokens: Mutex::new(Vec::new()),
-        });
-        let relay = Arc::new(Relay {
-            sink: Mutex::new(None),
-            ctl: ctl.clone(),
-        });
-        Tap { inner, relay, ctl }
-    }
-
-    fn token_of(&self, s: HostSocket) -> Option<u64> {
-        let t = self.ctl.tokens.lock().unwrap();
-        t.iter().find(|(h, _)| *h == s).map(|&(_, t)| t)
-    }
-}
-
-impl<N: Net> Net for Tap<N> {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-    fn attach(&self, sink: Weak<dyn ReadinessSink>) {
-        *self.relay.sink.lock().unwrap() = Some(sink);
-        let relay: Arc<dyn ReadinessSink> = self.relay.clone();
-        self.inner.attach(Arc::downgrade(&relay));
-    }
-    fn now(&self) -> Duration {
-        self.inner.now()
-    }
-    fn block_until(
-        &self,
-        gate: &Gate,
-        deadline: Option<Duration>,
-        cond: &mut dyn FnMut() -> bool,
-    ) -> bool {
-        self.inner.block_until(gate, deadline, cond)
-    }
-    fn open(&self, family: HostFamily, kind: HostKind) -> NetResult<HostSocket> {
-        self.inner.open(family, kind)
-    }
-    fn register(&self, s: HostSocket, token: u64) -> NetResult<()> {
-        self.ctl.tokens.lock().unwrap().push((s, token));
-        self.inner.register(s, token)
-    }
-    fn close(&self, s: HostSocket) {
-        self.inner.close(s)
-    }
-    fn bind(&self, s: HostSocket, addr: SocketAddr) -> NetResult<()> {
-        self.inner.bind(s, addr)
-    }
-    fn listen(&self, s: HostSocket, backlog: i32) -> NetResult<()> {
-        self.inner.listen(s, backlog)
-    }
-    fn accept(&self, s: HostSocket) -> NetResult<(HostSocket, SocketAddr)> {
-        self.inner.accept(s)
-    }
-    fn connect(&self, s: HostSocket, addr: SocketAddr) -> NetResult<()> {
-        self.inner.connect(s, addr)
-    }
-    fn take_error(&self, s: HostSocket) -> NetResult<Option<WsaError>> {
-        self.inner.take_error(s)
-    }
-    fn send(
-        &self,
-        s: HostSocket,
-        bufs: &[&[u8]],
-        to: Option<SocketAddr>,
-        flags: IoFlags,
-    ) -> NetResult<usize> {
-        let token = self.token_of(s);
-        {
-            let mut p = self.ctl.park.lock().unwrap();
-            if token.is_some() && *p == Park::Armed(token.unwrap_or_default()) {
-                *p = Park::Parked;
-                self.ctl.park_changed.notify_all();
-                let (g, _) = self
-                    .ctl
-                    .park_changed
-                    .wait_timeout_while(p, GUARD, |p| *p != Park::Released)
-                    .unwrap();
-                assert_eq!(*g, Park::Released, "parked send not released");
-            }
-        }
-        self.inner.send(s, bufs, to, flags)
-    }
-    fn recv(&self, s: HostSocket, bufs: &mut [&mut [u8]], flags: IoFlags) -> NetResult<Received> {
-        self.inner.recv(s, bufs, flags)
-    }
-    fn shutdown(&self, s: HostSocket, how: i32) -> NetResult<()> {
-        self.inner.shutdown(s, how)
-    }
-    fn local_addr(&self, s: HostSocket) -> NetResult<SocketAddr> {
-        self.inner.local_addr(s)
-    }
-    fn peer_addr(&self, s: HostSocket) -> NetResult<SocketAddr> {
-        self.inner.peer_addr(s)
-    }
-    fn set_opt(&self, s: HostSocket, opt: HostOpt) -> NetResult<()> {
-        self.inner.set_opt(s, opt)
-    }
-    fn get_opt(&self, s: HostSocket, name: HostOptName) -> NetResult<HostOpt> {
-        self.inner.get_opt(s, name)
-    }
-    fn pending_bytes(&self, s: HostSocket) -> NetResult<usize> {
-        self.inner.pending_bytes(s)
-    }
-    fn at_oob_mark(&self, s: HostSocket) -> NetResult<bool> {
-        self.inner.at_oob_mark(s)
-    }
-    fn poll_now(&self, sockets: &[HostSocket], out: &mut [Readiness]) {
-        self.inner.poll_now(sockets, out)
-    }
-}
 
 fn tapped_sim() -> Engine<Tap<Sim>> {
     let p = Engine::new(Tap::new(Sim::new(7)));
@@ -321,7 +128,7 @@ fn close_during_the_last_flush_still_ends_the_stream() {
         "the host took {taken}, the backlog is {backlog}: one read must make room for it"
     );
 
-    p.net().ctl.set_park(Park::Armed(c as u64));
+    p.net().ctl.set_park(Park::Armed(Call::Send, c as u64));
     // The reader frees the host's buffer; the report it causes flushes the backlog on the
     // reader's thread (the sim reports synchronously), parking in the host's send.
     let reader = {
