@@ -676,14 +676,8 @@ fn a_completion_routine_runs_on_the_issuing_thread_with_the_callers_key() {
     w.send(c, &[b"xy"], 0).unwrap();
     // The request completes (result recorded) before the routine runs; the routine waits
     // for this thread's alertable wait.
-    let op_done = || w.get_overlapped_result(s, 0x63, false).is_ok();
-    for _ in 0..100 {
-        if op_done() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert!(op_done());
+    // Waiting for the result (fWait) is not alertable: the routine stays queued.
+    assert_eq!(w.get_overlapped_result(s, 0x63, true), Ok((2, 0)));
     assert!(
         got.lock().unwrap().is_empty(),
         "not outside an alertable wait"

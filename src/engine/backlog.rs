@@ -55,11 +55,12 @@
 //! the same discipline as the overlapped queues' `driving` flag.
 
 use super::socket::SocketCell;
-use super::{Engine, WRITE_WANT};
+use super::{Engine, Inner, WRITE_WANT};
 use crate::error::WsaError;
-use crate::net::{HostOpt, IoFlags, Net};
+use crate::net::{HostOpt, IoFlags, Net, Readiness};
 use crate::types::*;
 use crate::wsp::WspResult;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Bytes a send took beyond what the host accepted, from `off` on not yet handed over.
@@ -256,15 +257,87 @@ impl<N: Net> SocketCell<N> {
         !matches!(out, Flush::Blocked(_))
     }
 
+    /// Flush as if the host had reported writable: for a closed socket whose reports may
+    /// have been lost while it was in neither the handle table nor the lingering set.
+    /// A report counts (the sequence number moves), so a holder of the send path that
+    /// meets a would-block meanwhile tries once more; the would-block that ends the
+    /// attempt then guarantees the next writable report (the `Net` contract).
+    fn tx_kick(&self) {
+        {
+            let mut st = self.lock();
+            if st.tx.is_none() {
+                return;
+            }
+            st.ready.insert(Readiness::WRITABLE);
+            st.seq = st.seq.wrapping_add(1);
+        }
+        self.tx_pump();
+    }
+
     /// Whether the backlog is empty and no thread holds the send path.
     pub fn tx_idle(&self) -> bool {
         let st = self.lock();
         st.tx.is_none() && !st.tx_busy
     }
 
+    /// Whether the socket is closed and its backlog flushed (or dropped) with no thread
+    /// holding the send path: nothing needs it any more.
+    fn tx_done(&self) -> bool {
+        let st = self.lock();
+        st.closed && st.tx.is_none() && !st.tx_busy
+    }
+
     /// Bytes in the backlog.
     pub fn tx_backlog(&self) -> usize {
         self.lock().tx.as_ref().map_or(0, |b| b.len())
+    }
+}
+
+/// Closed sockets flushing their backlog in the background (`Inner::lingering`).
+///
+/// A graceful close removes the socket from the handle table, then adds it here. Two
+/// interleavings with the reactor's reports matter, both seen under load (the conformance
+/// case `graceful_close_after_big_send_delivers_the_data` hung):
+/// * a writable report arriving between the two steps finds the socket in neither place
+///   and is dropped; the host reports writable once per would-block (epoll's edge, the
+///   chain backend's re-arming), so nothing would flush the backlog again. Hence the
+///   kick after the insert ([`SocketCell::tx_kick`]).
+/// * a report that found the socket still in the table may be flushing the last bytes
+///   while the close adds it here and (seeing the send path held) leaves it; the
+///   reporter, not the closer, then sees it flushed. Hence every report checks
+///   ([`Inner::forget_flushed`]), or the socket would linger for ever and its FIN never go.
+impl<N: Net> Inner<N> {
+    /// Keep a closed socket whose send backlog still holds data until it is flushed.
+    pub(super) fn linger_backlog(&self, cell: Arc<SocketCell<N>>) {
+        if cell.tx_idle() {
+            return;
+        }
+        let token = cell.handle as u64;
+        self.lingering().insert(token, cell.clone());
+        // A report may have come (and been dropped) before the insert.
+        cell.tx_kick();
+        self.forget_flushed(token, &cell);
+    }
+
+    /// After a report or a close: forget `cell` if it is closed and flushed (dropping
+    /// the last reference closes the host socket, which sends the FIN).
+    pub(super) fn forget_flushed(&self, token: u64, cell: &SocketCell<N>) {
+        if !cell.tx_done() {
+            return;
+        }
+        let gone = {
+            let mut lingering = self.lingering();
+            let ours = lingering
+                .get(&token)
+                .is_some_and(|c| std::ptr::eq(Arc::as_ptr(c), cell));
+            if ours {
+                lingering.remove(&token)
+            } else {
+                None
+            }
+        };
+        // Dropped outside the lock: closing the host socket may report to this sink.
+        drop(gone);
     }
 }
 

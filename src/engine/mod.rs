@@ -122,16 +122,16 @@ impl<N: Net> ReadinessSink for Inner<N> {
             .cloned();
         if let Some(cell) = cell {
             cell.on_ready(r);
+            // The socket may have been closed meanwhile, with this report's flush
+            // emptying its backlog (backlog.rs).
+            self.forget_flushed(token, &cell);
             return;
         }
         // A closed socket still flushing its send backlog.
         let cell = self.lingering().get(&token).cloned();
         if let Some(cell) = cell {
             cell.on_ready(r);
-            if cell.tx_idle() {
-                // Flushed (or failed): dropping the cell closes the host socket.
-                self.lingering().remove(&token);
-            }
+            self.forget_flushed(token, &cell);
         }
     }
 }
@@ -139,21 +139,6 @@ impl<N: Net> ReadinessSink for Inner<N> {
 impl<N: Net> Inner<N> {
     fn lingering(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<SocketCell<N>>>> {
         self.lingering.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Keep a closed socket whose send backlog still holds data until it is flushed.
-    fn linger_backlog(&self, cell: Arc<SocketCell<N>>) {
-        if cell.tx_idle() {
-            return;
-        }
-        let token = cell.handle as u64;
-        self.lingering().insert(token, cell.clone());
-        // A report may have come before the insert: flush now, and forget the cell if
-        // nothing is left.
-        cell.tx_pump();
-        if cell.tx_idle() {
-            self.lingering().remove(&token);
-        }
     }
 }
 

@@ -418,6 +418,7 @@ impl<N: Net> SocketCell<N> {
     /// Read the outcome of a connect in progress, if it has one. Only the thread that set
     /// `resolving` calls this.
     pub fn resolve_connect(&self) {
+        let mut settled = false;
         loop {
             // `take_error` first: a failed connect has a pending error. With none, the
             // connect is done exactly when the peer address is known.
@@ -435,9 +436,19 @@ impl<N: Net> SocketCell<N> {
                         st.conn = Conn::Connected;
                         st.mark_connected(self.net.now());
                         st.notify.write_armed = true;
+                        settled = true;
                     }
-                    Some(Err(e)) => st.conn = Conn::Failed(e),
+                    Some(Err(e)) => {
+                        st.conn = Conn::Failed(e);
+                        settled = true;
+                    }
                     None => {}
+                }
+                if settled {
+                    // Counts as a report: a request that waits for the connect (ConnectEx)
+                    // and found it still in progress tries again instead of consuming
+                    // the writable readiness that announced it (overlapped.rs `drive`).
+                    st.seq = st.seq.wrapping_add(1);
                 }
             }
             if st.resolve_again && st.conn == Conn::Connecting {
@@ -446,7 +457,12 @@ impl<N: Net> SocketCell<N> {
             }
             st.resolving = false;
             st.resolve_again = false;
-            return;
+            break;
+        }
+        if settled {
+            // One that already gave up on that readiness runs now: no further writable
+            // report comes for a connected socket with room.
+            self.drive(super::overlapped::Dir::Send);
         }
     }
 

@@ -1,6 +1,8 @@
 //! Shared vocabulary for the engine's integration tests (mio's tests/util style).
 #![allow(dead_code)]
 
+pub mod tap;
+
 use std::time::Duration;
 use wsp::sync::Event;
 use wsp::types::*;
