@@ -15,6 +15,8 @@
 # instruction (the whole-process count used before varied by ±15 %).
 # Callgrind counts user-space instructions only: a raw socket call is mostly kernel work,
 # so "raw" is small and "wsp - raw" is the engine's and backend's own cost per operation.
+# Exception: the layer_* and trace_* hot paths compare the engine under a layer ("wsp")
+# with the engine alone ("raw"), so there "wsp - raw" is what the layer adds.
 # A hot path fails when its wsp count exceeds the baseline by more than CALLGRIND_TOLERANCE
 # percent (default 25). Counts depend on the compiler and libc: refresh the baseline with
 # --update when the toolchain changes, and say so in the commit.

@@ -282,7 +282,9 @@ fn real_main(args: Vec<String>) -> Result<ExitCode, Box<dyn std::error::Error + 
 }
 
 /// Put the scenarios only the C program has among `v`, each after the scenario before it in
-/// the C program's order (overlapped after stream, iocp_echo after fanin).
+/// the C program's order (iocp_echo after fanin), and after the scenario whose raw median
+/// it borrows ([`shim::raw_reference`]: overlapped after stream_overlapped), so that median
+/// is known when its row is printed.
 fn add_c_only(v: &mut Vec<Scenario>) {
     for (k, name) in shim::C_SCENARIOS.iter().enumerate() {
         if scenarios::find(name).is_some() {
@@ -291,11 +293,44 @@ fn add_c_only(v: &mut Vec<Scenario>) {
         let Some(sc) = shim::c_only_scenario(name) else {
             continue;
         };
-        let at = shim::C_SCENARIOS[..k]
+        let after_prev = shim::C_SCENARIOS[..k]
             .iter()
             .rev()
             .find_map(|prev| v.iter().position(|s| s.name == *prev))
             .map_or(v.len(), |p| p + 1);
-        v.insert(at, sc);
+        let after_ref = shim::raw_reference(name)
+            .and_then(|r| v.iter().position(|s| s.name == r))
+            .map_or(0, |p| p + 1);
+        v.insert(after_prev.max(after_ref), sc);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(v: &[Scenario], name: &str) -> usize {
+        v.iter()
+            .position(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+    }
+
+    #[test]
+    fn c_only_rows_follow_their_raw_reference_and_their_c_predecessor() {
+        let mut v = scenarios::all();
+        add_c_only(&mut v);
+        for sc in shim::C_ONLY {
+            let at = pos(&v, sc.name);
+            if let Some(r) = shim::raw_reference(sc.name) {
+                assert!(pos(&v, r) < at, "{} before its raw reference {r}", sc.name);
+            }
+            let k = shim::C_SCENARIOS
+                .iter()
+                .position(|n| *n == sc.name)
+                .unwrap();
+            if let Some(prev) = k.checked_sub(1).map(|k| shim::C_SCENARIOS[k]) {
+                assert!(pos(&v, prev) < at, "{} before {prev}", sc.name);
+            }
+        }
     }
 }

@@ -12,14 +12,21 @@
 //! the reactor (event select) it waits outside [`measured`] until the reactor is done, so
 //! the measured calls always take the same path. The script prints the whole process's
 //! count beside it, for information.
+//!
+//! The `layer_*` and `trace_*` hot paths measure a layer (issue 13), as the wall-clock rows
+//! of `scenarios/layered.rs` do: their `wsp` side is the engine **under the layer** and
+//! their `raw` side is **the engine alone**, both reached through `&dyn Wsp` with the same
+//! calls, so "wsp - raw" is what the layer adds per operation.
 
 use crate::harness::Side;
+use crate::scenarios::layered::{pair, provider, recv1, trace_text, Pass};
 use crate::sys::PollSet;
 use crate::util::*;
 use mio::{Events, Interest, Poll, Token};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
+use wsp::layer::Layer;
 use wsp::sync::Event;
 use wsp::types::*;
 use wsp::{FdSet, SockAddr, Wsp};
@@ -66,6 +73,26 @@ pub const ALL: &[Hot] = &[
         name: "create_close",
         op: "TCP socket create + close",
         run: create_close,
+    },
+    Hot {
+        name: "layer_pingpong",
+        op: "pingpong under a pass-through layer (raw: the engine alone, same calls)",
+        run: |side, n| layered_pingpong(side, n, || Pass),
+    },
+    Hot {
+        name: "layer_stream",
+        op: "stream under a pass-through layer (raw: the engine alone, same calls)",
+        run: |side, n| layered_stream(side, n, || Pass),
+    },
+    Hot {
+        name: "trace_pingpong",
+        op: "pingpong under the trace layer, text to a discarding sink (raw: engine alone)",
+        run: |side, n| layered_pingpong(side, n, trace_text),
+    },
+    Hot {
+        name: "trace_stream",
+        op: "stream under the trace layer, text to a discarding sink (raw: engine alone)",
+        run: |side, n| layered_stream(side, n, trace_text),
     },
 ];
 
@@ -322,5 +349,45 @@ fn create_close(side: Side, n: usize) -> BenchResult<()> {
             })?;
         }
     }
+    Ok(())
+}
+
+/// `pingpong` on the engine under a `make()` layer (wsp side) or alone (raw side).
+fn layered_pingpong<L: Layer>(side: Side, n: usize, make: impl Fn() -> L) -> BenchResult<()> {
+    let p = provider(side, make)?;
+    let w: &dyn Wsp = &*p;
+    let (c, s) = pair(w)?;
+    let mut b = [1u8; 1];
+    measured(&mut || {
+        for _ in 0..n {
+            w.send(c, &[&b], 0)?;
+            recv1(w, s, &mut b)?;
+            w.send(s, &[&b], 0)?;
+            recv1(w, c, &mut b)?;
+        }
+        Ok(())
+    })?;
+    w.cleanup()?;
+    Ok(())
+}
+
+/// `stream` on the engine under a `make()` layer (wsp side) or alone (raw side).
+fn layered_stream<L: Layer>(side: Side, n: usize, make: impl Fn() -> L) -> BenchResult<()> {
+    let p = provider(side, make)?;
+    let w: &dyn Wsp = &*p;
+    let (c, s) = pair(w)?;
+    let out = vec![3u8; CHUNK];
+    let mut buf = vec![0u8; CHUNK];
+    measured(&mut || {
+        for _ in 0..n {
+            w.send(c, &[&out], 0)?;
+            let mut got = 0;
+            while got < CHUNK {
+                got += recv1(w, s, &mut buf[got..])?;
+            }
+        }
+        Ok(())
+    })?;
+    w.cleanup()?;
     Ok(())
 }

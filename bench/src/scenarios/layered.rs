@@ -89,7 +89,7 @@ pub const FAULTS_PINGPONG: Scenario = Scenario {
 
 /// The trace layer writing text lines to a sink that discards them ([`std::io::sink`]):
 /// what decoding, formatting and timing each call costs, without the I/O.
-fn trace_text() -> wsp_trace::Trace {
+pub(crate) fn trace_text() -> wsp_trace::Trace {
     wsp_trace::Trace::new(wsp_trace::Config::writer(
         std::io::sink(),
         wsp_trace::Format::Text,
@@ -170,7 +170,10 @@ pub const TRACE_JSON_PINGPONG: Scenario = Scenario {
 };
 
 /// The provider a side runs on: the engine alone, or under a fresh `make()` layer.
-fn provider<L: Layer>(side: Side, make: impl Fn() -> L) -> BenchResult<Arc<dyn wsp::WspExt>> {
+pub(crate) fn provider<L: Layer>(
+    side: Side,
+    make: impl Fn() -> L,
+) -> BenchResult<Arc<dyn wsp::WspExt>> {
     let e: Arc<dyn wsp::WspExt> = Arc::new(engine()?);
     Ok(match side {
         Side::Raw => e,
@@ -185,7 +188,7 @@ fn provider<L: Layer>(side: Side, make: impl Fn() -> L) -> BenchResult<Arc<dyn w
 }
 
 /// A connected pair `(client, server)` of blocking TCP sockets on any provider.
-fn pair(p: &dyn Wsp) -> BenchResult<(SOCKET, SOCKET)> {
+pub(crate) fn pair(p: &dyn Wsp) -> BenchResult<(SOCKET, SOCKET)> {
     let l = p.socket(AF_INET, SOCK_STREAM, 0, None, 0, 0)?;
     p.bind(l, &SockAddr::from_std(loopback()))?;
     p.listen(l, SOMAXCONN)?;
@@ -198,7 +201,7 @@ fn pair(p: &dyn Wsp) -> BenchResult<(SOCKET, SOCKET)> {
     Ok((c, s))
 }
 
-fn recv1(p: &dyn Wsp, s: SOCKET, buf: &mut [u8]) -> Result<usize, WsaError> {
+pub(crate) fn recv1(p: &dyn Wsp, s: SOCKET, buf: &mut [u8]) -> Result<usize, WsaError> {
     p.recv(s, &mut [buf], &mut 0)
 }
 
