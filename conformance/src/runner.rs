@@ -100,7 +100,10 @@ fn backends() -> Vec<(&'static str, Factory)> {
                     || wsp_example_faults::Faults::new(Vec::new()),
                     wsp_provider::NextProvider::Engine,
                 );
-                let trace = wsp_trace::Trace::new(wsp_trace::Config::memory().0);
+                let trace = wsp_trace::Trace::new(wsp_trace::Config::writer(
+                    std::io::sink(),
+                    wsp_trace::Format::Text,
+                ));
                 Subject::Ext(Box::new(wsp_provider::ForeignProvider::in_tree_layered(
                     wsp_provider::Export::new(
                         move || trace.clone(),
