@@ -363,39 +363,29 @@ fn dispatch(sink: Option<Weak<dyn ReadinessSink>>, notes: Vec<(u64, Readiness)>)
     let Some(sink) = sink.and_then(|w| w.upgrade()) else {
         return;
     };
+    let queued = notes.into_iter().map(|(t, r)| (sink.clone(), t, r));
+    // Inside a delivery of this thread: queue behind it. Otherwise become the delivery.
     let nested = DISPATCHING.with(|d| {
         let mut d = d.borrow_mut();
-        let q = d.get_or_insert_with(Queued::new);
-        let nested = !q.is_empty() || INSIDE.with(|i| i.get());
-        q.extend(notes.into_iter().map(|(t, r)| (sink.clone(), t, r)));
-        nested
+        match d.as_mut() {
+            Some(q) => {
+                q.extend(queued);
+                true
+            }
+            None => {
+                *d = Some(queued.collect());
+                false
+            }
+        }
     });
     if nested {
         return;
     }
     let _guard = DispatchGuard;
-    INSIDE.with(|i| i.set(true));
-    let _inside = InsideGuard;
-    loop {
-        let next = DISPATCHING.with(|d| d.borrow_mut().as_mut().and_then(|q| q.pop_front()));
-        match next {
-            Some((sink, token, r)) => sink.ready(token, r),
-            None => break,
-        }
-    }
-}
-
-thread_local! {
-    /// True while the outermost [`dispatch`] of this thread runs its delivery loop.
-    static INSIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Clears [`INSIDE`] when the delivery loop ends, also by unwinding.
-struct InsideGuard;
-
-impl Drop for InsideGuard {
-    fn drop(&mut self) {
-        INSIDE.with(|i| i.set(false));
+    while let Some((sink, token, r)) =
+        DISPATCHING.with(|d| d.borrow_mut().as_mut().and_then(|q| q.pop_front()))
+    {
+        sink.ready(token, r);
     }
 }
 
