@@ -78,6 +78,10 @@ fn loopback() -> SocketAddr {
 
 /// A connected stream pair on `net`: (client token 2, accepted token 3), listener token 1.
 fn pair(net: &Chain, rec: &Recorder) -> (HostSocket, HostSocket, HostSocket) {
+    // Tokens 1-3 are reused by every pair: reports left from an earlier pair must not
+    // satisfy this pair's waits (a stale WRITABLE for token 2 let a second pair go on
+    // before its connect had completed: WSAENOTCONN, or WSAEWOULDBLOCK from accept).
+    rec.clear();
     let l = net.open(HostFamily::V4, HostKind::Stream).unwrap();
     net.bind(l, loopback()).unwrap();
     net.listen(l, 8).unwrap();
